@@ -1,0 +1,45 @@
+# Paço — the two commands are `make run` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+export PACO_DATA_DIR ?= $(CURDIR)/var
+
+.PHONY: run test lint format typecheck bench browser clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+# The runtime install (what `make run` needs).
+$(VENV)/.run-installed: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e .
+	touch $@
+
+# The development install: tests, linters, browser driver.
+$(VENV)/.dev-installed: pyproject.toml $(VENV)/.run-installed
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $@
+
+run: $(VENV)/.run-installed
+	$(BIN)/paco migrate --no-input -v 0
+	$(BIN)/paco demo --if-empty
+	PORT=$(PORT) $(BIN)/paco serve
+
+test: $(VENV)/.dev-installed
+	$(BIN)/pytest -n auto --dist loadfile $(PYTEST_ARGS)
+
+lint: $(VENV)/.dev-installed
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy paco
+
+format: $(VENV)/.dev-installed
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+bench: $(VENV)/.dev-installed
+	$(BIN)/python bench/run.py
+
+clean:
+	rm -rf $(VENV) build *.egg-info

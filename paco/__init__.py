@@ -1,0 +1,1 @@
+"""Paço: an open digital-government platform for Brazilian municipalities."""

@@ -1,0 +1,3 @@
+from paco.cli import main
+
+main()

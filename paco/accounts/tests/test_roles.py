@@ -1,0 +1,37 @@
+"""The role matrix: who holds which role where."""
+
+import pytest
+from django.contrib.auth.models import AnonymousUser
+
+from paco.accounts.models import Role
+from paco.accounts.permissions import has_role
+
+
+@pytest.mark.parametrize(
+    ("who", "role", "unit", "expected"),
+    [
+        ("admin_x", Role.PLAN_EDITOR, None, True),
+        ("admin_x", Role.PLAN_EDITOR, "unit_x_b", True),
+        ("admin_y", Role.PLAN_EDITOR, None, False),
+        ("catalog_editor_x", Role.CATALOG_EDITOR, "unit_x_a", True),
+        ("catalog_editor_x", Role.PLAN_EDITOR, None, False),
+        ("plan_editor_x", Role.PLAN_EDITOR, "unit_x_a", True),
+        ("plan_editor_x", Role.PLAN_EDITOR, "unit_x_b", False),
+        ("plan_editor_x", Role.PLAN_EDITOR, "unit_x_root", False),
+        ("plan_editor_x", Role.ADMIN, None, False),
+        ("plan_editor_x_other", Role.PLAN_EDITOR, "unit_x_b", True),
+        ("citizen_a", Role.PLAN_EDITOR, None, False),
+        ("anonymous", Role.PLAN_EDITOR, None, False),
+    ],
+)
+def test_role_matrix(request, town_x, unit_x_a, unit_x_b, unit_x_root, who, role, unit, expected):
+    user = AnonymousUser() if who == "anonymous" else request.getfixturevalue(who)
+    target = request.getfixturevalue(unit) if unit else None
+    assert has_role(user, town_x, role, target) is expected
+
+
+def test_role_in_unit_covers_sub_units(town_x, plan_editor_x, unit_x_a):
+    from paco.tenancy.models import Unit
+
+    child = Unit.objects.create(municipality=town_x, name="Setor", slug="setor", parent=unit_x_a)
+    assert has_role(plan_editor_x, town_x, Role.PLAN_EDITOR, child)

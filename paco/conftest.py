@@ -1,0 +1,182 @@
+"""Shared fixtures: the permission cast every access test uses.
+
+Two municipalities, X and Y, each reached by its own host name. In X:
+- ``admin_x``: municipality administrator;
+- ``catalog_editor_x``: editor of the charter, whole municipality;
+- ``plan_editor_x``: editor of the plan, only in unit ``unit_x_a`` (and below);
+- ``plan_editor_x_other``: editor of the plan in ``unit_x_b``;
+- ``plain_staff_x``: a staff user with no role that covers the object at hand;
+In Y: ``admin_y``. Plus ``citizen_a`` and ``citizen_b`` (users without roles) and
+the anonymous client. ``client_for(user, town)`` gives a logged-in test client
+whose requests go to that municipality's host.
+"""
+
+from __future__ import annotations
+
+import socket
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import pytest
+from django.test import Client
+
+from paco.accounts.actions import grant_role
+from paco.accounts.models import Role, User
+from paco.tenancy.middleware import forget_hosts
+from paco.tenancy.models import Municipality, Unit
+
+HOST_X = "x.paco.test"
+HOST_Y = "y.paco.test"
+
+
+# --- no network in unit tests -------------------------------------------------
+_real_connect = socket.socket.connect
+
+
+def _guarded_connect(self: socket.socket, address: Any) -> Any:
+    host = address[0] if isinstance(address, tuple) else address
+    if isinstance(host, str) and (
+        host.startswith("127.") or host in {"localhost", "::1"} or host.startswith("/")
+    ):
+        return _real_connect(self, address)
+    if self.family == socket.AF_UNIX:
+        return _real_connect(self, address)
+    raise RuntimeError(f"Rede bloqueada nos testes: tentativa de conexão a {address!r}")
+
+
+@pytest.fixture(autouse=True)
+def _block_network(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(socket.socket, "connect", _guarded_connect)
+
+
+@pytest.fixture(autouse=True)
+def _clear_caches() -> Iterator[None]:
+    forget_hosts()
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
+# --- the cast -----------------------------------------------------------------
+def make_town(name: str, slug: str, ibge: str, cnpj: str, host: str) -> Municipality:
+    return Municipality.objects.create(
+        name=name,
+        slug=slug,
+        uf="SC",
+        ibge_code=ibge,
+        cnpj=cnpj,
+        hosts=host,
+        email=f"contato@{host}",
+    )
+
+
+def make_user(username: str, *, staff: bool = False) -> User:
+    user = User.objects.create_user(
+        username=username, password="senha-de-teste-123", is_staff=staff
+    )
+    return user
+
+
+@pytest.fixture
+def town_x(db: Any) -> Municipality:
+    return make_town("Xanxerê do Teste", "town-x", "4219507", "11.222.333/0001-81", HOST_X)
+
+
+@pytest.fixture
+def town_y(db: Any) -> Municipality:
+    return make_town("Ypiranga do Teste", "town-y", "4219705", "45.997.418/0001-53", HOST_Y)
+
+
+@pytest.fixture
+def unit_x_root(town_x: Municipality) -> Unit:
+    return Unit.objects.create(municipality=town_x, name="Gabinete", acronym="GAB", slug="gab")
+
+
+@pytest.fixture
+def unit_x_a(town_x: Municipality, unit_x_root: Unit) -> Unit:
+    return Unit.objects.create(
+        municipality=town_x, name="Secretaria A", acronym="SA", slug="sa", parent=unit_x_root
+    )
+
+
+@pytest.fixture
+def unit_x_b(town_x: Municipality, unit_x_root: Unit) -> Unit:
+    return Unit.objects.create(
+        municipality=town_x, name="Secretaria B", acronym="SB", slug="sb", parent=unit_x_root
+    )
+
+
+@pytest.fixture
+def unit_y(town_y: Municipality) -> Unit:
+    return Unit.objects.create(municipality=town_y, name="Gabinete Y", acronym="GY", slug="gy")
+
+
+@pytest.fixture
+def admin_x(town_x: Municipality) -> User:
+    user = make_user("admin_x", staff=True)
+    grant_role(None, town_x, user, Role.ADMIN)
+    return user
+
+
+@pytest.fixture
+def admin_y(town_y: Municipality) -> User:
+    user = make_user("admin_y", staff=True)
+    grant_role(None, town_y, user, Role.ADMIN)
+    return user
+
+
+@pytest.fixture
+def catalog_editor_x(town_x: Municipality) -> User:
+    user = make_user("carta_x", staff=True)
+    grant_role(None, town_x, user, Role.CATALOG_EDITOR)
+    return user
+
+
+@pytest.fixture
+def plan_editor_x(town_x: Municipality, unit_x_a: Unit) -> User:
+    user = make_user("cronograma_x", staff=True)
+    grant_role(None, town_x, user, Role.PLAN_EDITOR, unit_x_a)
+    return user
+
+
+@pytest.fixture
+def plan_editor_x_other(town_x: Municipality, unit_x_b: Unit) -> User:
+    user = make_user("cronograma_x_b", staff=True)
+    grant_role(None, town_x, user, Role.PLAN_EDITOR, unit_x_b)
+    return user
+
+
+@pytest.fixture
+def plain_staff_x(town_x: Municipality, unit_x_b: Unit) -> User:
+    """Staff of X whose only role is the charter, in unit B."""
+    user = make_user("servidor_x", staff=True)
+    grant_role(None, town_x, user, Role.CATALOG_EDITOR, unit_x_b)
+    return user
+
+
+@pytest.fixture
+def citizen_a(db: Any) -> User:
+    return make_user("cidada_a")
+
+
+@pytest.fixture
+def citizen_b(db: Any) -> User:
+    return make_user("cidadao_b")
+
+
+@pytest.fixture
+def client_for() -> Callable[[User | None, Municipality], Client]:
+    def build(user: User | None, town: Municipality) -> Client:
+        client = Client(HTTP_HOST=town.host_list()[0])
+        if user is not None:
+            client.force_login(user)
+        return client
+
+    return build
+
+
+@pytest.fixture
+def anon_x(town_x: Municipality) -> Client:
+    return Client(HTTP_HOST=HOST_X)

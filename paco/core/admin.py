@@ -1,0 +1,115 @@
+"""The staff back office (``/gestao/``): Django's admin, in pt-BR, scoped to a municipality.
+
+:class:`TenantAdmin` is the base of every back-office page for municipality data:
+it lists only the request's municipality, offers only that municipality's units
+in choices, and asks :mod:`paco.accounts.permissions` (not Django's model
+permissions) whether the user may see or change anything. Subclasses save
+through their app's ``actions`` module, so the admin, the API and the CLI share
+one write path with its audit entry.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import admin
+from django.db import models
+from django.forms import ModelChoiceField
+from django.http import HttpRequest
+
+from paco.accounts.permissions import has_role, is_staff_of
+from paco.tenancy.models import Municipality, Unit
+
+
+class PacoAdminSite(admin.AdminSite):
+    site_header = "Paço — área do servidor"
+    site_title = "Paço"
+    index_title = "Gestão"
+    site_url = "/"
+    enable_nav_sidebar = False
+
+    def has_permission(self, request: HttpRequest) -> bool:
+        town: Municipality | None = getattr(request, "municipality", None)
+        user = request.user
+        if not (user.is_active and user.is_authenticated):
+            return False
+        if user.is_superuser:
+            return True
+        return town is not None and is_staff_of(user, town)
+
+
+site = PacoAdminSite(name="admin")
+
+
+def request_municipality(request: HttpRequest) -> Municipality:
+    town: Municipality | None = getattr(request, "municipality", None)
+    if town is None:
+        raise PermissionError("Requisição sem município.")
+    return town
+
+
+class TenantAdmin(admin.ModelAdmin):
+    """Base admin for models with a ``municipality`` foreign key."""
+
+    #: the role (``paco.accounts.models.Role``) that may change these records
+    role: str = "admin"
+    #: the role that may only read them; ``None`` means any staff of the municipality
+    view_role: str | None = None
+
+    def get_queryset(self, request: HttpRequest) -> models.QuerySet[Any]:
+        return super().get_queryset(request).filter(municipality=request_municipality(request))
+
+    def _can_change(self, request: HttpRequest) -> bool:
+        town = getattr(request, "municipality", None)
+        return town is not None and has_role(request.user, town, self.role)
+
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return self.has_view_permission(request)
+
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        town = getattr(request, "municipality", None)
+        if town is None:
+            return False
+        if self.view_role is None:
+            return is_staff_of(request.user, town)
+        return has_role(request.user, town, self.view_role)
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return self._can_change(request)
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return self._can_change(request)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return self._can_change(request)
+
+    def formfield_for_foreignkey(
+        self, db_field: Any, request: HttpRequest, **kwargs: Any
+    ) -> ModelChoiceField[Any] | None:
+        town = getattr(request, "municipality", None)
+        if db_field.related_model is Unit and town is not None:
+            kwargs["queryset"] = Unit.objects.for_municipality(town)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def get_exclude(self, request: HttpRequest, obj: Any = None) -> Any:
+        exclude = list(super().get_exclude(request, obj) or [])
+        return [*exclude, "municipality"]
+
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        if not change:
+            obj.municipality = request_municipality(request)
+        super().save_model(request, obj, form, change)
+
+
+class TenantInline(admin.StackedInline):
+    """Inline whose unit choices are limited to the request's municipality."""
+
+    extra = 0
+
+    def formfield_for_foreignkey(
+        self, db_field: Any, request: HttpRequest, **kwargs: Any
+    ) -> ModelChoiceField[Any] | None:
+        town = getattr(request, "municipality", None)
+        if db_field.related_model is Unit and town is not None:
+            kwargs["queryset"] = Unit.objects.for_municipality(town)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class PlansConfig(AppConfig):
+    name = "paco.plans"
+    verbose_name = "Cronogramas"

@@ -1,0 +1,278 @@
+"""Paço settings: one module, driven by environment variables.
+
+See the configuration table in README.md. Every variable is read through the
+helpers in :mod:`paco.env`, which refuse malformed values. Production mode
+(``PACO_ENV=production``) adds the system checks in :mod:`paco.core.checks`,
+which refuse to start with an insecure configuration.
+"""
+
+from __future__ import annotations
+
+import secrets
+import sys
+from pathlib import Path
+
+import dj_database_url
+
+from paco.env import env_bool, env_choice, env_int, env_list, env_str
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+PACO_ENV = env_choice("PACO_ENV", ("development", "production", "test"), "development")
+PRODUCTION = PACO_ENV == "production"
+TESTING = PACO_ENV == "test" or "pytest" in sys.modules
+
+DATA_DIR = Path(env_str("PACO_DATA_DIR", str(BASE_DIR / "var"))).resolve()
+DATA_DIR.mkdir(parents=True, exist_ok=True)
+
+
+def _secret_key() -> str:
+    """Use PACO_SECRET_KEY, or a key generated once and kept in the data directory."""
+    explicit = env_str("PACO_SECRET_KEY")
+    if explicit:
+        return explicit
+    path = DATA_DIR / "secret_key"
+    if not path.exists():
+        path.write_text(secrets.token_urlsafe(50))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+SECRET_KEY = _secret_key()
+DEBUG = env_bool("PACO_DEBUG", False)
+ALLOWED_HOSTS = env_list("PACO_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"])
+if TESTING:
+    ALLOWED_HOSTS += ["testserver", ".paco.test"]
+CSRF_TRUSTED_ORIGINS = env_list("PACO_CSRF_TRUSTED_ORIGINS")
+PACO_SITE_URL = env_str("PACO_SITE_URL", "")
+
+INSTALLED_APPS = [
+    "paco.core",
+    "paco.tenancy",
+    "paco.accounts",
+    "paco.audit",
+    "paco.catalog",
+    "paco.plans",
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django.contrib.sitemaps",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "axes",
+    "csp",
+    "django_tasks",
+    "django_tasks_db",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "paco.tenancy.middleware.MunicipalityMiddleware",
+    "paco.audit.middleware.AuditContextMiddleware",
+    "axes.middleware.AxesMiddleware",
+]
+
+ROOT_URLCONF = "paco.urls"
+WSGI_APPLICATION = "paco.wsgi.application"
+AUTH_USER_MODEL = "accounts.User"
+LOGIN_URL = "accounts:login"
+LOGIN_REDIRECT_URL = "/gestao/"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "paco.core.context_processors.site",
+            ],
+        },
+    }
+]
+
+# --- Database ---------------------------------------------------------------
+DATABASE_URL = env_str("DATABASE_URL", f"sqlite:///{DATA_DIR / 'paco.sqlite3'}")
+DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    DATABASES["default"]["OPTIONS"] = {
+        # WAL lets readers and the single writer work at the same time;
+        # IMMEDIATE transactions avoid "database is locked" on upgrade.
+        "init_command": (
+            "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; "
+            "PRAGMA busy_timeout=5000; PRAGMA foreign_keys=ON;"
+        ),
+        "transaction_mode": "IMMEDIATE",
+    }
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# --- Files ------------------------------------------------------------------
+MEDIA_ROOT = DATA_DIR / "media"
+MEDIA_URL = "/arquivos/"
+STATIC_ROOT = DATA_DIR / "static"
+STATIC_URL = "/static/"
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)
+WHITENOISE_USE_FINDERS = TESTING or DEBUG
+PACO_STORAGE = env_choice("PACO_STORAGE", ("local", "s3"), "local")
+_default_storage: dict[str, object]
+if PACO_STORAGE == "s3":
+    # Requires the optional extra: pip install 'paco[s3]'.
+    _default_storage = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": env_str("PACO_S3_BUCKET"),
+            "endpoint_url": env_str("PACO_S3_ENDPOINT_URL") or None,
+            "access_key": env_str("PACO_S3_ACCESS_KEY"),
+            "secret_key": env_str("PACO_S3_SECRET_KEY"),
+            "region_name": env_str("PACO_S3_REGION") or None,
+            "default_acl": None,
+            "querystring_auth": True,
+            "file_overwrite": False,
+        },
+    }
+else:
+    _default_storage = {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": str(MEDIA_ROOT), "base_url": MEDIA_URL},
+    }
+STORAGES = {
+    "default": _default_storage,
+    "staticfiles": {
+        "BACKEND": (
+            "django.contrib.staticfiles.storage.StaticFilesStorage"
+            if TESTING
+            else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        )
+    },
+}
+FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+
+# --- Background tasks (Django's tasks API, django-tasks backport) ----------
+TASKS = {
+    "default": {
+        "BACKEND": (
+            "django_tasks.backends.immediate.ImmediateBackend"
+            if TESTING
+            else env_str("PACO_TASKS_BACKEND", "django_tasks_db.DatabaseBackend")
+        )
+    }
+}
+
+# --- Cache ------------------------------------------------------------------
+_cache_url = env_str("PACO_CACHE_URL")
+CACHES = {
+    "default": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": _cache_url}
+        if _cache_url
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    )
+}
+
+# --- Authentication ---------------------------------------------------------
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},
+    },
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+if TESTING:
+    PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+AXES_FAILURE_LIMIT = env_int("PACO_LOGIN_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = 0.25  # hours
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
+AXES_VERBOSE = False
+OTP_TOTP_ISSUER = "Paço"
+SESSION_COOKIE_AGE = 8 * 3600
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
+
+# --- Security headers ---------------------------------------------------------
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+if PRODUCTION:
+    SECURE_SSL_REDIRECT = env_bool("PACO_SSL_REDIRECT", True)
+    SECURE_HSTS_SECONDS = env_int("PACO_HSTS_SECONDS", 31536000)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SECURE_HSTS_PRELOAD = env_bool("PACO_HSTS_PRELOAD", False)
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+if env_bool("PACO_BEHIND_PROXY", False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    USE_X_FORWARDED_HOST = True
+
+# --- E-mail -----------------------------------------------------------------
+EMAIL_HOST = env_str("PACO_EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("PACO_EMAIL_PORT", 25)
+EMAIL_HOST_USER = env_str("PACO_EMAIL_USER")
+EMAIL_HOST_PASSWORD = env_str("PACO_EMAIL_PASSWORD")
+EMAIL_USE_TLS = env_bool("PACO_EMAIL_TLS", False)
+DEFAULT_FROM_EMAIL = env_str("PACO_EMAIL_FROM", "Paço <nao-responda@localhost>")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+EMAIL_BACKEND = (
+    "django.core.mail.backends.smtp.EmailBackend"
+    if env_str("PACO_EMAIL_HOST")
+    else "django.core.mail.backends.console.EmailBackend"
+)
+
+# --- Internationalization -----------------------------------------------------
+LANGUAGE_CODE = "pt-br"
+LANGUAGES = [("pt-br", "Português (Brasil)")]
+TIME_ZONE = env_str("PACO_TIME_ZONE", "America/Sao_Paulo")
+USE_I18N = True
+USE_TZ = True
+LOCALE_PATHS = [BASE_DIR / "paco" / "locale"]
+
+# --- Logging ----------------------------------------------------------------
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": env_str("PACO_LOG_LEVEL", "INFO")},
+    "loggers": {"axes": {"level": "WARNING"}},
+}
+
+PACO_NATIONAL_SERVICES_PORTAL = "https://www.gov.br/pt-br/servicos"

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class TenancyConfig(AppConfig):
+    name = "paco.tenancy"
+    verbose_name = "Municípios e unidades"

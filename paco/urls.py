@@ -1,0 +1,13 @@
+"""Top-level URLs. Each app owns its own ``urls.py``; this file only mounts them."""
+
+from django.urls import include, path
+
+from paco.core.admin import site as backoffice
+
+urlpatterns = [
+    path("gestao/", backoffice.urls),
+    path("conta/", include("paco.accounts.urls")),
+    path("", include("paco.core.urls")),
+    path("", include("paco.plans.urls")),
+    path("", include("paco.catalog.urls")),
+]
