@@ -1,0 +1,131 @@
+"""Public plan page, its exports, and the staff stage editor."""
+
+from __future__ import annotations
+
+import datetime
+import json
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods
+
+from paco.accounts.models import Role
+from paco.accounts.permissions import has_role
+from paco.plans import actions, exports, timeline
+from paco.plans.dates import today_local
+from paco.plans.forms import StageUpdateForm
+from paco.plans.models import Plan, Stage, StageChange
+from paco.tenancy.access import current_municipality, get_for_request
+
+
+def _plan(request: HttpRequest, slug: str | None) -> Plan:
+    town = current_municipality(request)
+    plans = Plan.objects.for_municipality(town).public()
+    plan = plans.filter(slug=slug).first() if slug else plans.main_first().first()
+    if plan is None:
+        raise Http404("Cronograma não encontrado.")
+    return plan
+
+
+def _stages(plan: Plan) -> list[Stage]:
+    return list(
+        Stage.objects.for_municipality(plan.municipality)
+        .filter(plan=plan)
+        .select_related("unit")
+        .order_by("number")
+    )
+
+
+def _today(request: HttpRequest) -> datetime.date:
+    return today_local()
+
+
+def plan_page(request: HttpRequest, slug: str | None = None) -> HttpResponse:
+    plan = _plan(request, slug)
+    today = _today(request)
+    stages = _stages(plan)
+    summary = Stage.objects.for_municipality(plan.municipality).filter(plan=plan).summary(today)
+    rows = [(s, s.days_overdue(today)) for s in stages]
+    context: dict[str, Any] = {
+        "plan": plan,
+        "rows": rows,
+        "summary": summary,
+        "today": today,
+        "chart": timeline.build(stages, today),
+        "export_base": request.path if slug else "/cronograma",
+        "slugged": bool(slug),
+        "can_edit": has_role(request.user, plan.municipality, Role.PLAN_EDITOR),
+    }
+    return render(request, "plans/plan.html", context)
+
+
+def _export_name(plan: Plan, ext: str) -> str:
+    return f"cronograma-{plan.slug}.{ext}"
+
+
+def export_json(request: HttpRequest, slug: str | None = None) -> HttpResponse:
+    plan = _plan(request, slug)
+    data = exports.as_json(plan, _stages(plan), _today(request))
+    body = json.dumps(data, ensure_ascii=False, indent=2)
+    return HttpResponse(body, content_type="application/json; charset=utf-8")
+
+
+def export_csv(request: HttpRequest, slug: str | None = None) -> HttpResponse:
+    plan = _plan(request, slug)
+    response = HttpResponse(
+        exports.as_csv(_stages(plan), _today(request)), content_type="text/csv; charset=utf-8"
+    )
+    response["Content-Disposition"] = f'attachment; filename="{_export_name(plan, "csv")}"'
+    return response
+
+
+def export_ics(request: HttpRequest, slug: str | None = None) -> HttpResponse:
+    plan = _plan(request, slug)
+    host = request.get_host().split(":", 1)[0]
+    body = exports.as_ics(plan, _stages(plan), host, timezone.now())
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{_export_name(plan, "ics")}"'
+    return response
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def stage_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    stage = get_for_request(request, Stage, pk=pk)
+    if not has_role(request.user, stage.municipality, Role.PLAN_EDITOR, stage.unit):
+        raise PermissionDenied("Você não pode editar esta etapa.")
+    form = StageUpdateForm(request.POST or None, instance=stage)
+    if request.method == "POST" and form.is_valid():
+        fields = {name: form.cleaned_data[name] for name in form.changed_data}
+        changes = actions.update_stage(request.user, stage, **fields)  # type: ignore[arg-type]
+        if changes:
+            messages.success(request, f"Etapa {stage.number} atualizada.")
+        else:
+            messages.info(request, "Nada foi alterado.")
+        return redirect("plans:stage_history", pk=stage.pk)
+    return render(request, "plans/stage_edit.html", {"stage": stage, "form": form})
+
+
+def stage_history(request: HttpRequest, pk: int) -> HttpResponse:
+    stage = get_for_request(request, Stage, pk=pk)
+    if not stage.plan.is_public and not has_role(
+        request.user, stage.municipality, Role.PLAN_EDITOR, stage.unit
+    ):
+        raise Http404("Etapa não encontrada.")
+    staff = has_role(request.user, stage.municipality, Role.PLAN_EDITOR, stage.unit)
+    changes = StageChange.objects.for_municipality(stage.municipality).filter(stage=stage)
+    if not staff:
+        changes = changes.public_fields()
+    context = {
+        "stage": stage,
+        "changes": list(changes.select_related("actor")),
+        "staff": staff,
+        "today": _today(request),
+        "days_overdue": stage.days_overdue(_today(request)),
+    }
+    return render(request, "plans/stage_history.html", context)
