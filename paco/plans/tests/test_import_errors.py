@@ -43,7 +43,8 @@ def _state(town):
         (
             "Nome;Valor\nx;1\n",
             "a.csv",
-            "Cabeçalho não encontrado: o arquivo precisa das colunas Etapa, Descrição, Prazo final.",
+            "Cabeçalho não encontrado: o arquivo precisa das colunas "
+            "Etapa, Descrição, Prazo final.",
         ),
         ("", "a.csv", "O arquivo está vazio."),
         ("  \n\n", "a.txt", "O arquivo está vazio."),
