@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from paco.accounts import otp
 from paco.accounts.models import Role, StaffMembership, User
 from paco.accounts.permissions import require_role
 from paco.audit.services import record
@@ -81,3 +84,89 @@ def revoke_role(actor: User | None, membership: StaffMembership) -> None:
         changes={"role": [membership.role, None]},
     )
     membership.delete()
+
+
+# --- the staff member's own credentials ---------------------------------------
+# Audit entries say *that* a secret changed, never the secret itself.
+HIDDEN = "(não registrada)"
+
+
+def _require_self(actor: User | None, user: User) -> None:
+    if actor is None or actor.pk != user.pk:
+        raise PermissionDenied("Só o próprio servidor pode alterar as suas credenciais.")
+
+
+@transaction.atomic
+def change_password(
+    actor: User | None,
+    user: User,
+    new_password: str,
+    *,
+    municipality: Municipality | None = None,
+    via: str = "change",
+) -> None:
+    """Set a new password (already checked by the form); ``via`` is "change" or "reset".
+
+    A reset comes from an anonymous request that proved control of the e-mail
+    address, so the actor is the user themself.
+    """
+    if via == "reset":
+        actor = user
+    _require_self(actor, user)
+    validate_password(new_password, user)
+    user.set_password(new_password)
+    user.save(update_fields=["password"])
+    record(
+        actor,
+        f"user.password_{via}",
+        user,
+        municipality=municipality,
+        changes={"password": [HIDDEN, HIDDEN]},
+    )
+
+
+@transaction.atomic
+def enable_totp(
+    actor: User | None,
+    user: User,
+    key: str,
+    token: str,
+    *,
+    municipality: Municipality | None = None,
+) -> TOTPDevice:
+    """Turn on the second factor with secret ``key``, once ``token`` proves the app has it."""
+    _require_self(actor, user)
+    if otp.has_second_factor(user):
+        raise ValidationError("A verificação em duas etapas já está ativada.")
+    TOTPDevice.objects.filter(user=user, confirmed=False).delete()
+    device = otp.unsaved_device(user, key)
+    device.save()
+    if not device.verify_token(token):
+        raise ValidationError("Código inválido. Confira o relógio do celular e tente de novo.")
+    device.confirmed = True
+    device.save(update_fields=["confirmed"])
+    record(
+        actor,
+        "user.totp_enable",
+        user,
+        municipality=municipality,
+        changes={"totp": [False, True]},
+    )
+    return device
+
+
+@transaction.atomic
+def disable_totp(
+    actor: User | None, user: User, *, municipality: Municipality | None = None
+) -> None:
+    """Turn off the second factor (the form has checked password and code)."""
+    _require_self(actor, user)
+    deleted, _ = TOTPDevice.objects.filter(user=user).delete()
+    if deleted:
+        record(
+            actor,
+            "user.totp_disable",
+            user,
+            municipality=municipality,
+            changes={"totp": [True, False]},
+        )

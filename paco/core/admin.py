@@ -15,8 +15,10 @@ from typing import Any
 from django.contrib import admin
 from django.db import models
 from django.forms import ModelChoiceField
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
+from django.shortcuts import redirect
 
+from paco.accounts.otp import otp_satisfied
 from paco.accounts.permissions import has_role, is_staff_of
 from paco.tenancy.models import Municipality, Unit
 
@@ -33,9 +35,24 @@ class PacoAdminSite(admin.AdminSite):
         user = request.user
         if not (user.is_active and user.is_authenticated):
             return False
+        if not otp_satisfied(request):  # a second factor, if the user has one, is verified
+            return False
         if user.is_superuser:
             return True
         return town is not None and is_staff_of(user, town)
+
+    def login(self, request: HttpRequest, extra_context: Any = None) -> HttpResponse:
+        """The site's login page (lockout, second factor) also guards the back office."""
+        from paco.accounts.views import LoginView
+
+        response = LoginView.as_view()(request)
+        assert isinstance(response, HttpResponse)
+        return response
+
+    def password_change(  # type: ignore[override]
+        self, request: HttpRequest, extra_context: Any = None
+    ) -> HttpResponseBase:
+        return redirect("accounts:password_change")
 
 
 site = PacoAdminSite(name="admin")

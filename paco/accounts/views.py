@@ -1,0 +1,98 @@
+"""Sign in and out, change and reset the password (Django's views, pt-BR templates).
+
+Every write goes through :mod:`paco.accounts.actions`, so each change of a
+password leaves an audit entry.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth import update_session_auth_hash
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.forms import PasswordChangeForm, SetPasswordForm
+from django.http import HttpResponse
+from django.urls import reverse_lazy
+
+from paco.accounts import actions
+from paco.accounts.forms import QueuedPasswordResetForm, StaffLoginForm
+from paco.accounts.models import User
+
+
+class LoginView(auth_views.LoginView):
+    """One login page for the site and for the back office (``/gestao/``)."""
+
+    form_class = StaffLoginForm
+    template_name = "accounts/login.html"
+    extra_context = {"title": "Entrar"}
+
+    def get_default_redirect_url(self) -> str:
+        return str(settings.LOGIN_REDIRECT_URL)
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        context["failure_limit"] = settings.AXES_FAILURE_LIMIT
+        context["cooloff_minutes"] = round(float(settings.AXES_COOLOFF_TIME) * 60)
+        return context
+
+
+class LogoutView(auth_views.LogoutView):
+    template_name = "accounts/logged_out.html"
+    next_page = "accounts:login"
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    form_class = PasswordChangeForm
+    template_name = "accounts/password_change.html"
+    success_url = reverse_lazy("accounts:password_change_done")
+
+    def form_valid(self, form: PasswordChangeForm) -> HttpResponse:
+        user = form.user
+        assert isinstance(user, User)
+        actions.change_password(
+            user,
+            user,
+            form.cleaned_data["new_password1"],
+            municipality=getattr(self.request, "municipality", None),
+        )
+        update_session_auth_hash(self.request, user)
+        return super(auth_views.PasswordChangeView, self).form_valid(form)
+
+
+class PasswordChangeDoneView(auth_views.PasswordChangeDoneView):
+    template_name = "accounts/password_change_done.html"
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    form_class = QueuedPasswordResetForm
+    template_name = "accounts/password_reset_form.html"
+    email_template_name = "accounts/email/password_reset.txt"
+    subject_template_name = "accounts/email/password_reset_subject.txt"
+    success_url = reverse_lazy("accounts:password_reset_done")
+
+
+class PasswordResetDoneView(auth_views.PasswordResetDoneView):
+    template_name = "accounts/password_reset_done.html"
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    template_name = "accounts/password_reset_confirm.html"
+    success_url = reverse_lazy("accounts:password_reset_complete")
+
+    def form_valid(self, form: SetPasswordForm[Any]) -> HttpResponse:
+        user = form.user
+        assert isinstance(user, User)
+        actions.change_password(
+            None,
+            user,
+            form.cleaned_data["new_password1"],
+            municipality=getattr(self.request, "municipality", None),
+            via="reset",
+        )
+        del self.request.session[auth_views.INTERNAL_RESET_SESSION_TOKEN]
+        return super(auth_views.PasswordResetConfirmView, self).form_valid(form)
+
+
+class PasswordResetCompleteView(auth_views.PasswordResetCompleteView):
+    template_name = "accounts/password_reset_complete.html"

@@ -1,0 +1,1 @@
+"""Reusable test helpers (fixtures) for every Paço app."""
