@@ -1,0 +1,98 @@
+"""The public /cronograma/ page: summary, SVG timeline, table, tenancy, query count."""
+
+from __future__ import annotations
+
+import datetime
+import re
+
+import pytest
+
+from paco.plans.actions import import_plan
+from paco.plans.importer import parse_file
+from paco.plans.models import Plan, PlanKind
+
+TODAY = datetime.date(2026, 11, 30)
+
+
+@pytest.fixture
+def seed_plan(town_x, seed_bytes):
+    return import_plan(None, town_x, parse_file(seed_bytes, "seed.txt"))
+
+
+def _row(html, number):
+    match = re.search(rf'<tr id="etapa-{number}">(.*?)</tr>', html, re.S)
+    assert match, number
+    return match.group(1)
+
+
+def test_seed_page_acceptance(anon_x, seed_plan, fixed_today):
+    fixed_today(TODAY)
+    response = anon_x.get("/cronograma/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert html.count("<h1") == 1
+    assert "Atualizado em 29/05/2026" in html
+    late_rows = [n for n in range(1, 19) if "Atrasada há" in _row(html, n)]
+    assert late_rows == [15, 18]
+    assert "Atrasada há 518 dias" in _row(html, 15)
+    assert "Suspensa" in _row(html, 9) and "Atrasada" not in _row(html, 9)
+    summary = re.search(r'<ul class="resumo".*?</ul>', html, re.S).group(0)
+    assert "<strong>15</strong> concluídas" in summary
+    assert "<strong>2</strong> em andamento" in summary
+    assert "<strong>2</strong> atrasadas" in summary
+    assert "<strong>1</strong> suspensa" in summary
+    assert "sujeitos a alterações" in html
+
+
+def test_svg_timeline_is_accessible_and_has_a_data_table(anon_x, seed_plan, fixed_today):
+    fixed_today(TODAY)
+    html = anon_x.get("/cronograma/").content.decode()
+    svg = re.search(r"<svg.*?</svg>", html, re.S).group(0)
+    assert 'role="img"' in svg and "<title" in svg and "<desc" in svg
+    assert svg.count('class="barra ') == 18
+    assert svg.count('class="atraso"') == 2
+    assert "hoje" in svg
+    assert "Etapa 18" in svg
+    assert re.search(r'viewBox="0 0 \d+ \d+"', svg)
+    assert not re.search(r'(x|width)="\d+,\d', svg), "coordinates must not be localized"
+    assert 'role="region"' in html and "<caption>" in html and 'scope="col"' in html
+    assert "style=" not in html and "<script" not in html
+
+
+def test_empty_plan_has_no_chart(anon_x, town_x):
+    Plan.objects.create(municipality=town_x, title="Vazio", slug="vazio")
+    html = anon_x.get("/cronograma/").content.decode()
+    assert "<svg" not in html and "Nenhuma etapa cadastrada" in html
+
+
+def test_no_plan_is_404(anon_x, town_x):
+    assert anon_x.get("/cronograma/").status_code == 404
+
+
+def test_other_plans_by_slug_and_private_ones_hidden(anon_x, town_x, make_plan):
+    make_plan(town_x, 2, title="Governo digital")
+    make_plan(town_x, 3, title="Plano de Dados Abertos", kind=PlanKind.OPEN_DATA)
+    make_plan(town_x, 1, title="Rascunho", slug="rascunho")
+    Plan.objects.filter(slug="rascunho").update(is_public=False)
+    assert "Governo digital" in anon_x.get("/cronograma/").content.decode()
+    other = anon_x.get("/cronograma/plano-de-dados-abertos/")
+    assert other.status_code == 200 and "Plano de Dados Abertos" in other.content.decode()
+    assert "/cronograma/plano-de-dados-abertos/cronograma.csv" in other.content.decode()
+    assert anon_x.get("/cronograma/rascunho/").status_code == 404
+
+
+def test_tenancy(client_for, town_x, town_y, make_plan):
+    make_plan(town_x, 2, title="Plano de X")
+    make_plan(town_y, 2, title="Plano de Y", slug="so-y")
+    html_y = client_for(None, town_y).get("/cronograma/").content.decode()
+    assert "Plano de Y" in html_y and "Plano de X" not in html_y
+    assert client_for(None, town_x).get("/cronograma/so-y/").status_code == 404
+
+
+@pytest.mark.parametrize("count", [5, 50])
+def test_query_count_does_not_grow(anon_x, town_x, make_plan, count, django_assert_num_queries):
+    make_plan(town_x, count)
+    anon_x.get("/cronograma/")  # warm the host cache
+    with django_assert_num_queries(4):
+        response = anon_x.get("/cronograma/")
+    assert response.content.decode().count('<tr id="etapa-') == count
