@@ -35,3 +35,23 @@ def test_role_in_unit_covers_sub_units(town_x, plan_editor_x, unit_x_a):
 
     child = Unit.objects.create(municipality=town_x, name="Setor", slug="setor", parent=unit_x_a)
     assert has_role(plan_editor_x, town_x, Role.PLAN_EDITOR, child)
+
+
+def test_grant_and_revoke_are_audited_and_need_admin(town_x, admin_x, citizen_a, unit_x_a):
+    import pytest
+    from django.core.exceptions import PermissionDenied
+
+    from paco.accounts.actions import grant_role, revoke_role
+    from paco.audit.models import AuditEntry
+
+    with pytest.raises(PermissionDenied):
+        grant_role(citizen_a, town_x, citizen_a, Role.ADMIN)
+    membership = grant_role(admin_x, town_x, citizen_a, Role.PLAN_EDITOR, unit_x_a)
+    citizen_a.refresh_from_db()
+    assert citizen_a.is_staff
+    granted = AuditEntry.objects.get(action="membership.grant", actor=admin_x)
+    assert granted.changes["role"] == [None, "plan_editor"]
+    revoke_role(admin_x, membership)
+    revoked = AuditEntry.objects.get(action="membership.revoke", actor=admin_x)
+    assert revoked.municipality == town_x
+    assert not has_role(citizen_a, town_x, Role.PLAN_EDITOR, unit_x_a)
