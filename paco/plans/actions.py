@@ -54,9 +54,13 @@ def import_plan(
     replace: bool = False,
     unit: Unit | None = None,
 ) -> Plan:
-    """Create (or, with ``replace``, overwrite) a plan from a parsed file. All or nothing."""
+    """Create (or, with ``replace``, overwrite) a plan from a parsed file. All or nothing.
+
+    Importing creates or replaces whole plans (stages of every unit), so it takes the
+    municipality administrator, not a unit's plan editor.
+    """
     if actor is not None:
-        require_role(actor, town, Role.PLAN_EDITOR, unit)
+        require_role(actor, town, Role.ADMIN)
     if parsed.errors:
         raise ImportFailed(parsed.errors)
     if unit is not None and unit.municipality_id != town.pk:
@@ -107,8 +111,9 @@ def import_plan(
 
 @transaction.atomic
 def save_plan(actor: User | None, plan: Plan) -> Plan:
+    """Create or change a plan's own fields (title, publication): municipality administrator."""
     if actor is not None:
-        require_role(actor, plan.municipality, Role.PLAN_EDITOR)
+        require_role(actor, plan.municipality, Role.ADMIN)
     creating = plan.pk is None
     before = {} if creating else snapshot(Plan.objects.get(pk=plan.pk))
     if not plan.slug:

@@ -16,7 +16,7 @@ from paco.plans.models import Plan, Stage, StageChange
 
 
 class PlanAdmin(TenantAdmin):
-    role = Role.PLAN_EDITOR
+    role = Role.ADMIN
     list_display = ("title", "kind", "updated_on", "is_public")
     search_fields = ("title",)
     prepopulated_fields = {"slug": ("title",)}

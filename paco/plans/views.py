@@ -18,7 +18,8 @@ from paco.accounts.models import Role
 from paco.accounts.permissions import has_role
 from paco.plans import actions, exports, timeline
 from paco.plans.dates import today_local
-from paco.plans.forms import StageUpdateForm
+from paco.plans.forms import PlanImportForm, StageUpdateForm
+from paco.plans.importer import ImportFailed, parse_file
 from paco.plans.models import Plan, Stage, StageChange
 from paco.tenancy.access import current_municipality, get_for_request
 
@@ -129,3 +130,40 @@ def stage_history(request: HttpRequest, pk: int) -> HttpResponse:
         "days_overdue": stage.days_overdue(_today(request)),
     }
     return render(request, "plans/stage_history.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def plan_import(request: HttpRequest) -> HttpResponse:
+    """Staff upload of a published schedule; errors are listed and nothing is saved."""
+    town = current_municipality(request)
+    if not has_role(request.user, town, Role.ADMIN):
+        raise PermissionDenied("Só o administrador do município importa cronogramas.")
+    form = PlanImportForm(request.POST or None, request.FILES or None, town=town)
+    errors: list[str] = []
+    warnings: list[str] = []
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        parsed = parse_file(upload.read(), upload.name)
+        warnings = parsed.warnings
+        try:
+            plan = actions.import_plan(
+                request.user,  # type: ignore[arg-type]
+                town,
+                parsed,
+                title=form.cleaned_data["title"] or None,
+                kind=form.cleaned_data["kind"],
+                replace=form.cleaned_data["replace"],
+                unit=form.cleaned_data["unit"],
+            )
+        except ImportFailed as exc:
+            errors = exc.errors
+        else:
+            messages.success(
+                request, f"Cronograma “{plan.title}” importado: {len(parsed.stages)} etapas."
+            )
+            for warning in warnings:
+                messages.warning(request, warning)
+            return redirect("plans:detail", slug=plan.slug)
+    context = {"form": form, "errors": errors, "warnings": warnings}
+    return render(request, "plans/plan_import.html", context, status=422 if errors else 200)
