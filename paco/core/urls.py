@@ -2,6 +2,7 @@ from django.urls import path
 from django.views.generic import TemplateView
 
 from paco.core import views
+from paco.env import env_bool
 
 app_name = "core"
 
@@ -14,3 +15,8 @@ urlpatterns = [
         name="accessibility",
     ),
 ]
+
+if env_bool("PACO_BENCH_HELLO", False):  # only for `make bench` (bench/run.py)
+    from paco.core.bench_views import hello
+
+    urlpatterns.append(path("bench/hello", hello, name="bench-hello"))

@@ -1,89 +1,116 @@
 """``paco serve``: the production web server (gunicorn) and the task worker, together.
 
 One command for the town's one machine: it collects static files (hashed and
-compressed, served by WhiteNoise), checks the configuration, then supervises a
-gunicorn process and a ``db_worker`` process. If either stops, both stop, so a
-service manager (systemd) can restart the pair. ``--no-worker`` runs only the
-web server, for deployments with a separate worker fleet.
+compressed, served by WhiteNoise), checks the configuration (in production mode
+an insecure configuration stops here), then *becomes* gunicorn (``exec``). The
+background-task worker runs as a thread inside one web worker process (see
+:mod:`paco.core.server`), which keeps web + tasks in about 100 MB of memory.
+``--no-worker`` runs only the web server, for deployments that run
+``paco db_worker`` separately.
 """
 
 from __future__ import annotations
 
 import os
-import signal
-import subprocess
 import sys
-import time
 from typing import Any
 
 from django.conf import settings
 from django.core.management import call_command
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from paco.core import server
+
+
+def _env_int(name: str, default: int) -> int:
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        return int(raw)
+    except ValueError as exc:
+        raise CommandError(f"{name}={raw!r} deve ser um número inteiro.") from exc
+
+
+def gunicorn_argv(
+    *, host: str, port: int, workers: int, threads: int, forwarded_allow_ips: str
+) -> list[str]:
+    """The gunicorn command line ``paco serve`` runs."""
+    return [
+        sys.executable,
+        "-m",
+        "gunicorn",
+        "-c",
+        f"python:{server.__name__}",
+        "--bind",
+        f"{host}:{port}",
+        "--workers",
+        str(workers),
+        "--threads",
+        str(threads),
+        "--forwarded-allow-ips",
+        forwarded_allow_ips,
+        "paco.wsgi:application",
+    ]
 
 
 class Command(BaseCommand):
     help = "Serve o Paço em produção: servidor web (gunicorn) e processador de tarefas."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--host", default=os.environ.get("HOST", "127.0.0.1"))
-        parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))
+        parser.add_argument(
+            "--host",
+            default=os.environ.get("HOST", "127.0.0.1"),
+            help="Endereço de escuta (padrão 127.0.0.1, ou HOST).",
+        )
+        parser.add_argument(
+            "--port",
+            type=int,
+            default=_env_int("PORT", 8000),
+            help="Porta (padrão 8000, ou PORT).",
+        )
         parser.add_argument(
             "--workers",
             type=int,
-            default=int(os.environ.get("PACO_WEB_WORKERS", "2")),
-            help="Processos do servidor web (padrão 2, ou PACO_WEB_WORKERS).",
+            default=_env_int("PACO_WEB_WORKERS", 1),
+            help="Processos do servidor web (padrão 1, ou PACO_WEB_WORKERS).",
         )
         parser.add_argument(
             "--threads",
             type=int,
-            default=int(os.environ.get("PACO_WEB_THREADS", "4")),
+            default=_env_int("PACO_WEB_THREADS", 8),
+            help="Threads por processo (padrão 8, ou PACO_WEB_THREADS).",
         )
-        parser.add_argument("--no-worker", action="store_true", help="Não inicia o worker.")
+        parser.add_argument(
+            "--no-worker",
+            action="store_true",
+            help="Não executa as tarefas em segundo plano (use 'paco db_worker' à parte).",
+        )
+        parser.add_argument(
+            "--skip-collectstatic",
+            action="store_true",
+            help="Não recoleta os arquivos estáticos (já coletados nesta versão).",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        call_command("collectstatic", interactive=False, verbosity=0)
+        if options["workers"] < 1 or options["threads"] < 1:
+            raise CommandError("--workers e --threads precisam ser pelo menos 1.")
+        if not options["skip_collectstatic"]:
+            call_command("collectstatic", interactive=False, verbosity=0)
         call_command("check", deploy=settings.PRODUCTION, fail_level="ERROR")
-        bind = f"{options['host']}:{options['port']}"
-        web = [
-            sys.executable,
-            "-m",
-            "gunicorn",
-            "paco.wsgi:application",
-            "--bind",
-            bind,
-            "--workers",
-            str(options["workers"]),
-            "--threads",
-            str(options["threads"]),
-            "--worker-class",
-            "gthread",
-            "--access-logfile",
-            "-",
-            "--forwarded-allow-ips",
-            os.environ.get("PACO_FORWARDED_ALLOW_IPS", "127.0.0.1"),
-        ]
-        procs = [subprocess.Popen(web)]  # noqa: S603
-        if not options["no_worker"]:
-            worker = [sys.executable, "-m", "paco", "db_worker", "--interval", "2"]
-            procs.append(subprocess.Popen(worker))  # noqa: S603
-        self.stdout.write(f"Paço em http://{bind}/ (Ctrl+C para parar)")
-        self._supervise(procs)
-
-    def _supervise(self, procs: list[subprocess.Popen[bytes]]) -> None:
-        def stop(signum: int = signal.SIGTERM, frame: object = None) -> None:
-            for proc in procs:
-                if proc.poll() is None:
-                    proc.send_signal(signal.SIGTERM)
-
-        signal.signal(signal.SIGTERM, stop)
-        signal.signal(signal.SIGINT, stop)
-        try:
-            while all(proc.poll() is None for proc in procs):
-                time.sleep(0.5)
-        finally:
-            stop()
-            for proc in procs:
-                try:
-                    proc.wait(timeout=20)
-                except subprocess.TimeoutExpired:
-                    proc.kill()
+        argv = gunicorn_argv(
+            host=options["host"],
+            port=options["port"],
+            workers=options["workers"],
+            threads=options["threads"],
+            forwarded_allow_ips=os.environ.get("PACO_FORWARDED_ALLOW_IPS", "127.0.0.1"),
+        )
+        env = dict(os.environ)
+        env.setdefault("DJANGO_SETTINGS_MODULE", "paco.settings")
+        env[server.TASKS_ENV] = "0" if options["no_worker"] else "1"
+        self.stdout.write(
+            f"Paço em http://{options['host']}:{options['port']}/ (Ctrl+C para parar)"
+        )
+        self.stdout.flush()
+        sys.stderr.flush()
+        os.execve(argv[0], argv, env)  # noqa: S606 — replace this process with gunicorn
