@@ -1,0 +1,150 @@
+"""`paco serve`: gunicorn + the task worker, supervised together, stopped cleanly.
+
+These tests start the real command in a subprocess on a loopback port.
+"""
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from paco.core.management.commands.serve import gunicorn_argv
+
+ROOT = Path(__file__).resolve().parents[3]
+
+
+def _free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _children(pid):
+    out = subprocess.run(["ps", "-o", "pid=", "--ppid", str(pid)], capture_output=True, text=True)
+    return [int(p) for p in out.stdout.split()]
+
+
+def _get(url):
+    with urllib.request.urlopen(url, timeout=5) as response:
+        return response.status, response.read()
+
+
+def _wait_healthy(port, timeout=40):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            status, body = _get(f"http://127.0.0.1:{port}/healthz")
+            if status == 200:
+                return json.loads(body)
+        except OSError:
+            pass
+        time.sleep(0.3)
+    raise AssertionError("o servidor não respondeu a tempo")
+
+
+def _wait(predicate, timeout=20):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(0.2)
+    return False
+
+
+@pytest.fixture
+def env(tmp_path):
+    environment = {
+        k: v for k, v in os.environ.items() if not k.startswith(("PACO_", "DATABASE_URL"))
+    }
+    environment.update(PACO_DATA_DIR=str(tmp_path / "data"), PACO_ENV="development")
+    environment.pop("PYTEST_XDIST_WORKER", None)
+    return environment
+
+
+def _paco(env, *args, **kwargs):
+    return subprocess.run(
+        [sys.executable, "-m", "paco", *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        **kwargs,
+    )
+
+
+def test_gunicorn_command_line_binds_host_and_port():
+    argv = gunicorn_argv(
+        host="192.0.2.10", port=8123, workers=1, threads=8, forwarded_allow_ips="10.0.0.1"
+    )
+    assert argv[argv.index("--bind") + 1] == "192.0.2.10:8123"
+    assert argv[argv.index("-c") + 1] == "python:paco.core.server"
+    assert argv[-1] == "paco.wsgi:application"
+
+
+def test_serve_runs_web_and_tasks_restarts_them_and_stops_on_sigint(env, tmp_path):
+    assert _paco(env, "migrate", "--no-input", "-v", "0").returncode == 0
+    port = _free_port()
+    log = (tmp_path / "serve.log").open("w+")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "paco", "serve"],
+        cwd=ROOT,
+        env={**env, "PORT": str(port)},
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+    try:
+        assert _wait_healthy(port) == {"status": "ok", "database": "ok", "storage": "ok"}
+        # `paco serve` became the gunicorn master; one web worker runs the tasks thread.
+        workers = _children(proc.pid)
+        assert len(workers) == 1
+        assert list((tmp_path / "data" / "static").rglob("paco.*.css.gz"))
+
+        # A queued task is run by the thread inside the web worker.
+        enqueue = _paco(
+            {**env, "PACO_EMAIL_HOST": ""},
+            "shell",
+            "-c",
+            "from paco.core.mail import send_mail_task;"
+            "print(send_mail_task.enqueue('Assunto ops', 'corpo', ['a@b.c']).id)",
+        )
+        task_id = enqueue.stdout.strip().splitlines()[-1]
+        assert _wait(lambda: f"id={task_id}" in (tmp_path / "serve.log").read_text())
+        assert "state=SUCCESSFUL" in (tmp_path / "serve.log").read_text()
+
+        # If the web worker (and its task thread) dies, gunicorn starts a new pair.
+        os.kill(workers[0], signal.SIGKILL)
+        assert _wait(lambda: _children(proc.pid) not in ([], workers))
+        _wait_healthy(port)
+        log_text = (tmp_path / "serve.log").read_text()
+        assert log_text.count("Starting worker") == 2
+
+        # Ctrl+C stops everything.
+        new_workers = _children(proc.pid)
+        os.killpg(proc.pid, signal.SIGINT)
+        assert proc.wait(timeout=30) == 0
+        assert not any(Path(f"/proc/{pid}").exists() for pid in new_workers)
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
+        log.close()
+
+
+def test_serve_refuses_insecure_production_configuration(env):
+    result = _paco(
+        {**env, "PACO_ENV": "production", "PACO_DEBUG": "1", "PACO_ALLOWED_HOSTS": "*"},
+        "serve",
+        "--skip-collectstatic",
+    )
+    assert result.returncode != 0
+    assert "paco.E001" in result.stderr
+    assert "paco.E003" in result.stderr
