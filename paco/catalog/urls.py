@@ -1,5 +1,17 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from paco.catalog import api, sitemaps, views
 
 app_name = "catalog"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("servicos/", views.service_list, name="list"),
+    path("servicos/categoria/<slug:slug>/", views.category, name="category"),
+    path("servicos/publico/<slug:slug>/", views.audience, name="audience"),
+    path("servicos/evento/<slug:slug>/", views.life_event, name="life_event"),
+    path("servicos/<slug:slug>/", views.service_detail, name="service"),
+    path("api/bnsp/servicos.json", api.service_list, name="bnsp_list"),
+    path("api/bnsp/servicos/<int:pk>.json", api.service_detail, name="bnsp_detail"),
+    path("sitemap.xml", sitemaps.sitemap_view, name="sitemap"),
+]
