@@ -32,9 +32,15 @@ def otp_satisfied(request: HttpRequest) -> bool:
     if not user.is_authenticated:
         return False
     assert isinstance(user, User)
-    if not has_second_factor(user):
-        return True
     is_verified = getattr(user, "is_verified", None)
+    if is_verified and is_verified():
+        return True  # django_otp's middleware loaded the session's verified device
+    cached: bool | None = getattr(request, "_paco_has_second_factor", None)
+    if cached is None:
+        cached = has_second_factor(user)
+        request._paco_has_second_factor = cached  # type: ignore[attr-defined]
+    return not cached
+ = getattr(user, "is_verified", None)
     return bool(is_verified and is_verified())
 
 

@@ -9,13 +9,14 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
-from django.contrib.auth import update_session_auth_hash
+from django.contrib.auth import REDIRECT_FIELD_NAME, update_session_auth_hash
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.forms import PasswordChangeForm, SetPasswordForm
-from django.http import HttpResponse
+from django.contrib.auth.views import redirect_to_login
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.urls import reverse_lazy
 
-from paco.accounts import actions
+from paco.accounts import actions, otp
 from paco.accounts.forms import QueuedPasswordResetForm, StaffLoginForm
 from paco.accounts.models import User
 
@@ -46,6 +47,12 @@ class PasswordChangeView(auth_views.PasswordChangeView):
     form_class = PasswordChangeForm
     template_name = "accounts/password_change.html"
     success_url = reverse_lazy("accounts:password_change_done")
+
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        # A session opened before the second factor was turned on must prove it first.
+        if request.user.is_authenticated and not otp.otp_satisfied(request):
+            return redirect_to_login(request.get_full_path(), None, REDIRECT_FIELD_NAME)
+        return super().dispatch(request, *args, **kwargs)
 
     def form_valid(self, form: PasswordChangeForm) -> HttpResponse:
         user = form.user

@@ -78,3 +78,15 @@ def test_nobody_changes_someone_elses_password(admin_x, catalog_editor_x):
         actions.change_password(admin_x, catalog_editor_x, NEW)
     catalog_editor_x.refresh_from_db()
     assert catalog_editor_x.check_password(PASSWORD)
+
+
+def test_session_without_second_factor_must_log_in_again(client_for, town_x, admin_x):
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    client = client_for(admin_x, town_x)  # logged in before the device existed
+    TOTPDevice.objects.create(user=admin_x, name="app", confirmed=True)
+    response = change(client, PASSWORD, NEW)
+    assert response.status_code == 302
+    assert response["Location"].startswith("/conta/entrar/?next=/conta/senha/")
+    admin_x.refresh_from_db()
+    assert admin_x.check_password(PASSWORD)
