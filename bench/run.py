@@ -1,0 +1,338 @@
+"""``make bench``: throughput and latency of the public pages, as served in production.
+
+What it does:
+
+1. a temporary data directory with the demo municipality and a generated
+   catalogue of 500 services (``bench/gen_services.py``, federal BNSP detail
+   shape, loaded with ``paco import-services``);
+2. ``paco serve`` in production mode (``PACO_ENV=production``, real secret key,
+   ``PACO_ALLOWED_HOSTS=127.0.0.1``; ``PACO_SSL_REDIRECT=0`` because wrk speaks
+   plain HTTP locally) with ``PACO_BENCH_HELLO=1``, which adds a bare view at
+   ``/bench/hello`` going through the same server and middleware;
+3. the idle resident memory (RSS, and PSS) of every process of the server;
+4. ``wrk`` (installed with apt-get when missing) at 32 connections on each
+   page; throughput is reported as a fraction of the hello view;
+5. the results, with the machine, in ``bench/RESULTS.md``.
+
+Options: ``--workers N`` (gunicorn processes), ``--duration S``, ``--services N``,
+``--connections N``, ``--data-dir DIR`` (reuse a prepared directory).
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import platform
+import re
+import secrets
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PYTHON = sys.executable
+TARGET_FRACTION = 0.5
+TARGET_P99_MS = 100.0
+TARGET_MEMORY_MB = 150.0
+
+
+@dataclass
+class Result:
+    name: str
+    path: str
+    rps: float
+    p50_ms: float
+    p99_ms: float
+    errors: int
+    size: int
+
+
+def ensure_wrk() -> str:
+    found = shutil.which("wrk")
+    if found:
+        return found
+    print("wrk não encontrado; instalando com apt-get …")
+    subprocess.run(["apt-get", "install", "-y", "wrk"], check=True)
+    return shutil.which("wrk") or "wrk"
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def paco(env: dict[str, str], *args: str) -> str:
+    result = subprocess.run(
+        [PYTHON, "-m", "paco", *args], cwd=ROOT, env=env, capture_output=True, text=True
+    )
+    if result.returncode != 0:
+        sys.exit(f"paco {' '.join(args)} falhou:\n{result.stdout}\n{result.stderr}")
+    return result.stdout
+
+
+def prepare(env: dict[str, str], services: int) -> None:
+    paco(env, "migrate", "--no-input", "-v", "0")
+    paco(env, "demo")
+    catalogue = Path(env["PACO_DATA_DIR"]) / "servicos-bench.json"
+    subprocess.run(
+        [PYTHON, str(ROOT / "bench" / "gen_services.py"), str(services), str(catalogue)],
+        check=True,
+    )
+    started = time.monotonic()
+    paco(env, "import-services", str(catalogue))
+    print(f"{services} serviços importados em {time.monotonic() - started:.0f} s")
+
+
+def get(url: str) -> tuple[int, bytes]:
+    try:
+        with urllib.request.urlopen(url, timeout=10) as response:
+            return response.status, response.read()
+    except urllib.error.HTTPError as exc:
+        return exc.code, exc.read()
+
+
+def wait_healthy(base: str, proc: subprocess.Popen[bytes]) -> None:
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            sys.exit("paco serve terminou antes de responder")
+        try:
+            if get(base + "/healthz")[0] == 200:
+                return
+        except OSError:
+            pass
+        time.sleep(0.3)
+    sys.exit("paco serve não respondeu a tempo")
+
+
+def process_tree(pid: int) -> list[int]:
+    out = subprocess.run(["ps", "-e", "-o", "pid=,ppid="], capture_output=True, text=True)
+    children: dict[int, list[int]] = {}
+    for line in out.stdout.splitlines():
+        child, parent = (int(x) for x in line.split())
+        children.setdefault(parent, []).append(child)
+    tree, todo = [], [pid]
+    while todo:
+        current = todo.pop()
+        tree.append(current)
+        todo.extend(children.get(current, []))
+    return tree
+
+
+def memory_mb(pids: list[int]) -> tuple[float, float]:
+    """(RSS, PSS) in MB summed over ``pids``."""
+    rss = pss = 0
+    for pid in pids:
+        try:
+            text = Path(f"/proc/{pid}/smaps_rollup").read_text()
+        except OSError:
+            continue
+        rss += int(re.search(r"^Rss:\s+(\d+)", text, re.M).group(1))  # type: ignore[union-attr]
+        pss += int(re.search(r"^Pss:\s+(\d+)", text, re.M).group(1))  # type: ignore[union-attr]
+    return rss / 1024, pss / 1024
+
+
+def to_ms(value: str) -> float:
+    number, unit = re.match(r"([\d.]+)(us|ms|s|m)", value).groups()  # type: ignore[union-attr]
+    return float(number) * {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60000.0}[unit]
+
+
+def run_wrk(wrk: str, url: str, connections: int, duration: int) -> tuple[float, float, float, int]:
+    out = subprocess.run(
+        [wrk, "-t", "2", "-c", str(connections), "-d", f"{duration}s", "--latency", url],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))  # type: ignore[union-attr]
+    p50 = to_ms(re.search(r"50%\s+(\S+)", out).group(1))  # type: ignore[union-attr]
+    p99 = to_ms(re.search(r"99%\s+(\S+)", out).group(1))  # type: ignore[union-attr]
+    bad = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", out)
+    errors = int(bad.group(1)) if bad else 0
+    socket_errors = re.search(r"Socket errors: (.*)", out)
+    if socket_errors:
+        errors += sum(int(n) for n in re.findall(r"\d+", socket_errors.group(1)))
+    return rps, p50, p99, errors
+
+
+def machine() -> dict[str, str]:
+    cpu = "?"
+    for line in Path("/proc/cpuinfo").read_text().splitlines():
+        if line.startswith("model name"):
+            cpu = line.split(":", 1)[1].strip()
+            break
+    mem_kb = int(re.search(r"MemTotal:\s+(\d+)", Path("/proc/meminfo").read_text()).group(1))  # type: ignore[union-attr]
+    return {
+        "Data": dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        "Núcleos (nproc)": str(os.cpu_count()),
+        "CPU": cpu,
+        "RAM": f"{mem_kb / 1024 / 1024:.1f} GiB",
+        "Python": platform.python_version(),
+        "Sistema": platform.platform(),
+    }
+
+
+def pick_service_path(base: str) -> str:
+    status, body = get(base + "/servicos/")
+    if status != 200:
+        sys.exit(f"/servicos/ respondeu {status}")
+    skip = ("categoria/", "publico/", "evento/")
+    for slug in re.findall(r'href="/servicos/([^"/?]+/)"', body.decode()):
+        if not slug.startswith(skip):
+            return f"/servicos/{slug}"
+    sys.exit("nenhum serviço encontrado em /servicos/")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--workers", type=int, default=None)
+    parser.add_argument("--threads", type=int, default=None)
+    parser.add_argument("--duration", type=int, default=10)
+    parser.add_argument("--connections", type=int, default=32)
+    parser.add_argument("--services", type=int, default=500)
+    parser.add_argument("--data-dir", help="diretório já preparado (não recria os dados)")
+    parser.add_argument("--output", default=str(ROOT / "bench" / "RESULTS.md"))
+    args = parser.parse_args()
+
+    wrk = ensure_wrk()
+    data_dir = Path(args.data_dir or tempfile.mkdtemp(prefix="paco-bench-"))
+    port = free_port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PACO_")}
+    env.pop("DATABASE_URL", None)
+    env.update(
+        PACO_DATA_DIR=str(data_dir),
+        PACO_ENV="production",
+        PACO_SECRET_KEY=secrets.token_urlsafe(64),
+        PACO_ALLOWED_HOSTS="127.0.0.1",
+        PACO_SSL_REDIRECT="0",
+        PACO_EMAIL_HOST="localhost",
+        PACO_BENCH_HELLO="1",
+        PACO_LOG_LEVEL="WARNING",
+        PORT=str(port),
+    )
+    if args.workers:
+        env["PACO_WEB_WORKERS"] = str(args.workers)
+    if args.threads:
+        env["PACO_WEB_THREADS"] = str(args.threads)
+    if not args.data_dir:
+        prepare(env, args.services)
+
+    base = f"http://127.0.0.1:{port}"
+    log = (data_dir / "serve.log").open("w")
+    server = subprocess.Popen(
+        [PYTHON, "-m", "paco", "serve"],
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+    try:
+        wait_healthy(base, server)
+        pages = [
+            ("hello (referência)", "/bench/hello"),
+            ("início", "/"),
+            ("lista de serviços", "/servicos/"),
+            ("página de um serviço", pick_service_path(base)),
+            ("API BNSP (lista)", "/api/bnsp/servicos.json"),
+            ("cronograma", "/cronograma/"),
+        ]
+        sizes = {}
+        for _, path in pages:  # warm up every page (and check it answers 200)
+            for _ in range(20):
+                status, body = get(base + path)
+            if status != 200:
+                sys.exit(f"{path} respondeu {status}")
+            sizes[path] = len(body)
+        time.sleep(3)
+        pids = process_tree(server.pid)
+        idle_rss, idle_pss = memory_mb(pids)
+        results = []
+        for name, path in pages:
+            rps, p50, p99, errors = run_wrk(wrk, base + path, args.connections, args.duration)
+            results.append(Result(name, path, rps, p50, p99, errors, sizes[path]))
+            print(f"{name:24} {rps:8.0f} req/s  p50 {p50:6.1f} ms  p99 {p99:6.1f} ms")
+        time.sleep(3)
+        after_rss, after_pss = memory_mb(process_tree(server.pid))
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=30)
+        log.close()
+
+    report = render(results, len(pids), idle_rss, idle_pss, after_rss, after_pss, args, env)
+    Path(args.output).write_text(report, encoding="utf-8")
+    print(report)
+    if not args.data_dir:
+        shutil.rmtree(data_dir, ignore_errors=True)
+
+
+def render(
+    results: list[Result],
+    processes: int,
+    idle_rss: float,
+    idle_pss: float,
+    after_rss: float,
+    after_pss: float,
+    args: argparse.Namespace,
+    env: dict[str, str],
+) -> str:
+    hello = results[0].rps
+    lines = ["# Resultados do benchmark (`make bench`)", ""]
+    lines += [f"- **{k}:** {v}" for k, v in machine().items()]
+    workers = env.get("PACO_WEB_WORKERS", "1 (padrão)")
+    threads = env.get("PACO_WEB_THREADS", "8 (padrão)")
+    lines += [
+        f"- **Servidor:** `paco serve` em modo produção (PACO_ENV=production, "
+        f"PACO_SSL_REDIRECT=0), gunicorn gthread, {workers} processo(s) web × {threads} "
+        "threads, tarefas numa thread do processo web; SQLite (WAL).",
+        f"- **Carga:** wrk, 2 threads, {args.connections} conexões, {args.duration} s por "
+        f"página, na mesma máquina (disputa os núcleos com o servidor); catálogo de "
+        f"{args.services} serviços gerados + os da demonstração.",
+        "",
+        "| Página | Caminho | req/s | fração do hello | p50 (ms) | p99 (ms) | erros | bytes |",
+        "|---|---|---:|---:|---:|---:|---:|---:|",
+    ]
+    failures = []
+    for r in results:
+        fraction = r.rps / hello if hello else 0.0
+        lines.append(
+            f"| {r.name} | `{r.path}` | {r.rps:.0f} | {fraction:.0%} | {r.p50_ms:.1f} | "
+            f"{r.p99_ms:.1f} | {r.errors} | {r.size} |"
+        )
+        if r is not results[0] and fraction < TARGET_FRACTION:
+            failures.append(f"{r.name}: {fraction:.0%} do hello (meta ≥ 50%)")
+        if r.p99_ms >= TARGET_P99_MS:
+            failures.append(f"{r.name}: p99 {r.p99_ms:.0f} ms (meta < 100 ms)")
+        if r.errors:
+            failures.append(f"{r.name}: {r.errors} respostas com erro")
+    if idle_rss > TARGET_MEMORY_MB:
+        failures.append(f"memória ociosa {idle_rss:.0f} MB (meta ≤ 150 MB)")
+    lines += [
+        "",
+        f"**Memória residente ociosa** (servidor web + tarefas, {processes} processos: "
+        f"mestre gunicorn + processo(s) web com a thread de tarefas): "
+        f"RSS {idle_rss:.0f} MB (PSS {idle_pss:.0f} MB); depois da carga: RSS "
+        f"{after_rss:.0f} MB (PSS {after_pss:.0f} MB). Meta: ≤ 150 MB.",
+        "",
+        "**Metas:** cada página ≥ 50% do hello; p99 < 100 ms com 32 conexões; memória ≤ 150 MB.",
+        "",
+    ]
+    lines += (
+        ["**Abaixo da meta:**", *[f"- {f}" for f in failures]]
+        if failures
+        else ["**Todas as metas atingidas.**"]
+    )
+    return "\n".join(lines) + "\n"
+
+
+if __name__ == "__main__":
+    main()
