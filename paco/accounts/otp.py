@@ -40,8 +40,6 @@ def otp_satisfied(request: HttpRequest) -> bool:
         cached = has_second_factor(user)
         request._paco_has_second_factor = cached  # type: ignore[attr-defined]
     return not cached
- = getattr(user, "is_verified", None)
-    return bool(is_verified and is_verified())
 
 
 def new_key() -> str:
