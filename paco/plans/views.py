@@ -47,7 +47,14 @@ def _today(request: HttpRequest) -> datetime.date:
 
 
 def plan_page(request: HttpRequest, slug: str | None = None) -> HttpResponse:
-    plan = _plan(request, slug)
+    town = current_municipality(request)
+    try:
+        plan = _plan(request, slug)
+    except Http404:
+        if slug:
+            raise
+        can_import = has_role(request.user, town, Role.ADMIN)
+        return render(request, "plans/no_plan.html", {"can_import": can_import})
     today = _today(request)
     stages = _stages(plan)
     summary = Stage.objects.for_municipality(plan.municipality).filter(plan=plan).summary(today)
@@ -60,8 +67,9 @@ def plan_page(request: HttpRequest, slug: str | None = None) -> HttpResponse:
         "chart": timeline.build(stages, today),
         "export_base": request.path if slug else "/cronograma",
         "slugged": bool(slug),
-        "can_edit": has_role(request.user, plan.municipality, Role.PLAN_EDITOR),
     }
+    context["can_edit"] = has_role(request.user, town, Role.PLAN_EDITOR)
+    context["can_import"] = context["can_edit"] and has_role(request.user, town, Role.ADMIN)
     return render(request, "plans/plan.html", context)
 
 

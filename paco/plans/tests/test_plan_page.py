@@ -65,8 +65,15 @@ def test_empty_plan_has_no_chart(anon_x, town_x):
     assert "<svg" not in html and "Nenhuma etapa cadastrada" in html
 
 
-def test_no_plan_is_404(anon_x, town_x):
-    assert anon_x.get("/cronograma/").status_code == 404
+def test_no_plan_yet(anon_x, client_for, town_x, admin_x):
+    response = anon_x.get("/cronograma/")
+    assert response.status_code == 200
+    assert "ainda não publicou" in response.content.decode()
+    assert "/cronograma/importar/" not in response.content.decode()
+    assert (
+        "/cronograma/importar/" in client_for(admin_x, town_x).get("/cronograma/").content.decode()
+    )
+    assert anon_x.get("/cronograma/nao-existe/").status_code == 404
 
 
 def test_other_plans_by_slug_and_private_ones_hidden(anon_x, town_x, make_plan):
