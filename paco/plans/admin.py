@@ -52,10 +52,25 @@ class StageChangeInline(admin.TabularInline):
         return True
 
 
+class PlanFilter(admin.SimpleListFilter):
+    """Filter by plan, offering only the request's municipality plans."""
+
+    title = "cronograma"
+    parameter_name = "plano"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
+        town = request_municipality(request)
+        return [(str(p.pk), p.title) for p in Plan.objects.for_municipality(town)]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
+        value = self.value()
+        return queryset.filter(plan_id=value) if value and value.isdigit() else queryset
+
+
 class StageAdmin(TenantAdmin):
     role = Role.PLAN_EDITOR
     list_display = ("number", "short_description", "plan", "deadline", "status", "unit")
-    list_filter = ("plan", "status")
+    list_filter = (PlanFilter, "status")
     search_fields = ("description", "observation")
     list_select_related = ("plan", "unit")
     inlines = [StageChangeInline]
