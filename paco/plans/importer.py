@@ -43,6 +43,7 @@ COLUMN_NAMES = {
 REQUIRED = {"number": "Etapa", "description": "Descrição", "deadline": "Prazo final"}
 DATE_FIELDS = {"deadline": "Prazo final", "start": "Início"}
 
+_NUMBER = re.compile(r"^(\d{1,4})\s*[.ºª°)]?$")
 _TAGS = re.compile(r"<[^>]+>|\*+")
 _UPDATED = re.compile(r"atualizado em\s*:?\s*(\d{1,2}[/-]\d{1,2}[/-]\d{4})")
 _NOTE = re.compile(r"^\**\s*observa[cç][aã]o\s*:?\s*\**\s*:?\s*(.*)$", re.IGNORECASE)
@@ -130,7 +131,7 @@ def _text_rows(text: str) -> list[Row]:
 
 def _csv_rows(text: str) -> list[Row]:
     first = next((line for line in text.splitlines() if line.strip()), "")
-    delimiter = ";" if first.count(";") >= first.count(",") else ","
+    delimiter = max((";", ",", "\t"), key=first.count)
     reader = csv.reader(io.StringIO(text), delimiter=delimiter)
     rows: list[Row] = []
     for cells in reader:
@@ -182,9 +183,9 @@ def read_rows(data: bytes, filename: str) -> list[Row]:
                 "Não foi possível ler o texto do arquivo (codificação).",
             ]
         ) from exc
-    if suffix == ".csv" or (suffix != ".txt" and "\t" not in text):
-        return _csv_rows(text)
-    return _text_rows(text)
+    if suffix != ".csv" and "\t" in text:
+        return _text_rows(text)
+    return _csv_rows(text)
 
 
 # --- one parser for every format ---------------------------------------------
@@ -271,7 +272,9 @@ class _Parser:
             for name, value in values.items():
                 previous[name] = _join(previous[name], value)
             return
-        if isinstance(number, str) and number.isdigit():
+        numbered = _NUMBER.match(number) if isinstance(number, str) else None
+        if numbered:
+            values["number"] = numbered.group(1)
             self.pending.append((line, values))
             return
         shown = " | ".join(str(c) for c in cells if c != "")[:120]

@@ -103,3 +103,26 @@ def test_csv_import_is_stored_through_the_action(town_x, tmp_path):
     plan = import_plan(None, town_x, parse_file(_csv(",").encode(), "c.csv"), title="Dados")
     assert plan.slug == "dados"
     assert Stage.objects.for_municipality(town_x).filter(plan=plan).count() == 3
+
+
+def test_text_file_without_tabs_and_numbers_written_with_ordinals():
+    text = (
+        "Cronograma de governo digital\n"
+        "Etapa;Descrição;Prazo;Prazo final;Observação\n"
+        "1.;Primeira;30 dias;01-02-2025;Concluído\n"
+        "2º;Segunda;30 dias;01-03-2025;Em andamento\n"
+    )
+    parsed = parse_file(text.encode(), "cronograma.txt")
+    assert parsed.errors == []
+    assert parsed.title == "Cronograma de governo digital"
+    assert [(s.number, s.status) for s in parsed.stages] == [
+        (1, "concluida"),
+        (2, "em_andamento"),
+    ]
+
+
+def test_tab_separated_csv_file():
+    text = "Etapa\tDescrição\tPrazo final\n1\tÚnica\t2025-01-31\n"
+    parsed = parse_file(text.encode(), "cronograma.csv")
+    assert parsed.errors == []
+    assert parsed.stages[0].deadline == datetime.date(2025, 1, 31)
