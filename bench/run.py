@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import json
 import os
 import platform
 import re
@@ -42,6 +43,7 @@ PYTHON = sys.executable
 TARGET_FRACTION = 0.5
 TARGET_P99_MS = 100.0
 TARGET_MEMORY_MB = 150.0
+MACHINE: dict[str, str] = {}
 
 
 @dataclass
@@ -178,6 +180,9 @@ def machine() -> dict[str, str]:
         "RAM": f"{mem_kb / 1024 / 1024:.1f} GiB",
         "Python": platform.python_version(),
         "Sistema": platform.platform(),
+        "Carga da máquina antes (loadavg 1/5/15 min)": " ".join(
+            Path("/proc/loadavg").read_text().split()[:3]
+        ),
     }
 
 
@@ -204,6 +209,7 @@ def main() -> None:
     args = parser.parse_args()
 
     wrk = ensure_wrk()
+    MACHINE.update(machine())
     data_dir = Path(args.data_dir or tempfile.mkdtemp(prefix="paco-bench-"))
     port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("PACO_")}
@@ -267,16 +273,30 @@ def main() -> None:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=30)
         log.close()
+    cpu = cpu_costs(env, [path for _, path in pages])
 
-    report = render(results, len(pids), idle_rss, idle_pss, after_rss, after_pss, args, env)
+    report = render(results, cpu, len(pids), idle_rss, idle_pss, after_rss, after_pss, args, env)
     Path(args.output).write_text(report, encoding="utf-8")
     print(report)
     if not args.data_dir:
         shutil.rmtree(data_dir, ignore_errors=True)
 
 
+def cpu_costs(env: dict[str, str], paths: list[str]) -> dict[str, float]:
+    out = subprocess.run(
+        [PYTHON, str(ROOT / "bench" / "cpu_cost.py"), *paths],
+        cwd=ROOT,
+        env={**env, "PACO_ALLOWED_HOSTS": "127.0.0.1", "PACO_LOG_LEVEL": "ERROR"},
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    return dict(json.loads(out.strip().splitlines()[-1]))
+
+
 def render(
     results: list[Result],
+    cpu: dict[str, float],
     processes: int,
     idle_rss: float,
     idle_pss: float,
@@ -287,7 +307,7 @@ def render(
 ) -> str:
     hello = results[0].rps
     lines = ["# Resultados do benchmark (`make bench`)", ""]
-    lines += [f"- **{k}:** {v}" for k, v in machine().items()]
+    lines += [f"- **{k}:** {v}" for k, v in MACHINE.items()]
     workers = env.get("PACO_WEB_WORKERS", "1 (padrão)")
     threads = env.get("PACO_WEB_THREADS", "8 (padrão)")
     lines += [
@@ -298,15 +318,16 @@ def render(
         f"página, na mesma máquina (disputa os núcleos com o servidor); catálogo de "
         f"{args.services} serviços gerados + os da demonstração.",
         "",
-        "| Página | Caminho | req/s | fração do hello | p50 (ms) | p99 (ms) | erros | bytes |",
-        "|---|---|---:|---:|---:|---:|---:|---:|",
+        "| Página | Caminho | req/s | fração do hello | p50 (ms) | p99 (ms) | erros | bytes "
+        "| CPU/req (ms) |",
+        "|---|---|---:|---:|---:|---:|---:|---:|---:|",
     ]
     failures = []
     for r in results:
         fraction = r.rps / hello if hello else 0.0
         lines.append(
             f"| {r.name} | `{r.path}` | {r.rps:.0f} | {fraction:.0%} | {r.p50_ms:.1f} | "
-            f"{r.p99_ms:.1f} | {r.errors} | {r.size} |"
+            f"{r.p99_ms:.1f} | {r.errors} | {r.size} | {cpu.get(r.path, 0.0):.1f} |"
         )
         if r is not results[0] and fraction < TARGET_FRACTION:
             failures.append(f"{r.name}: {fraction:.0%} do hello (meta ≥ 50%)")
@@ -322,6 +343,10 @@ def render(
         f"mestre gunicorn + processo(s) web com a thread de tarefas): "
         f"RSS {idle_rss:.0f} MB (PSS {idle_pss:.0f} MB); depois da carga: RSS "
         f"{after_rss:.0f} MB (PSS {after_pss:.0f} MB). Meta: ≤ 150 MB.",
+        "",
+        "*CPU/req*: tempo de CPU por requisição medido no próprio processo (cliente de teste "
+        "do Django, sem servidor) — quase independe da carga da máquina e explica as frações.",
+        "*erros*: respostas não-2xx e erros de socket do wrk (inclui tempo esgotado de 2 s).",
         "",
         "**Metas:** cada página ≥ 50% do hello; p99 < 100 ms com 32 conexões; memória ≤ 150 MB.",
         "",
