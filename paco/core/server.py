@@ -61,9 +61,9 @@ class TaskThread(threading.Thread):
         from django_tasks_db.management.commands.db_worker import Worker
 
         with self.lock_path.open("a") as handle:
-            fcntl.flock(handle, fcntl.LOCK_EX)  # blocks while another worker runs the tasks
-            if self.stopping.is_set():
-                return
+            while not self._try_lock(handle):  # another web process runs the tasks
+                if self.stopping.wait(self.interval):
+                    return
             self.worker = Worker(
                 queue_names=[DEFAULT_TASK_QUEUE_NAME],
                 interval=self.interval,
@@ -81,6 +81,14 @@ class TaskThread(threading.Thread):
                 os.kill(os.getpid(), signal.SIGTERM)
             finally:
                 connection.close()
+
+    @staticmethod
+    def _try_lock(handle: Any) -> bool:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return False
+        return True
 
     def stop(self, timeout: float) -> None:
         self.stopping.set()

@@ -148,3 +148,31 @@ def test_serve_refuses_insecure_production_configuration(env):
     assert result.returncode != 0
     assert "paco.E001" in result.stderr
     assert "paco.E003" in result.stderr
+
+
+def test_with_two_web_processes_only_one_runs_tasks_and_both_stop_quickly(env, tmp_path):
+    assert _paco(env, "migrate", "--no-input", "-v", "0").returncode == 0
+    port = _free_port()
+    log_path = tmp_path / "serve.log"
+    with log_path.open("w") as log:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "paco", "serve", "--workers", "2", "--skip-collectstatic"],
+            cwd=ROOT,
+            env={**env, "PORT": str(port)},
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        try:
+            _wait_healthy(port)
+            assert _wait(lambda: len(_children(proc.pid)) == 2)
+            time.sleep(3)  # the second process keeps polling the lock, without running tasks
+            assert log_path.read_text().count("Starting worker") == 1
+            started = time.monotonic()
+            proc.send_signal(signal.SIGTERM)
+            assert proc.wait(timeout=30) == 0
+            assert time.monotonic() - started < 10
+        finally:
+            if proc.poll() is None:
+                os.killpg(proc.pid, signal.SIGKILL)
+                proc.wait()
