@@ -137,3 +137,13 @@ def test_disable_needs_password_and_code(client_for, town_x, device_x, no_thrott
     assert PASSWORD not in str(entry.changes)
     client.post("/conta/sair/")
     assert login(client, "admin_x", PASSWORD).status_code == 302
+
+
+def test_password_reset_does_not_switch_the_second_factor_off(anon_x, device_x):
+    from paco.accounts import actions
+
+    actions.change_password(None, device_x.user, "nova-senha-bem-comprida-1", via="reset")
+    assert login(anon_x, "admin_x", "nova-senha-bem-comprida-1").status_code == 200
+    assert TOTPDevice.objects.filter(user=device_x.user, confirmed=True).exists()
+    ok = login(anon_x, "admin_x", "nova-senha-bem-comprida-1", token=totp_code(device_x))
+    assert ok.status_code == 302
