@@ -46,7 +46,29 @@ site.register(Category, TaxonomyAdmin)
 site.register(LifeEvent, TaxonomyAdmin)
 
 
-class RequesterInline(admin.TabularInline):
+class FollowParentPermissions:
+    """Inline permissions follow the page's own (roles, not Django model permissions)."""
+
+    admin_site: admin.AdminSite
+    parent_model: Any
+
+    def _parent(self) -> Any:
+        return self.admin_site._registry[self.parent_model]
+
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return bool(self._parent().has_view_permission(request, obj))
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return bool(self._parent().has_change_permission(request, obj))
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return bool(self._parent().has_change_permission(request, obj))
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return bool(self._parent().has_change_permission(request, obj))
+
+
+class RequesterInline(FollowParentPermissions, admin.TabularInline):
     model = Requester
     extra = 0
     fields = ["kind", "requirements"]
@@ -57,7 +79,7 @@ class RequesterInline(admin.TabularInline):
     }
 
 
-class StepInline(admin.StackedInline):
+class StepInline(FollowParentPermissions, admin.StackedInline):
     model = Step
     extra = 0
     fields = ["order", "title", "description", "documents"]
@@ -216,12 +238,12 @@ class ServiceAdmin(TenantAdmin):
 site.register(Service, ServiceAdmin)
 
 
-class CostInline(admin.TabularInline):
+class CostInline(FollowParentPermissions, admin.TabularInline):
     model = Cost
     extra = 0
 
 
-class ChannelInline(admin.TabularInline):
+class ChannelInline(FollowParentPermissions, admin.TabularInline):
     model = Channel
     extra = 0
     formfield_overrides = {
@@ -259,7 +281,7 @@ class StepAdmin(TenantAdmin):
         return super().has_change_permission(request, obj)
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return self.has_change_permission(request, obj)
+        return False  # steps are removed on the service page, which records a version
 
     def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
         actions.save_step(request.user, obj)  # type: ignore[arg-type]

@@ -47,4 +47,4 @@ def test_long_words():
 
 def test_empty_text():
     assert analyze("").ok
-    assert analyze(None).ok  # type: ignore[arg-type]
+    assert analyze(None).ok
