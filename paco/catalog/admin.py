@@ -7,6 +7,7 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin, messages
+from django.db import models
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.urls import URLPattern, path, reverse
@@ -98,6 +99,8 @@ class ServiceAdmin(TenantAdmin):
     prepopulated_fields = {"slug": ["name"]}
     readonly_fields = ["plain_language", "version_links"]
     actions = ["publish", "archive"]
+    change_list_template = "catalog/admin/service_change_list.html"
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     fieldsets = [
         (
             "O serviço",

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any, Self
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Case, IntegerField, Q, Value, When
 from django.urls import reverse
@@ -243,6 +244,23 @@ class Service(TenantModel):
 
     def get_absolute_url(self) -> str:
         return reverse("catalog:service", args=[self.slug])
+
+    def clean(self) -> None:
+        errors: dict[str, str] = {}
+        if self.time_kind in (TimeKind.UP_TO, TimeKind.AVERAGE, TimeKind.BETWEEN):
+            if self.time_max is None:
+                errors["time_max"] = "Informe a quantidade máxima do prazo."
+            if not self.time_unit:
+                errors["time_unit"] = "Informe a unidade do prazo (dias, horas…)."
+        if self.time_kind == TimeKind.BETWEEN:
+            if self.time_min is None:
+                errors["time_min"] = "Informe a quantidade mínima do prazo."
+            elif self.time_max is not None and self.time_min > self.time_max:
+                errors["time_min"] = "O prazo mínimo não pode ser maior que o máximo."
+        if self.digital_status != DigitalStatus.IN_PERSON and not self.digital_url:
+            errors["digital_url"] = "Informe o link do serviço digital."
+        if errors:
+            raise ValidationError(errors)
 
     def popular_name_list(self) -> list[str]:
         return lines(self.popular_names)

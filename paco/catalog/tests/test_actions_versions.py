@@ -92,3 +92,21 @@ def test_unit_from_other_town_is_refused(town_x, unit_y):
 
     with pytest.raises(ValidationError):
         actions.save_service(None, new_service(town_x, unit_y))
+
+
+@pytest.mark.parametrize(
+    ("fields", "field"),
+    [
+        ({"time_kind": "ate", "time_unit": "dias"}, "time_max"),
+        ({"time_kind": "ate", "time_max": 3}, "time_unit"),
+        ({"time_kind": "entre", "time_min": 9, "time_max": 3, "time_unit": "dias"}, "time_min"),
+        ({"digital_status": "digital"}, "digital_url"),
+    ],
+)
+def test_invalid_time_or_digital_link_is_refused(town_x, unit_x_a, fields, field):
+    from django.core.exceptions import ValidationError
+
+    with pytest.raises(ValidationError) as info:
+        actions.save_service(None, new_service(town_x, unit_x_a, **fields))
+    assert field in info.value.message_dict
+    assert not Service.objects.exists()
