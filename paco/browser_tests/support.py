@@ -41,6 +41,15 @@ FILE_SUFFIXES = (
 )  # fmt: skip
 
 _axe = Axe()
+AXE_OPTIONS = {"runOnly": {"type": "tag", "values": WCAG_TAGS}, "resultTypes": ["violations"]}
+
+# What every page report needs, in one round trip to the browser.
+PAGE_FACTS = """(() => ({
+  lang: document.documentElement.getAttribute('lang') || '',
+  h1: document.querySelectorAll('h1').length,
+  styled: getComputedStyle(document.body).fontFamily.indexOf('system-ui') !== -1,
+  links: Array.from(document.querySelectorAll('a[href]'), (a) => a.href),
+}))()"""
 
 # The first element reached by Tab, in document order (tabindex >= 0, rendered, enabled).
 FIRST_FOCUSABLE = """(() => {
@@ -113,6 +122,8 @@ class Visitor:
             locale="pt-BR",
         )
         self.context.set_default_timeout(15_000)
+        if javascript:  # axe-core in every page, sent to the browser once (not per visit)
+            self.context.add_init_script(script=_axe.axe_script)
         self.external: list[str] = []
         self.context.route(self._is_external, self._abort_external)
         self.page: Page = self.context.new_page()
@@ -159,12 +170,9 @@ class Visitor:
     def collect(self, report: PageReport, *, axe: bool = True, shot_suffix: str = "") -> None:
         """Fill ``report`` from the page as it is now."""
         page = self.page
-        report.lang = page.evaluate("document.documentElement.getAttribute('lang') || ''")
-        report.h1_count = page.locator("h1").count()
-        report.styled = page.evaluate(
-            "getComputedStyle(document.body).fontFamily.indexOf('system-ui') !== -1"
-        )
-        report.links = page.eval_on_selector_all("a[href]", "els => els.map(e => e.href)")
+        facts = page.evaluate(PAGE_FACTS)
+        report.lang, report.h1_count = facts["lang"], facts["h1"]
+        report.styled, report.links = facts["styled"], facts["links"]
         for message in self.console:
             text = message.text
             if "Refused to" in text or "Content Security Policy" in text:
@@ -173,7 +181,8 @@ class Visitor:
                 report.console_errors.append(text)
         report.console_errors += self.page_errors
         report.external_requests = list(self.external)
-        report.transfer_bytes = sum(self._size(r) for r in self.requests)
+        if report.path == "/":  # only the home page has a weight budget; sizes cost a round trip
+            report.transfer_bytes = sum(self._size(r) for r in self.requests)
         if axe:
             report.violations = run_axe(page)
         shots = os.environ.get("PACO_SCREENSHOTS_DIR")
@@ -223,8 +232,10 @@ class Visitor:
 
 
 def run_axe(page: Page) -> list[Violation]:
-    options = {"runOnly": {"type": "tag", "values": WCAG_TAGS}, "resultTypes": ["violations"]}
-    response = _axe.run(page, options=options).response
+    """axe-core on the current page; the script is preloaded by the context when possible."""
+    if page.evaluate("typeof axe === 'undefined'"):
+        page.evaluate(_axe.axe_script)
+    response = page.evaluate("(options) => axe.run(document, options)", AXE_OPTIONS)
     return [
         Violation(
             rule=item["id"],
