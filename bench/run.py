@@ -330,7 +330,7 @@ def render(
     lines = ["# Resultados do benchmark (`make bench`)", ""]
     lines += [f"- **{k}:** {v}" for k, v in MACHINE.items()]
     workers = env.get("PACO_WEB_WORKERS", "1 (padrão)")
-    threads = env.get("PACO_WEB_THREADS", "8 (padrão)")
+    threads = env.get("PACO_WEB_THREADS", "4 (padrão)")
     lines += [
         f"- **Servidor:** `paco serve` em modo produção (PACO_ENV=production, "
         f"PACO_SSL_REDIRECT=0), gunicorn gthread, {workers} processo(s) web × {threads} "

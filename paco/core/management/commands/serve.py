@@ -78,8 +78,8 @@ class Command(BaseCommand):
         parser.add_argument(
             "--threads",
             type=int,
-            default=_env_int("PACO_WEB_THREADS", 8),
-            help="Threads por processo (padrão 8, ou PACO_WEB_THREADS).",
+            default=_env_int("PACO_WEB_THREADS", 4),
+            help="Threads por processo (padrão 4, ou PACO_WEB_THREADS).",
         )
         parser.add_argument(
             "--no-worker",
