@@ -95,6 +95,7 @@ class ServiceAdmin(TenantAdmin):
     inlines = [RequesterInline, StepInline]
     list_display = ["name", "unit", "status", "digital_status", "last_reviewed", "updated_at"]
     list_filter = ["status", "digital_status", "categories", "audiences"]
+    list_select_related = ["unit"]
     search_fields = ["name", "popular_names", "keywords"]
     prepopulated_fields = {"slug": ["name"]}
     readonly_fields = ["plain_language", "version_links"]

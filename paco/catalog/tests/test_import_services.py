@@ -126,3 +126,10 @@ def test_demo_charter_is_complete(demo_x):
         assert all(step.channels.all() for step in s.steps.all()), s.name
         assert s.last_reviewed
         assert bool(s.digital_url) == (s.digital_status != "presencial"), s.name
+
+
+def test_command_is_discovered_with_its_hyphenated_name():
+    from django.core.management import get_commands, load_command_class
+
+    assert get_commands()["import-services"] == "paco.catalog"
+    assert load_command_class("paco.catalog", "import-services").help
