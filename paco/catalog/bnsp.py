@@ -12,6 +12,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.http import HttpRequest
+from django.urls import reverse
 
 from paco.catalog.models import DigitalStatus, Service, TimeKind, lines
 
@@ -133,7 +134,7 @@ def summary(service: Service, request: HttpRequest) -> JSON:
         "organization": {
             "name": unit.name,
             "id": unit.slug,
-            "url": request.build_absolute_uri(f"/servicos/?unidade={unit.slug}"),
+            "url": request.build_absolute_uri(reverse("catalog:unit", args=[unit.slug])),
         },
         "popular_names": [{"name": n} for n in service.popular_name_list()],
         "keywords": service.keyword_list(),

@@ -10,6 +10,7 @@ urlpatterns = [
     path("servicos/categoria/<slug:slug>/", views.category, name="category"),
     path("servicos/publico/<slug:slug>/", views.audience, name="audience"),
     path("servicos/evento/<slug:slug>/", views.life_event, name="life_event"),
+    path("servicos/unidade/<slug:slug>/", views.unit, name="unit"),
     path("servicos/<slug:slug>/", views.service_detail, name="service"),
     path("api/bnsp/servicos.json", api.service_list, name="bnsp_list"),
     path("api/bnsp/servicos/<int:pk>.json", api.service_detail, name="bnsp_detail"),

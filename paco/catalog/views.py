@@ -12,6 +12,7 @@ from django.shortcuts import render
 from paco.catalog import jsonld
 from paco.catalog.models import Audience, Category, DigitalStatus, LifeEvent, Service
 from paco.tenancy.access import current_municipality, get_for_request
+from paco.tenancy.models import Unit
 
 PAGE_SIZE = 30
 
@@ -103,6 +104,15 @@ def audience(request: HttpRequest, slug: str) -> HttpResponse:
         raise Http404("Público não encontrado.")
     base = Service.objects.for_municipality(town).published().filter(audiences=obj)
     return _listing(request, title=f"Serviços para {obj.name}", base=base, filter_obj=obj)
+
+
+def unit(request: HttpRequest, slug: str) -> HttpResponse:
+    obj = get_for_request(request, Unit, slug=slug)
+    base = Service.objects.for_municipality(obj.municipality).published().filter(unit=obj)
+    where = " — ".join(x for x in (obj.address, obj.opening_hours, obj.phone, obj.email) if x)
+    return _listing(
+        request, title=f"Serviços de {obj.name}", intro=where, base=base, filter_obj=obj
+    )
 
 
 def service_detail(request: HttpRequest, slug: str) -> HttpResponse:

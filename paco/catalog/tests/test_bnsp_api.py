@@ -39,6 +39,8 @@ def test_list_shape(demo_x, anon_x):
         assert all(set(p) == {"name"} for p in entry["popular_names"])
         assert all(isinstance(k, str) for k in entry["keywords"])
         assert entry["url"].startswith("http://x.paco.test/servicos/")
+        org_url = entry["organization"]["url"].removeprefix("http://x.paco.test")
+        assert anon_x.get(org_url).status_code == 200
         assert anon_x.get(entry["url"].removeprefix("http://x.paco.test")).status_code == 200
         assert anon_x.get(f"/api/bnsp/servicos/{entry['id']}.json").status_code == 200
 

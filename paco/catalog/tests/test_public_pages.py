@@ -147,3 +147,13 @@ def test_list_query_count_is_constant(town_x, unit_x_a, anon_x, django_assert_ma
     _fill(town_x, unit_x_a, 27, start=3)
     with django_assert_max_num_queries(len(small)):
         assert anon_x.get(url).status_code == 200
+
+
+def test_unit_page(demo_x, anon_x, town_y, client_for):
+    from paco.tenancy.models import Unit
+
+    unit = Unit.objects.get(municipality=demo_x, slug="sms")
+    html = anon_x.get("/servicos/unidade/sms/").content.decode()
+    assert "Vacinação" in html and "Alvará de funcionamento" not in html
+    assert unit.address in html
+    assert client_for(None, town_y).get("/servicos/unidade/sms/").status_code == 404
