@@ -1,6 +1,6 @@
 from django.urls import path
 
-from paco.catalog import api, sitemaps, views
+from paco.catalog import api, openapi, sitemaps, views
 
 app_name = "catalog"
 
@@ -14,5 +14,6 @@ urlpatterns = [
     path("servicos/<slug:slug>/", views.service_detail, name="service"),
     path("api/bnsp/servicos.json", api.service_list, name="bnsp_list"),
     path("api/bnsp/servicos/<int:pk>.json", api.service_detail, name="bnsp_detail"),
+    path("api/bnsp/openapi.json", openapi.openapi_view, name="bnsp_openapi"),
     path("sitemap.xml", sitemaps.sitemap_view, name="sitemap"),
 ]

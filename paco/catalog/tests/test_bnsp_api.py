@@ -105,3 +105,14 @@ def test_list_query_count_constant(town_x, unit_x_a, anon_x, django_assert_max_n
 def test_detail_has_no_internal_planning_notes(demo_x, anon_x):
     pk = Service.objects.filter(municipality=demo_x).first().pk
     assert "inventarioDigital" not in anon_x.get(f"/api/bnsp/servicos/{pk}.json").json()
+
+
+def test_openapi_describes_the_list_shape(anon_x):
+    from paco.catalog.openapi import SUMMARY
+
+    data = anon_x.get("/api/bnsp/openapi.json").json()
+    assert data["openapi"].startswith("3.")
+    assert set(data["paths"]) == {"/api/bnsp/servicos.json", "/api/bnsp/servicos/{id}.json"}
+    assert set(SUMMARY["required"]) == LIST_KEYS
+    detail_schema = data["paths"]["/api/bnsp/servicos/{id}.json"]["get"]["responses"]["200"]
+    assert set(detail_schema["content"]["application/json"]["schema"]["properties"]) == DETAIL_KEYS
