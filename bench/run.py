@@ -145,7 +145,7 @@ def memory_mb(pids: list[int]) -> tuple[float, float]:
 
 def to_ms(value: str) -> float:
     """wrk's "1.23ms" / "850.00us" / "1.20s" in milliseconds (NaN if wrk had no sample)."""
-    match = re.match(r"([\d.]+)(us|ms|s|m)$", value)
+    match = re.match(r"([\d.]+)(us|ms|s|m)\b", value)
     if not match:
         return float("nan")
     number, unit = match.groups()
@@ -172,8 +172,8 @@ def run_wrk(wrk: str, url: str, connections: int, duration: int) -> tuple[float,
         check=True,
     ).stdout
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))  # type: ignore[union-attr]
-    p50_match = re.search(r"50%\s+(\S+)", out)
-    p99_match = re.search(r"99%\s+(\S+)", out)
+    p50_match = re.search(r"^\s+50%\s+(\S+)", out, re.M)  # the "Latency Distribution" lines
+    p99_match = re.search(r"^\s+99%\s+(\S+)", out, re.M)
     p50 = to_ms(p50_match.group(1)) if p50_match else float("nan")
     p99 = to_ms(p99_match.group(1)) if p99_match else float("nan")
     bad = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", out)
