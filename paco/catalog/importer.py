@@ -201,7 +201,8 @@ def parse(town: Municipality, raw: Any) -> ServiceData:
         raise ItemError("o item deve ser um objeto JSON")
     name = _text(raw, "nome", required=True)
     slug = slugify(_text(raw, "slug") or name)[:120]
-    status = raw.get("situacao") or Status.PUBLISHED
+    # a catalogue from elsewhere is reviewed before it goes public
+    status = raw.get("situacao") or Status.DRAFT
     if status not in Status.values:
         raise ItemError(f"situação desconhecida: “{status}”")
     digital = raw.get("statusDigital") or (

@@ -133,3 +133,10 @@ def test_command_is_discovered_with_its_hyphenated_name():
 
     assert get_commands()["import-services"] == "paco.catalog"
     assert load_command_class("paco.catalog", "import-services").help
+
+
+def test_items_without_status_arrive_as_drafts(town_x, unit_x_a):
+    item = detail("Sem situação", unit_x_a)
+    del item["situacao"]
+    import_services(None, town_x, [item])
+    assert Service.objects.get().status == "draft"
