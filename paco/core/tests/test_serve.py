@@ -176,3 +176,42 @@ def test_with_two_web_processes_only_one_runs_tasks_and_both_stop_quickly(env, t
             if proc.poll() is None:
                 os.killpg(proc.pid, signal.SIGKILL)
                 proc.wait()
+
+
+def test_task_thread_failure_terminates_its_web_process(monkeypatch, tmp_path):
+    from django_tasks_db.management.commands import db_worker
+
+    from paco.core import server
+
+    class BrokenWorker:
+        def __init__(self, **kwargs):
+            self.running = True
+
+        def run(self):
+            raise RuntimeError("banco fora do ar")
+
+    signals = []
+    monkeypatch.setattr(db_worker, "Worker", BrokenWorker)
+    monkeypatch.setattr(server.os, "kill", lambda pid, sig: signals.append((pid, sig)))
+    thread = server.TaskThread(tmp_path / "tasks.lock", interval=0.1)
+    thread.start()
+    thread.join(timeout=10)
+    assert signals == [(os.getpid(), signal.SIGTERM)]
+
+
+def test_task_thread_waits_for_the_lock_and_stops_without_it(tmp_path):
+    import fcntl
+
+    from paco.core import server
+
+    lock = tmp_path / "tasks.lock"
+    with lock.open("a") as held:
+        fcntl.flock(held, fcntl.LOCK_EX)  # another web process runs the tasks
+        thread = server.TaskThread(lock, interval=0.1)
+        thread.start()
+        time.sleep(0.3)
+        assert thread.worker is None
+        started = time.monotonic()
+        thread.stop(timeout=5)
+        assert not thread.is_alive()
+        assert time.monotonic() - started < 1
