@@ -162,6 +162,15 @@ class ServiceAdmin(TenantAdmin):
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False  # services are archived, not deleted
 
+    def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        field = super().formfield_for_foreignkey(db_field, request, **kwargs)
+        if db_field.name == "unit" and field is not None and field.queryset is not None:
+            # a unit-scoped editor only offers the units their role covers
+            town = request_municipality(request)
+            allowed = [u.pk for u in field.queryset if has_role(request.user, town, self.role, u)]
+            field.queryset = field.queryset.filter(pk__in=allowed)
+        return field
+
     def formfield_for_manytomany(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
         town = request_municipality(request)
         if db_field.name in ("categories", "life_events"):

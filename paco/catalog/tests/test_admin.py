@@ -199,3 +199,12 @@ def test_step_page_edits_costs_and_channels(town_x, unit_x_a, catalog_editor_x, 
     assert latest.number == 2
     assert latest.data["etapas"][0]["custos"]["custos"][0]["valor"] == "85.00"
     assert latest.data["gratuito"] is False
+
+
+def test_unit_choices_follow_the_editor_scope(
+    town_x, unit_x_a, unit_x_b, plain_staff_x, catalog_editor_x, client_for
+):
+    scoped = client_for(plain_staff_x, town_x).get(ADD_URL)
+    assert list(scoped.context["adminform"].form.fields["unit"].queryset) == [unit_x_b]
+    full = client_for(catalog_editor_x, town_x).get(ADD_URL)
+    assert set(full.context["adminform"].form.fields["unit"].queryset) >= {unit_x_a, unit_x_b}
