@@ -142,6 +142,11 @@ def demo_site(django_db_setup: None, django_db_blocker: Any) -> Iterator[DemoSit
         }
         for conn in shared.values():
             conn.inc_thread_sharing()
+        # Request threads must not keep database sessions open (PostgreSQL refuses to
+        # drop a test database that still has sessions), so no persistent connections.
+        db_settings = connections["default"].settings_dict
+        max_age = db_settings.get("CONN_MAX_AGE", 0)
+        db_settings["CONN_MAX_AGE"] = 0
         server = LiveServerThread("127.0.0.1", StaticFilesHandler, connections_override=shared)
         server.daemon = True
         server.start()
@@ -155,5 +160,6 @@ def demo_site(django_db_setup: None, django_db_blocker: Any) -> Iterator[DemoSit
             _wait_for_request_threads()
             for conn in shared.values():
                 conn.dec_thread_sharing()
+            db_settings["CONN_MAX_AGE"] = max_age
             call_command("flush", verbosity=0, interactive=False)
             forget_hosts()

@@ -15,7 +15,16 @@ from pathlib import Path
 from urllib.parse import urldefrag, urlsplit
 
 from axe_playwright_python.sync_playwright import Axe
-from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Page, Request, Route
+from playwright.sync_api import (
+    Browser,
+    BrowserContext,
+    ConsoleMessage,
+    Page,
+    Request,
+    Response,
+    Route,
+)
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -121,7 +130,7 @@ class Visitor:
             java_script_enabled=javascript,
             locale="pt-BR",
         )
-        self.context.set_default_timeout(15_000)
+        self.context.set_default_timeout(30_000)
         if javascript:  # axe-core in every page, sent to the browser once (not per visit)
             self.context.add_init_script(script=_axe.axe_script)
         self.external: list[str] = []
@@ -158,7 +167,7 @@ class Visitor:
         report = PageReport(url=self.url(path), path=path)
         self.reset_records()
         try:
-            response = self.page.goto(report.url, wait_until="load")
+            response = self.goto(report.url)
             report.status = response.status if response else 0
             self.collect(report, axe=axe)
             if check_skip_link:
@@ -166,6 +175,13 @@ class Visitor:
         except Exception as exc:  # a crash is reported, not raised, so the crawl goes on
             report.error = f"{exc.__class__.__name__}: {str(exc).splitlines()[0]}"
         return report
+
+    def goto(self, url: str) -> Response | None:
+        """Navigate, retrying once: a loaded CI machine may stall one request."""
+        try:
+            return self.page.goto(url, wait_until="load")
+        except PlaywrightTimeoutError:
+            return self.page.goto(url, wait_until="load")
 
     def collect(self, report: PageReport, *, axe: bool = True, shot_suffix: str = "") -> None:
         """Fill ``report`` from the page as it is now."""

@@ -130,8 +130,8 @@ def test_high_contrast_pages_are_accessible(visitor: Visitor, pages: list[PageRe
         if before.status != 200:
             problems[path] = [f"status {before.status} {before.error}".strip()]
             continue
-        visitor.page.get_by_role("button", name="Alto contraste").click()
-        visitor.page.wait_for_load_state("load")
+        with visitor.page.expect_navigation(wait_until="load"):
+            visitor.page.get_by_role("button", name="Alto contraste").click()
         found = []
         if "alto-contraste" not in (visitor.page.get_attribute("html", "class") or ""):
             found.append("o botão “Alto contraste” não ativou o tema")
@@ -139,8 +139,8 @@ def test_high_contrast_pages_are_accessible(visitor: Visitor, pages: list[PageRe
         visitor.collect(report, shot_suffix="-alto-contraste")
         found += [v.describe() for v in report.blocking]
         found += [f"CSP: {t}" for t in report.csp_violations]
-        visitor.page.get_by_role("button", name="Alto contraste").click()
-        visitor.page.wait_for_load_state("load")
+        with visitor.page.expect_navigation(wait_until="load"):
+            visitor.page.get_by_role("button", name="Alto contraste").click()
         if "alto-contraste" in (visitor.page.get_attribute("html", "class") or ""):
             found.append("o segundo clique não desativou o alto contraste")
         if found:

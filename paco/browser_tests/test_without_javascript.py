@@ -45,13 +45,13 @@ def test_search_from_home_reaches_service_page(no_js: Visitor) -> None:
     search = page.locator("main form input[type=search]")
     assert search.count() == 1, "a página inicial deve ter um formulário de busca (input search)"
     search.fill(search_word(title))
-    search.press("Enter")
-    page.wait_for_load_state("load")
+    with page.expect_navigation(wait_until="load"):
+        search.press("Enter")
     assert "/servicos/" in page.url, f"a busca levou a {page.url}, esperado /servicos/?q=…"
     result = page.locator(f'main a[href$="{path}"]').first
     assert result.count() == 1, f"o resultado da busca por {search_word(title)!r} não lista {path}"
-    result.click()
-    page.wait_for_load_state("load")
+    with page.expect_navigation(wait_until="load"):
+        result.click()
     assert page.url.endswith(path)
     assert page.locator("h1").inner_text().strip() == title
 
@@ -60,12 +60,12 @@ def test_contrast_toggle_works_without_javascript(no_js: Visitor) -> None:
     page = no_js.page
     page.goto(no_js.url("/acessibilidade/"))
     assert "alto-contraste" not in (page.get_attribute("html", "class") or "")
-    page.get_by_role("button", name="Alto contraste").click()
-    page.wait_for_load_state("load")
+    with page.expect_navigation(wait_until="load"):
+        page.get_by_role("button", name="Alto contraste").click()
     assert page.url == no_js.url("/acessibilidade/"), "o formulário deve voltar à mesma página"
     assert "alto-contraste" in (page.get_attribute("html", "class") or "")
     button = page.get_by_role("button", name="Alto contraste")
     assert button.get_attribute("aria-pressed") == "true"
-    button.click()
-    page.wait_for_load_state("load")
+    with page.expect_navigation(wait_until="load"):
+        button.click()
     assert "alto-contraste" not in (page.get_attribute("html", "class") or "")
