@@ -185,6 +185,9 @@ CACHES = {
     )
 }
 
+# Whole-page cache of anonymous public pages (paco.core.cache); 0 turns it off.
+PACO_PAGE_CACHE_SECONDS = env_int("PACO_PAGE_CACHE_SECONDS", 0 if TESTING else 300)
+
 # --- Authentication ---------------------------------------------------------
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",

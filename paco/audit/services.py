@@ -8,12 +8,13 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
-from django.db import models
+from django.db import models, transaction
 from django.db.models.fields.files import FieldFile
 from django.forms.models import model_to_dict
 
 from paco.audit.context import current_ip
 from paco.audit.models import AuditEntry
+from paco.core.cache import invalidate_public_pages
 from paco.tenancy.models import Municipality
 
 
@@ -53,6 +54,10 @@ def record(
     user = actor if actor is not None and not isinstance(actor, AnonymousUser) else None
     if municipality is None:
         municipality = getattr(obj, "municipality", None)
+    # Every action records an entry, so this is the one place public pages learn
+    # that the municipality's content changed (see paco.core.cache).
+    town_id = municipality.pk if municipality is not None else None
+    transaction.on_commit(lambda: invalidate_public_pages(town_id))
     return AuditEntry.objects.create(
         municipality=municipality,
         actor=user,

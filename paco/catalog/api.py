@@ -7,11 +7,13 @@ from django.views.decorators.http import require_GET
 
 from paco.catalog import bnsp
 from paco.catalog.models import Service
+from paco.core.cache import public_page
 from paco.tenancy.access import current_municipality
 
 JSON_OPTIONS = {"ensure_ascii": False}
 
 
+@public_page
 @require_GET
 def service_list(request: HttpRequest) -> JsonResponse:
     town = current_municipality(request)
@@ -24,6 +26,7 @@ def service_list(request: HttpRequest) -> JsonResponse:
     return response
 
 
+@public_page
 @require_GET
 def service_detail(request: HttpRequest, pk: int) -> JsonResponse:
     town = current_municipality(request)

@@ -11,6 +11,7 @@ from django.shortcuts import render
 
 from paco.catalog import jsonld
 from paco.catalog.models import Audience, Category, DigitalStatus, LifeEvent, Service
+from paco.core.cache import public_page
 from paco.tenancy.access import current_municipality, get_for_request
 from paco.tenancy.models import Unit
 
@@ -21,6 +22,7 @@ def _published_count() -> Count:
     return Count("services", filter=Q(services__status="published"), distinct=True)
 
 
+@public_page
 def home(request: HttpRequest) -> HttpResponse:
     town = current_municipality(request)
     services = Service.objects.for_municipality(town).published()
@@ -72,6 +74,7 @@ def _listing(
     return render(request, "catalog/list.html", context)
 
 
+@public_page
 def service_list(request: HttpRequest) -> HttpResponse:
     town = current_municipality(request)
     return _listing(
@@ -83,6 +86,7 @@ def service_list(request: HttpRequest) -> HttpResponse:
     )
 
 
+@public_page
 def category(request: HttpRequest, slug: str) -> HttpResponse:
     obj = get_for_request(request, Category, slug=slug)
     base = Service.objects.for_municipality(obj.municipality).published().filter(categories=obj)
@@ -91,12 +95,14 @@ def category(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
+@public_page
 def life_event(request: HttpRequest, slug: str) -> HttpResponse:
     obj = get_for_request(request, LifeEvent, slug=slug)
     base = Service.objects.for_municipality(obj.municipality).published().filter(life_events=obj)
     return _listing(request, title=obj.name, intro=obj.description, base=base, filter_obj=obj)
 
 
+@public_page
 def audience(request: HttpRequest, slug: str) -> HttpResponse:
     town = current_municipality(request)
     obj = Audience.objects.filter(slug=slug).first()
@@ -106,6 +112,7 @@ def audience(request: HttpRequest, slug: str) -> HttpResponse:
     return _listing(request, title=f"Serviços para {obj.name}", base=base, filter_obj=obj)
 
 
+@public_page
 def unit(request: HttpRequest, slug: str) -> HttpResponse:
     obj = get_for_request(request, Unit, slug=slug)
     base = Service.objects.for_municipality(obj.municipality).published().filter(unit=obj)
@@ -115,6 +122,7 @@ def unit(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
+@public_page
 def service_detail(request: HttpRequest, slug: str) -> HttpResponse:
     town = current_municipality(request)
     service = (

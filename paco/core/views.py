@@ -8,7 +8,7 @@ from django.db import connection
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET
 
 
 @never_cache
@@ -34,10 +34,15 @@ def healthz(request: HttpRequest) -> JsonResponse:
     return JsonResponse({"status": "ok" if ok else "erro", **checks}, status=200 if ok else 503)
 
 
-@require_POST
+@require_GET
+@never_cache
 def toggle_contrast(request: HttpRequest) -> HttpResponse:
-    """Switch the high-contrast theme; works without JavaScript (a plain form)."""
-    target = request.POST.get("next", "/")
+    """Switch the high-contrast theme; works without JavaScript (a plain GET form).
+
+    A display preference, not a change to data: a GET form keeps public pages free
+    of CSRF tokens, so they can be served from the anonymous page cache.
+    """
+    target = request.GET.get("next", "/")
     if not url_has_allowed_host_and_scheme(target, {request.get_host()}):
         target = "/"
     response = HttpResponseRedirect(target)

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_http_methods
 
 from paco.accounts.models import Role
 from paco.accounts.permissions import has_role
+from paco.core.cache import public_page
 from paco.plans import actions, exports, timeline
 from paco.plans.dates import today_local
 from paco.plans.forms import PlanImportForm, StageUpdateForm
@@ -46,6 +47,7 @@ def _today(request: HttpRequest) -> datetime.date:
     return today_local()
 
 
+@public_page
 def plan_page(request: HttpRequest, slug: str | None = None) -> HttpResponse:
     town = current_municipality(request)
     try:
@@ -77,6 +79,7 @@ def _export_name(plan: Plan, ext: str) -> str:
     return f"cronograma-{plan.slug}.{ext}"
 
 
+@public_page
 def export_json(request: HttpRequest, slug: str | None = None) -> HttpResponse:
     plan = _plan(request, slug)
     data = exports.as_json(plan, _stages(plan), _today(request))
@@ -84,6 +87,7 @@ def export_json(request: HttpRequest, slug: str | None = None) -> HttpResponse:
     return HttpResponse(body, content_type="application/json; charset=utf-8")
 
 
+@public_page
 def export_csv(request: HttpRequest, slug: str | None = None) -> HttpResponse:
     plan = _plan(request, slug)
     response = HttpResponse(
@@ -93,6 +97,7 @@ def export_csv(request: HttpRequest, slug: str | None = None) -> HttpResponse:
     return response
 
 
+@public_page
 def export_ics(request: HttpRequest, slug: str | None = None) -> HttpResponse:
     plan = _plan(request, slug)
     host = request.get_host().split(":", 1)[0]

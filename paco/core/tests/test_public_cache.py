@@ -1,0 +1,69 @@
+"""The anonymous whole-page cache: hits, invalidation by actions, and what is never cached."""
+
+import pytest
+
+from paco.plans.actions import update_stage
+from paco.plans.models import Plan, Stage
+
+
+@pytest.fixture
+def cached(settings):
+    settings.PACO_PAGE_CACHE_SECONDS = 300
+
+
+@pytest.fixture
+def stage(town_x, unit_x_a):
+    plan = Plan.objects.create(municipality=town_x, title="Plano X", slug="plano-x")
+    return Stage.objects.create(
+        municipality=town_x, plan=plan, number=1, description="Primeira etapa", unit=unit_x_a
+    )
+
+
+def test_second_anonymous_visit_is_a_hit(cached, anon_x, stage):
+    first = anon_x.get("/cronograma/")
+    second = anon_x.get("/cronograma/")
+    assert first["X-Paco-Cache"] == "miss"
+    assert second["X-Paco-Cache"] == "hit"
+    assert first.content == second.content
+    # Middleware headers are added to hits too.
+    assert "script-src 'self'" in second["Content-Security-Policy"]
+
+
+def test_a_committed_change_shows_on_the_next_visit(
+    cached, anon_x, stage, admin_x, django_capture_on_commit_callbacks
+):
+    assert "Primeira etapa" in anon_x.get("/cronograma/").content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        update_stage(admin_x, stage, description="Etapa reescrita")
+    page = anon_x.get("/cronograma/")
+    assert page["X-Paco-Cache"] == "miss"
+    assert "Etapa reescrita" in page.content.decode()
+
+
+def test_other_municipality_has_its_own_entries(cached, anon_x, stage, client_for, town_y):
+    anon_x.get("/cronograma/")
+    other = client_for(None, town_y).get("/cronograma/")
+    assert other.get("X-Paco-Cache") != "hit"
+    assert "Primeira etapa" not in other.content.decode()
+
+
+def test_logged_in_staff_are_never_served_from_cache(cached, client_for, admin_x, town_x, stage):
+    client = client_for(admin_x, town_x)
+    client.get("/cronograma/")
+    response = client.get("/cronograma/")
+    assert "X-Paco-Cache" not in response
+
+
+def test_contrast_preference_has_its_own_entry(cached, anon_x, stage):
+    anon_x.get("/cronograma/")
+    anon_x.cookies["contraste"] = "alto"
+    response = anon_x.get("/cronograma/")
+    assert response["X-Paco-Cache"] == "miss"
+    assert 'class="alto-contraste"' in response.content.decode()
+
+
+def test_pages_with_a_csrf_token_are_not_cached(cached, client_for, town_x):
+    client = client_for(None, town_x)
+    client.get("/conta/entrar/")
+    response = client.get("/conta/entrar/")
+    assert "X-Paco-Cache" not in response
