@@ -43,7 +43,9 @@ MAX_PAGES = 120
 MUST_HAVE = ["/", "/servicos/", "/cronograma/", "/acessibilidade/", "/conta/entrar/"]
 SERVICE_PAGE = re.compile(r"^/servicos/[^/?#]+/$")
 SKIP_PREFIXES = ("/gestao/", "/conta/", "/static/", "/arquivos/", "/api/", "/contraste/")
-ALLOWED_UNDER_SKIPPED = {"/conta/entrar/"}
+# Public pages of the account area, checked too (the rest of /conta/ needs a login).
+ALSO_VISIT = ["/conta/senha/esqueci/", "/conta/senha/esqueci/enviado/"]
+ALLOWED_UNDER_SKIPPED = {"/conta/entrar/", *ALSO_VISIT}
 FILE_SUFFIXES = (
     ".csv", ".ics", ".json", ".xml", ".pdf", ".xlsx", ".ods", ".odt", ".txt", ".zip",
     ".png", ".jpg", ".jpeg", ".svg", ".webp", ".ico",

@@ -13,6 +13,7 @@ import pytest
 
 from paco.browser_tests.conftest import DemoSite
 from paco.browser_tests.support import (
+    ALSO_VISIT,
     MUST_HAVE,
     PageReport,
     Visitor,
@@ -37,7 +38,7 @@ def visitor(browser: Any, demo_site: DemoSite) -> Iterator[Visitor]:
 @pytest.fixture(scope="module")
 def pages(visitor: Visitor) -> list[PageReport]:
     """All crawled pages plus the 404 page."""
-    reports = crawl(visitor, list(MUST_HAVE))
+    reports = crawl(visitor, [*MUST_HAVE, *ALSO_VISIT])
     reports.append(visitor.visit(NOT_FOUND_PATH))
     return reports
 
