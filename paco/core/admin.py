@@ -20,7 +20,7 @@ from django.shortcuts import redirect
 
 from paco.accounts.otp import otp_satisfied
 from paco.accounts.permissions import has_role, is_staff_of
-from paco.tenancy.models import Municipality, Unit
+from paco.tenancy.models import Municipality
 
 
 class PacoAdminSite(admin.AdminSite):
@@ -65,7 +65,34 @@ def request_municipality(request: HttpRequest) -> Municipality:
     return town
 
 
-class TenantAdmin(admin.ModelAdmin):
+def _scoped_choices(db_field: Any, request: HttpRequest, kwargs: dict[str, Any]) -> None:
+    """Offer only the request's municipality's records in foreign-key and many-to-many fields."""
+    town = getattr(request, "municipality", None)
+    related = db_field.related_model
+    if town is None or related is None:
+        return
+    if related is Municipality:
+        kwargs["queryset"] = Municipality.objects.filter(pk=town.pk)
+    elif any(f.name == "municipality" for f in related._meta.get_fields()):
+        base = kwargs.get("queryset", related._default_manager.all())
+        kwargs["queryset"] = base.filter(municipality=town)
+
+
+class TenantChoicesMixin:
+    """Limits every choice list in a back-office form to the request's municipality."""
+
+    def formfield_for_foreignkey(
+        self, db_field: Any, request: HttpRequest, **kwargs: Any
+    ) -> ModelChoiceField[Any] | None:
+        _scoped_choices(db_field, request, kwargs)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)  # type: ignore[misc]
+
+    def formfield_for_manytomany(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        _scoped_choices(db_field, request, kwargs)
+        return super().formfield_for_manytomany(db_field, request, **kwargs)  # type: ignore[misc]
+
+
+class TenantAdmin(TenantChoicesMixin, admin.ModelAdmin):
     """Base admin for models with a ``municipality`` foreign key."""
 
     #: the role (``paco.accounts.models.Role``) that may change these records
@@ -100,14 +127,6 @@ class TenantAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return self._can_change(request)
 
-    def formfield_for_foreignkey(
-        self, db_field: Any, request: HttpRequest, **kwargs: Any
-    ) -> ModelChoiceField[Any] | None:
-        town = getattr(request, "municipality", None)
-        if db_field.related_model is Unit and town is not None:
-            kwargs["queryset"] = Unit.objects.for_municipality(town)
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
-
     def get_exclude(self, request: HttpRequest, obj: Any = None) -> Any:
         exclude = list(super().get_exclude(request, obj) or [])
         return [*exclude, "municipality"]
@@ -118,15 +137,7 @@ class TenantAdmin(admin.ModelAdmin):
         super().save_model(request, obj, form, change)
 
 
-class TenantInline(admin.StackedInline):
-    """Inline whose unit choices are limited to the request's municipality."""
+class TenantInline(TenantChoicesMixin, admin.StackedInline):
+    """Inline whose choice lists are limited to the request's municipality."""
 
     extra = 0
-
-    def formfield_for_foreignkey(
-        self, db_field: Any, request: HttpRequest, **kwargs: Any
-    ) -> ModelChoiceField[Any] | None:
-        town = getattr(request, "municipality", None)
-        if db_field.related_model is Unit and town is not None:
-            kwargs["queryset"] = Unit.objects.for_municipality(town)
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)

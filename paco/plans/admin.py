@@ -92,12 +92,6 @@ class StageAdmin(TenantAdmin):
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return self._unit_ok(request, obj)
 
-    def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
-        town = getattr(request, "municipality", None)
-        if db_field.related_model is Plan and town is not None:
-            kwargs["queryset"] = Plan.objects.for_municipality(town)
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
-
     def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
         user: Any = request.user
         if not change:
