@@ -10,7 +10,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from paco.accounts import otp
 from paco.accounts.models import Role, StaffMembership, User
 from paco.accounts.permissions import require_role
-from paco.audit.services import record
+from paco.audit.services import diff, record
 from paco.tenancy.models import Municipality, Unit
 
 
@@ -170,3 +170,25 @@ def disable_totp(
             municipality=municipality,
             changes={"totp": [True, False]},
         )
+
+
+@transaction.atomic
+def update_staff_user(
+    actor: User | None, municipality: Municipality, user: User, **fields: str
+) -> User:
+    """Change a staff member's name or e-mail (administrators of a town they serve)."""
+    if actor is not None:
+        require_role(actor, municipality, Role.ADMIN)
+    if not StaffMembership.objects.filter(user=user, municipality=municipality).exists():
+        raise PermissionDenied("Este usuário não é servidor deste município.")
+    allowed = {"first_name", "last_name", "email"}
+    before = {name: getattr(user, name) for name in allowed}
+    for name, value in fields.items():
+        if name not in allowed:
+            raise ValueError(f"Campo não editável: {name}")
+        setattr(user, name, value)
+    user.full_clean()
+    user.save(update_fields=[*fields])
+    after = {name: getattr(user, name) for name in allowed}
+    record(actor, "user.update", user, municipality=municipality, changes=diff(before, after))
+    return user
