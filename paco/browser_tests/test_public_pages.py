@@ -147,3 +147,26 @@ def test_high_contrast_pages_are_accessible(visitor: Visitor, pages: list[PageRe
         if found:
             problems[path] = found
     assert not problems, "Tema de alto contraste:" + listing(problems)
+
+
+FOCUS_STYLE = """(() => {
+  const e = document.activeElement, s = getComputedStyle(e);
+  const ring = s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) >= 2;
+  return { tag: e.outerHTML.slice(0, 100), visible: ring || s.boxShadow !== 'none' };
+})()"""
+
+
+def test_keyboard_focus_is_always_visible(visitor: Visitor, pages: list[PageReport]) -> None:
+    """Tab through the first elements of key pages: each must show a focus indicator."""
+    problems: dict[str, list[str]] = {}
+    for path in ["/", "/servicos/", *service_paths(pages)[:1], "/cronograma/"]:
+        visitor.goto(visitor.url(path))
+        found = []
+        for _ in range(20):
+            visitor.page.keyboard.press("Tab")
+            state = visitor.page.evaluate(FOCUS_STYLE)
+            if not state["visible"]:
+                found.append(f"foco invisível em {state['tag']}")
+        if found:
+            problems[path] = found
+    assert not problems, "Indicador de foco:" + listing(problems)
