@@ -7,11 +7,10 @@ from typing import Any
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 from django.contrib.auth.signals import user_login_failed
-from django.template import loader
+from django.db import transaction
 
 from paco.accounts import otp
 from paco.accounts.models import User
-from paco.core.mail import send_mail_on_commit
 
 TOKEN_ATTRS = {
     "autocomplete": "one-time-code",
@@ -117,7 +116,10 @@ class OTPDisableForm(forms.Form):
 
 
 class QueuedPasswordResetForm(PasswordResetForm):
-    """Django's reset form, but the e-mail goes through the task queue after commit."""
+    """Django's reset form; the e-mail is built and sent by a task after commit.
+
+    Only the user's id is queued (see :func:`paco.accounts.tasks.send_password_reset`).
+    """
 
     def send_mail(
         self,
@@ -128,6 +130,7 @@ class QueuedPasswordResetForm(PasswordResetForm):
         to_email: str,
         html_email_template_name: str | None = None,
     ) -> None:
-        subject = loader.render_to_string(subject_template_name, context)
-        body = loader.render_to_string(email_template_name, context)
-        send_mail_on_commit(subject, body, [to_email], from_email=from_email)
+        from paco.accounts.tasks import send_password_reset
+
+        user_id, domain, protocol = context["user"].pk, context["domain"], context["protocol"]
+        transaction.on_commit(lambda: send_password_reset.enqueue(user_id, domain, protocol))

@@ -89,3 +89,20 @@ def test_invalid_address_gets_pt_br_error(anon_x, town_x):
     response = anon_x.post("/conta/senha/esqueci/", {"email": "não é e-mail"})
     assert response.status_code == 200
     assert "Informe um endereço de email válido" in response.content.decode()
+
+
+def test_the_queue_never_holds_a_reset_token(
+    settings, anon_x, with_email, django_capture_on_commit_callbacks
+):
+    """With the database queue, the stored task carries only the user id, domain and scheme."""
+    from django_tasks_db.models import DBTaskResult
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    with django_capture_on_commit_callbacks(execute=True):
+        anon_x.post("/conta/senha/esqueci/", {"email": with_email.email})
+    stored = DBTaskResult.objects.get()
+    assert stored.task_path == "paco.accounts.tasks.send_password_reset"
+    assert stored.args_kwargs == {
+        "args": [with_email.pk, "x.paco.test", "http"],
+        "kwargs": {},
+    }
