@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 export PACO_DATA_DIR ?= $(CURDIR)/var
 
-.PHONY: run test lint format typecheck bench browser clean
+.PHONY: run test lint format bench docs clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -43,3 +43,6 @@ bench: $(VENV)/.dev-installed
 
 clean:
 	rm -rf $(VENV) build *.egg-info
+
+docs: $(VENV)/.dev-installed
+	$(BIN)/python -m paco.core.clidocs > docs/cli.md

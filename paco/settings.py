@@ -43,7 +43,6 @@ ALLOWED_HOSTS = env_list("PACO_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]
 if TESTING:
     ALLOWED_HOSTS += ["testserver", ".paco.test"]
 CSRF_TRUSTED_ORIGINS = env_list("PACO_CSRF_TRUSTED_ORIGINS")
-PACO_SITE_URL = env_str("PACO_SITE_URL", "")
 
 INSTALLED_APPS = [
     "paco.core",

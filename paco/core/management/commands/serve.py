@@ -20,16 +20,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from paco.core import server
-
-
-def _env_int(name: str, default: int) -> int:
-    raw = os.environ.get(name, "").strip()
-    if not raw:
-        return default
-    try:
-        return int(raw)
-    except ValueError as exc:
-        raise CommandError(f"{name}={raw!r} deve ser um número inteiro.") from exc
+from paco.env import env_int
 
 
 def gunicorn_argv(
@@ -66,19 +57,19 @@ class Command(BaseCommand):
         parser.add_argument(
             "--port",
             type=int,
-            default=_env_int("PORT", 8000),
+            default=env_int("PORT", 8000),
             help="Porta (padrão 8000, ou PORT).",
         )
         parser.add_argument(
             "--workers",
             type=int,
-            default=_env_int("PACO_WEB_WORKERS", 1),
+            default=env_int("PACO_WEB_WORKERS", 1),
             help="Processos do servidor web (padrão 1, ou PACO_WEB_WORKERS).",
         )
         parser.add_argument(
             "--threads",
             type=int,
-            default=_env_int("PACO_WEB_THREADS", 4),
+            default=env_int("PACO_WEB_THREADS", 4),
             help="Threads por processo (padrão 4, ou PACO_WEB_THREADS).",
         )
         parser.add_argument(

@@ -1,0 +1,40 @@
+"""Generates ``docs/cli.md`` from the commands' own help (``make docs``).
+
+``paco/core/tests/test_docs.py`` fails when the file drifts from the code, so the
+reference cannot go stale.
+"""
+
+from __future__ import annotations
+
+import os
+
+#: Paço's own commands, in the order the reference lists them.
+COMMANDS = ["serve", "demo", "import-plan", "import-services", "backup", "restore"]
+
+
+def render() -> str:
+    from django.core.management import get_commands, load_command_class
+
+    os.environ["COLUMNS"] = "100"  # argparse wraps help to the terminal width
+    lines = [
+        "# The `paco` command",
+        "",
+        "Generated from the code by `make docs`; a test fails when this file drifts.",
+        "`paco help` lists every command, Django's included (`paco migrate`,",
+        "`paco createsuperuser`, `paco check --deploy`, `paco db_worker`…).",
+        "",
+    ]
+    available = get_commands()
+    for name in COMMANDS:
+        command = load_command_class(available[name], name)
+        text = command.create_parser("paco", name).format_help().rstrip()
+        lines += [f"## `paco {name}`", "", "```text", text, "```", ""]
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    import django
+
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "paco.settings")
+    django.setup()
+    print(render(), end="")
