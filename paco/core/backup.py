@@ -27,6 +27,7 @@ database transaction, so a failure leaves the database as it was.
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 import io
 import json
@@ -258,6 +259,11 @@ def _extract_verified(archive: Path, into: Path) -> dict[str, Any]:
     digests: dict[str, tuple[str, int]] = {}
     manifest_bytes: bytes | None = None
     try:
+        # Read the whole gzip stream first: its CRC catches damage anywhere, even
+        # past a header that tarfile would silently take for the end of the archive.
+        with gzip.open(archive, "rb") as stream:
+            while stream.read(CHUNK):
+                pass
         with tarfile.open(archive, "r:gz") as tar:
             for info in tar:
                 if not info.isfile() or not _safe_member_name(info.name):

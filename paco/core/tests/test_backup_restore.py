@@ -144,10 +144,13 @@ def _truncate(archive, target):
     target.write_bytes(raw[: len(raw) // 2])
 
 
-def _flip_byte(archive, target):
-    raw = bytearray(archive.read_bytes())
-    raw[len(raw) // 2] ^= 0xFF
-    target.write_bytes(bytes(raw))
+def _flipper(fraction):
+    def flip(archive, target):
+        raw = bytearray(archive.read_bytes())
+        raw[int(len(raw) * fraction)] ^= 0xFF
+        target.write_bytes(bytes(raw))
+
+    return flip
 
 
 def _foreign(archive, target):
@@ -165,12 +168,22 @@ def _not_an_archive(archive, target):
     ("damage", "message"),
     [
         (_truncate, "corrompida"),
-        (_flip_byte, "corrompida"),
+        (_flipper(0.2), "corrompida"),
+        (_flipper(0.5), "corrompida"),
+        (_flipper(0.9), "corrompida"),
         (lambda a, t: _rewrite(a, t, _tampered_database), "Soma de verificação"),
         (_foreign, "não é uma cópia de segurança do Paço"),
         (_not_an_archive, "corrompida"),
     ],
-    ids=["truncated", "flipped-byte", "tampered-member", "foreign", "not-an-archive"],
+    ids=[
+        "truncated",
+        "flip-20%",
+        "flip-50%",
+        "flip-90%",
+        "tampered-member",
+        "foreign",
+        "not-an-archive",
+    ],
 )
 def test_damaged_archive_is_refused_and_nothing_changes(populated, tmp_path, damage, message):
     archive = tmp_path / "copia.tar.gz"
