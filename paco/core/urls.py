@@ -9,6 +9,7 @@ app_name = "core"
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("contraste/", views.toggle_contrast, name="contrast"),
+    path("favicon.ico", views.favicon, name="favicon"),
     path(
         "acessibilidade/",
         TemplateView.as_view(template_name="core/accessibility.html"),

@@ -5,7 +5,14 @@ import time
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import connection
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
+from django.http import (
+    HttpRequest,
+    HttpResponse,
+    HttpResponsePermanentRedirect,
+    HttpResponseRedirect,
+    JsonResponse,
+)
+from django.templatetags.static import static
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
@@ -51,3 +58,8 @@ def toggle_contrast(request: HttpRequest) -> HttpResponse:
     else:
         response.set_cookie("contraste", "alto", max_age=365 * 86400, samesite="Lax")
     return response
+
+
+def favicon(request: HttpRequest) -> HttpResponse:
+    """Browsers ask for /favicon.ico on pages that do not link one (the back office)."""
+    return HttpResponsePermanentRedirect(static("paco/favicon.svg"))

@@ -63,3 +63,9 @@ def test_not_found_page_is_in_portuguese(anon_x):
     html = response.content.decode()
     assert "<h1>Página não encontrada</h1>" in html
     assert html.count("<h1") == 1
+
+
+def test_favicon_ico_points_to_the_svg_icon(anon_x):
+    response = anon_x.get("/favicon.ico")
+    assert response.status_code == 301
+    assert response["Location"].endswith("paco/favicon.svg")
