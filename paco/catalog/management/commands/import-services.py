@@ -10,7 +10,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError
 
 from paco.catalog.actions import ImportFailed, import_services
-from paco.tenancy.models import Municipality
+from paco.tenancy.cli import municipality_option
 
 
 class Command(BaseCommand):
@@ -24,7 +24,7 @@ class Command(BaseCommand):
         parser.add_argument("--municipality", help="identificador (slug) do município")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        town = self._town(options.get("municipality"))
+        town = municipality_option(options.get("municipality"))
         path = Path(options["file"])
         try:
             payload = json.loads(path.read_text(encoding="utf-8"))
@@ -52,14 +52,3 @@ class Command(BaseCommand):
                 f"em {town}."
             )
         )
-
-    def _town(self, slug: str | None) -> Municipality:
-        if slug:
-            town = Municipality.objects.filter(slug=slug).first()
-            if town is None:
-                raise CommandError(f"Município “{slug}” não encontrado.")
-            return town
-        towns = list(Municipality.objects.all()[:2])
-        if len(towns) != 1:
-            raise CommandError("Há mais de um município (ou nenhum): informe --municipality.")
-        return towns[0]

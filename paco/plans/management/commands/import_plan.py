@@ -10,7 +10,8 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from paco.plans.actions import import_plan
 from paco.plans.importer import ImportFailed, parse_file
 from paco.plans.models import PlanKind
-from paco.tenancy.models import Municipality, Unit
+from paco.tenancy.cli import municipality_option
+from paco.tenancy.models import Unit
 
 
 class Command(BaseCommand):
@@ -29,22 +30,11 @@ class Command(BaseCommand):
             help="substitui um cronograma com o mesmo identificador",
         )
 
-    def _town(self, slug: str | None) -> Municipality:
-        if slug:
-            town = Municipality.objects.filter(slug=slug).first()
-            if town is None:
-                raise CommandError(f"Município “{slug}” não encontrado.")
-            return town
-        towns = list(Municipality.objects.all()[:2])
-        if len(towns) != 1:
-            raise CommandError("Informe o município com --municipality SLUG.")
-        return towns[0]
-
     def handle(self, *args: Any, **options: Any) -> None:
         path = Path(options["file"])
         if not path.is_file():
             raise CommandError(f"Arquivo não encontrado: {path}")
-        town = self._town(options["municipality"])
+        town = municipality_option(options["municipality"])
         unit = None
         if options["unit"]:
             unit = Unit.objects.for_municipality(town).filter(acronym=options["unit"]).first()
