@@ -1,0 +1,1 @@
+"""Open-data portal: datasets, resources and the tabular import pipeline."""

@@ -1,0 +1,1 @@
+"""Pure-Python tabular pipeline: sniff, infer, validate and convert municipal spreadsheets."""

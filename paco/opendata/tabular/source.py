@@ -1,0 +1,196 @@
+"""Reading a file as a header plus a stream of ``(line, cells)`` records.
+
+CSV is read line by line with a cap on line and field size, so memory stays
+bounded whatever the file size. XLSX is read with openpyxl in read-only mode,
+formulas as their cached values; cells are rendered to the same text the
+CSV path would see (decimal comma, ISO dates) so one inference serves both.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+from decimal import Decimal
+from pathlib import Path
+from typing import TextIO
+
+from .errors import TabularError
+from .sniff import SAMPLE_BYTES, Dialect, Header, detect_header, parse_sample, sniff_bytes
+
+MAX_LINE_CHARS = 1_000_000
+Record = tuple[int, list[str]]
+
+
+@dataclass
+class Table:
+    """A sniffed table: where the header is and how to read the rest."""
+
+    path: Path
+    kind: str  # "csv" or "xlsx"
+    header: Header
+    header_line: int  # 1-based line (CSV) or row (XLSX) of the header
+    dialect: Dialect | None = None
+    sheet: str | None = None
+    issues: list[str] = field(default_factory=list)
+
+    def records(self) -> Iterator[Record]:
+        """Data records after the header, with their 1-based line numbers."""
+        rows = _csv_rows(self) if self.kind == "csv" else _xlsx_rows(self)
+        for line, cells in rows:
+            if line > self.header_line:
+                yield line, cells
+
+
+def open_table(path: Path, *, sheet: str | None = None) -> Table:
+    if path.suffix.lower() in {".xlsx", ".xlsm"}:
+        return _open_xlsx(path, sheet)
+    return _open_csv(path)
+
+
+# CSV -----------------------------------------------------------------------
+
+
+class _Lines:
+    """Yield physical lines of at most MAX_LINE_CHARS, counting them."""
+
+    def __init__(self, stream: TextIO, encoding: str) -> None:
+        self.stream = stream
+        self.encoding = encoding
+        self.count = 0
+
+    def __iter__(self) -> Iterator[str]:
+        while True:
+            try:
+                line = self.stream.readline(MAX_LINE_CHARS + 1)
+            except UnicodeDecodeError as exc:
+                raise TabularError(
+                    f"há bytes inválidos para a codificação detectada ({self.encoding}); "
+                    "salve o arquivo em UTF-8 e envie de novo.",
+                    line=self.count + 1,
+                ) from exc
+            if not line:
+                return
+            if len(line) > MAX_LINE_CHARS:
+                raise TabularError(
+                    "a linha é longa demais (mais de 1 milhão de caracteres).", line=self.count + 1
+                )
+            self.count += 1
+            yield line
+
+
+def _csv_rows(table: Table) -> Iterator[Record]:
+    assert table.dialect is not None
+    encoding = table.dialect.encoding
+    with table.path.open(encoding=encoding, newline="") as stream:
+        lines = _Lines(stream, encoding)
+        reader = csv.reader(lines, delimiter=table.dialect.delimiter, strict=True)
+        start = 1
+        while True:
+            try:
+                row = next(reader)
+            except StopIteration:
+                return
+            except csv.Error as exc:
+                raise TabularError(_csv_message(exc), line=start) from exc
+            yield start, row
+            start = lines.count + 1
+
+
+def _csv_message(exc: csv.Error) -> str:
+    if "field larger than field limit" in str(exc):
+        limit = csv.field_size_limit() // 1024
+        return f"há um campo longo demais (mais de {limit} KB); confira as aspas."
+    if "unexpected end of data" in str(exc):
+        return "há aspas abertas que não se fecham até o fim do arquivo."
+    if "expected after" in str(exc):
+        return 'há aspas no meio de um campo entre aspas; use aspas duplas ("") dentro do campo.'
+    return f"a linha não pôde ser lida como CSV ({exc})."
+
+
+def _open_csv(path: Path) -> Table:
+    with path.open("rb") as raw:
+        sample = raw.read(SAMPLE_BYTES + 1)
+    truncated = len(sample) > SAMPLE_BYTES
+    dialect, text = sniff_bytes(sample[:SAMPLE_BYTES], truncated)
+    rows = parse_sample(text, dialect.delimiter)
+    header = detect_header(rows)
+    table = Table(path=path, kind="csv", header=header, header_line=1, dialect=dialect)
+    # The header's physical line: the same parser yields the same records in order.
+    for position, (line, _cells) in enumerate(_csv_rows(table)):
+        if position == header.index:
+            table.header_line = line
+            break
+    return table
+
+
+# XLSX ----------------------------------------------------------------------
+
+
+def _cell_text(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, datetime):
+        return (
+            value.date().isoformat()
+            if value.time() == time()
+            else value.isoformat(timespec="seconds")
+        )
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        if value.is_integer():
+            return str(int(value))
+        return format(Decimal(repr(value)), "f").replace(".", ",")
+    return str(value)
+
+
+def _load_sheet(path: Path, sheet: str | None):  # type: ignore[no-untyped-def]
+    import openpyxl
+
+    try:
+        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many kinds for damaged files
+        raise TabularError(
+            "A planilha não pôde ser aberta: o arquivo XLSX está danificado."
+        ) from exc
+    if sheet is None:
+        return book, book.worksheets[0]
+    if sheet not in book.sheetnames:
+        book.close()
+        names = ", ".join(f"“{n}”" for n in book.sheetnames)
+        raise TabularError(f"A planilha “{sheet}” não existe; as planilhas são: {names}.")
+    return book, book[sheet]
+
+
+def _xlsx_rows(table: Table) -> Iterator[Record]:
+    book, sheet = _load_sheet(table.path, table.sheet)
+    try:
+        for number, row in enumerate(sheet.iter_rows(values_only=True), start=1):
+            yield number, [_cell_text(v) for v in row]
+    finally:
+        book.close()
+
+
+def _open_xlsx(path: Path, sheet: str | None) -> Table:
+    book, ws = _load_sheet(path, sheet)
+    book.close()
+    table = Table(
+        path=path, kind="xlsx", header=Header(0, []), header_line=1, sheet=sheet or ws.title
+    )
+    sample: list[Record] = []
+    for record in _xlsx_rows(table):
+        sample.append(record)
+        if len(sample) >= 200:
+            break
+    rows = [cells for _, cells in sample]
+    width = max((i + 1 for r in rows for i, c in enumerate(r) if c.strip()), default=0)
+    header = detect_header([r[:width] for r in rows])
+    table.header = header
+    table.header_line = sample[header.index][0]
+    return table

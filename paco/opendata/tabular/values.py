@@ -1,0 +1,140 @@
+"""Parsing of values as Brazilian municipalities write them.
+
+Every parser takes the raw cell text and returns the typed value or ``None``
+when the text is not of that type. Missing markers are handled by
+:func:`is_missing` before any parser is called.
+
+ISO datetimes may use "T" or a space between date and time.
+
+Two-digit years (dd/mm/aa) follow the POSIX/Python ``%y`` pivot: 00–68 are
+2000–2068 and 69–99 are 1969–1999.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime
+from decimal import Decimal, InvalidOperation
+
+MISSING_VALUES = ["", "-", "—", "N/D", "n/d", "NULL", "null"]
+_MISSING = {v.casefold() for v in MISSING_VALUES}
+
+TRUE_VALUES = ["Sim", "S", "true", "Verdadeiro", "V"]
+FALSE_VALUES = ["Não", "N", "false", "Falso", "F", "Nao"]
+_TRUE = {v.casefold() for v in TRUE_VALUES}
+_FALSE = {v.casefold() for v in FALSE_VALUES}
+
+# Integers wider than this are codes (protocols, barcodes), not quantities.
+MAX_INTEGER_DIGITS = 18
+
+_NUMBER_PATTERNS = {
+    ",": re.compile(r"^(\d{1,3}(?:\.\d{3})+|\d+)(?:,(\d+))?$"),
+    ".": re.compile(r"^(\d{1,3}(?:,\d{3})+|\d+)(?:\.(\d+))?$"),
+}
+_LEADING_ZERO = re.compile(r"^0\d")
+_CODE_MASKS = [
+    re.compile(r"^\d{3}\.\d{3}\.\d{3}-\d{2}$"),  # CPF
+    re.compile(r"^\d{2}\.\d{3}\.\d{3}/\d{4}-\d{2}$"),  # CNPJ
+    re.compile(r"^\d{5}-\d{3}$"),  # CEP
+    re.compile(r"^\(?\d{2}\)?\s?\d{4,5}-\d{4}$"),  # telefone
+]
+
+DATE_FORMATS = ["%d/%m/%Y", "%d/%m/%y", "%d-%m-%Y", "%Y-%m-%d"]
+DATETIME_FORMATS = [
+    "%d/%m/%Y %H:%M:%S",
+    "%d/%m/%Y %H:%M",
+    "%Y-%m-%d %H:%M:%S",
+    "%Y-%m-%d %H:%M",
+]
+_DATE_SHAPE = {
+    "%d/%m/%Y": re.compile(r"^\d{1,2}/\d{1,2}/\d{4}$"),
+    "%d/%m/%y": re.compile(r"^\d{1,2}/\d{1,2}/\d{2}$"),
+    "%d-%m-%Y": re.compile(r"^\d{1,2}-\d{1,2}-\d{4}$"),
+    "%Y-%m-%d": re.compile(r"^\d{4}-\d{2}-\d{2}$"),
+}
+
+
+def is_missing(text: str) -> bool:
+    return text.strip().casefold() in _MISSING
+
+
+def looks_like_code(text: str) -> bool:
+    """Digit strings with leading zeros and CPF/CNPJ/CEP/phone masks stay strings."""
+    value = text.strip()
+    if _LEADING_ZERO.match(value) and value.isdigit():
+        return True
+    return any(mask.match(value) for mask in _CODE_MASKS)
+
+
+def parse_number(text: str, decimal_char: str = ",") -> tuple[Decimal, bool] | None:
+    """Return ``(value, is_percent)``; accepts R$, signs, parentheses and %."""
+    value = text.strip()
+    percent = value.endswith("%")
+    if percent:
+        value = value[:-1].rstrip()
+    negative = False
+    if value.startswith("(") and value.endswith(")"):
+        negative, value = True, value[1:-1].strip()
+    if value.startswith("-"):
+        negative, value = not negative, value[1:].lstrip()
+    elif value.startswith("+"):
+        value = value[1:].lstrip()
+    if value.startswith("R$"):
+        value = value[2:].lstrip()
+    if value.startswith("-") and not negative:  # "R$ -10,00"
+        negative, value = True, value[1:].lstrip()
+    match = _NUMBER_PATTERNS[decimal_char].match(value)
+    if match is None or looks_like_code(value):
+        return None
+    group_char = "." if decimal_char == "," else ","
+    whole = match.group(1).replace(group_char, "")
+    digits = whole + ("." + match.group(2) if match.group(2) else "")
+    try:
+        number = Decimal(digits)
+    except InvalidOperation:  # pragma: no cover - the regex only lets digits through
+        return None
+    return (-number if negative else number), percent
+
+
+def parse_integer(text: str) -> int | None:
+    value = text.strip()
+    sign = ""
+    if value[:1] in "+-":
+        sign, value = value[:1], value[1:]
+    if not value.isascii() or not value.isdigit() or len(value) > MAX_INTEGER_DIGITS:
+        return None
+    if _LEADING_ZERO.match(value):
+        return None
+    return int(sign + value)
+
+
+def parse_boolean(text: str) -> bool | None:
+    folded = text.strip().casefold()
+    if folded in _TRUE:
+        return True
+    if folded in _FALSE:
+        return False
+    return None
+
+
+def parse_date(text: str, fmt: str) -> date | None:
+    value = text.strip()
+    shape = _DATE_SHAPE.get(fmt)
+    if shape is None or not shape.match(value):
+        return None
+    try:
+        return datetime.strptime(value, fmt).date()
+    except ValueError:
+        return None
+
+
+def parse_datetime(text: str, fmt: str) -> datetime | None:
+    value = text.strip()
+    if not value[:1].isdigit():
+        return None
+    if len(value) > 10 and value[4:5] == "-" and value[10] == "T":  # ISO 8601 "T" separator
+        value = value[:10] + " " + value[11:]
+    try:
+        return datetime.strptime(value, fmt)
+    except ValueError:
+        return None

@@ -1,0 +1,249 @@
+"""Expected outcome of every file in ``corpus/`` (see make_corpus.py).
+
+Accepted files: detected encoding/delimiter/header line, row count, column
+types, a few exact values (row index, column) read back from the Parquet,
+and the exact list of report messages. Rejected files: the pt-BR message
+and the line it names (None when the whole file is at fault).
+"""
+
+from datetime import date, datetime
+
+EXPECTED: dict[str, dict] = {
+    "cp1252_semicolon.csv": {
+        "encoding": "cp1252",
+        "delimiter": ";",
+        "rows": 3,
+        "types": {"Órgão": "string", "Descrição": "string", "Valor": "number", "Data": "date"},
+        "values": {
+            (0, "Valor"): 1234.56,
+            (0, "Descrição"): "Compra de “insumos” – lote 1",
+            (1, "Valor"): -98.1,
+            (1, "Data"): date(2025, 3, 31),
+        },
+    },
+    "utf8_bom.csv": {
+        "encoding": "utf-8-sig",
+        "delimiter": ",",
+        "rows": 2,
+        "types": {"município": "string", "população": "integer"},
+        "values": {(0, "município"): "Açailândia", (1, "população"): 52163},
+    },
+    # No byte in 0x80–0x9F: Latin-1 and Windows-1252 decode it identically.
+    "latin1.csv": {
+        "encoding": "iso-8859-1",
+        "delimiter": ";",
+        "rows": 2,
+        "types": {"nome": "string", "ação": "string"},
+        "values": {(1, "nome"): "Conceição", (0, "ação"): "inscrição"},
+    },
+    "tab.csv": {
+        "delimiter": "\t",
+        "rows": 3,
+        "types": {"ano": "integer", "mes": "integer", "total": "integer"},
+        "values": {(2, "total"): 9},
+    },
+    "pipe.csv": {
+        "delimiter": "|",
+        "rows": 3,
+        "types": {"codigo": "string", "nome": "string", "ativo": "boolean"},
+        "values": {(0, "codigo"): "001", (1, "ativo"): False, (2, "ativo"): True},
+    },
+    "crlf.csv": {"rows": 2, "types": {"a": "integer", "b": "string"}, "values": {(1, "b"): "y"}},
+    "quoted_newlines.csv": {
+        "delimiter": ";",
+        "rows": 3,
+        "types": {"id": "integer", "obs": "string", "valor": "integer"},
+        "values": {
+            (0, "obs"): "linha um\nlinha dois; com ponto e vírgula",
+            (1, "obs"): 'disse "olá" e saiu',
+            (2, "valor"): 30,
+        },
+    },
+    "title_rows.csv": {
+        "encoding": "iso-8859-1",
+        "delimiter": ";",
+        "header_line": 4,
+        "rows": 2,
+        "types": {"Credor": "string", "Empenho": "string", "Valor": "number", "Data": "date"},
+        "values": {(0, "Valor"): 1500.0, (1, "Data"): date(2025, 2, 11)},
+    },
+    "duplicate_headers.csv": {
+        "rows": 2,
+        "types": {"nome": "string", "valor": "integer", "valor_2": "integer"},
+        "values": {(0, "valor_2"): 2},
+        "errors": [
+            "Linha 1: O nome de coluna “valor” está repetido; a repetição foi chamada “valor_2”."
+        ],
+    },
+    "blank_header.csv": {
+        "rows": 2,
+        "types": {"nome": "string", "coluna_2": "string", "total": "integer"},
+        "errors": ["Linha 1: A coluna 2 está sem nome no cabeçalho; foi chamada “coluna_2”."],
+    },
+    "ragged.csv": {
+        "rows": 4,
+        "types": {"a": "integer", "b": "integer", "c": "integer"},
+        "values": {(1, "c"): None, (2, "c"): 8},
+        "errors": [
+            "Linha 3: faltam células (esperadas 3, encontradas 2).",
+            "Linha 4: há células a mais (esperadas 3, encontradas 4).",
+        ],
+    },
+    "codes_leading_zeros.csv": {
+        "delimiter": ";",
+        "rows": 2,
+        "types": {
+            "cpf": "string",
+            "cnpj": "string",
+            "cep": "string",
+            "codigo": "string",
+            "telefone": "string",
+        },
+        "values": {
+            (0, "cpf"): "012.345.678-90",
+            (0, "cnpj"): "00.394.460/0001-41",
+            (0, "cep"): "01001-000",
+            (0, "codigo"): "00123",
+        },
+    },
+    "codes_plain_digits.csv": {
+        "delimiter": ";",
+        "rows": 3,
+        "types": {"matricula": "string", "inscricao": "string"},
+        "values": {(2, "inscricao"): "0010"},
+    },
+    "money.csv": {
+        "delimiter": ";",
+        "rows": 5,
+        "types": {"item": "string", "valor": "number"},
+        "values": {
+            (0, "valor"): 1234.56,
+            (1, "valor"): -1234.56,
+            (2, "valor"): -10.0,
+            (4, "valor"): 1000000.0,
+        },
+    },
+    "percent.csv": {
+        "delimiter": ";",
+        "rows": 3,
+        "types": {"indicador": "string", "taxa": "number"},
+        "percent": ["taxa"],
+        "values": {(0, "taxa"): 12.5, (1, "taxa"): -3.0, (2, "taxa"): 100.0},
+    },
+    "dates_2digit.csv": {
+        "delimiter": ";",
+        "rows": 3,
+        "types": {"evento": "string", "data": "date"},
+        "formats": {"data": "%d/%m/%y"},
+        "values": {
+            (0, "data"): date(2025, 2, 1),
+            (1, "data"): date(1999, 12, 31),
+            (2, "data"): date(2068, 6, 15),
+        },
+    },
+    "dates_dash.csv": {
+        "delimiter": ";",
+        "rows": 2,
+        "types": {"data": "date"},
+        "formats": {"data": "%d-%m-%Y"},
+        "values": {(1, "data"): date(2024, 2, 28)},
+    },
+    "dates_iso_datetime.csv": {
+        "rows": 2,
+        "types": {"quando": "date", "atualizado": "datetime"},
+        "values": {
+            (0, "quando"): date(2025, 1, 31),
+            (1, "atualizado"): datetime(2024, 2, 29, 8, 0, 0),
+        },
+    },
+    "bad_date.csv": {
+        "delimiter": ";",
+        "rows": 4,
+        "types": {"data": "date"},
+        "values": {(1, "data"): None, (3, "data"): date(2025, 5, 4)},
+        "errors": ["Linha 3, coluna “data”: “31/02/2025” não é uma data no formato dd/mm/aaaa."],
+    },
+    "booleans.csv": {
+        "delimiter": ";",
+        "rows": 4,
+        "types": {"possui_internet": "boolean"},
+        "values": {
+            (0, "possui_internet"): True,
+            (1, "possui_internet"): False,
+            (2, "possui_internet"): True,
+        },
+    },
+    "missing_markers.csv": {
+        "delimiter": ";",
+        "rows": 4,
+        "types": {"nome": "string", "valor": "number", "data": "date"},
+        "values": {
+            (0, "valor"): None,
+            (1, "valor"): None,
+            (2, "valor"): 10.5,
+            (3, "valor"): None,
+            (2, "data"): None,
+        },
+    },
+    "formulas.csv": {
+        "rows": 3,
+        "types": {"link": "string"},
+        "values": {(0, "link"): '=HYPERLINK("http://x","x")', (1, "link"): "+SOMA(A1:A2)"},
+    },
+    "type_error.csv": {
+        "rows": 19,
+        "types": {"id": "integer", "valor": "number"},
+        "values": {(15, "valor"): None, (16, "valor"): 17.5},
+        "errors": ["Linha 17, coluna “valor”: “12,3,4” não é um número."],
+    },
+    "dot_decimal.csv": {
+        "rows": 3,
+        "types": {"x": "number", "y": "integer"},
+        "values": {(2, "x"): 1234.5},
+    },
+    "trailing_delimiters.csv": {
+        "delimiter": ";",
+        "rows": 2,
+        "types": {"a": "integer", "c": "integer", "coluna_4": "string"},
+        "errors": ["Linha 1: A coluna 4 está sem nome no cabeçalho; foi chamada “coluna_4”."],
+    },
+    "blank_lines.csv": {"rows": 2, "values": {(1, "a"): 3}},
+    "single_column.csv": {"rows": 3, "types": {"nome": "string"}, "values": {(2, "nome"): "Caio"}},
+    # UTF-16 with a BOM (Excel "Texto Unicode") is decoded; without a BOM it looks binary.
+    "utf16_bom_tab.csv": {
+        "encoding": "utf-16",
+        "delimiter": "\t",
+        "rows": 2,
+        "types": {"nome": "string", "valor": "number"},
+        "values": {(0, "nome"): "Ação", (0, "valor"): 1.5},
+    },
+    "utf16_nobom.csv": {
+        "reject": "O arquivo não é uma tabela de texto: contém bytes binários (NUL).",
+        "line": None,
+    },
+    "empty.csv": {"reject": "O arquivo está vazio.", "line": None},
+    "whitespace_only.csv": {"reject": "O arquivo está vazio.", "line": None},
+    "header_only.csv": {
+        "reject": "O arquivo não tem linhas de dados abaixo do cabeçalho.",
+        "line": None,
+    },
+    "png_renamed.csv": {
+        "reject": "O arquivo não é uma tabela de texto: parece ser uma imagem PNG.",
+        "line": None,
+    },
+    "zip_renamed.csv": {
+        "reject": (
+            "O arquivo não é uma tabela de texto: "
+            "parece ser um arquivo compactado (ZIP, XLSX ou ODS)."
+        ),
+        "line": None,
+    },
+    "control_chars.csv": {
+        "reject": "O arquivo não é uma tabela de texto: contém caracteres de controle binários.",
+        "line": None,
+    },
+    "unclosed_quote.csv": {
+        "reject": "há aspas abertas que não se fecham até o fim do arquivo.",
+        "line": 2,
+    },
+}
