@@ -9,12 +9,13 @@ CSV path would see (decimal comma, ISO dates) so one inference serves both.
 from __future__ import annotations
 
 import csv
+import io
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from decimal import Decimal
 from pathlib import Path
-from typing import TextIO
+from typing import BinaryIO
 
 from .errors import TabularError
 from .sniff import SAMPLE_BYTES, Dialect, Header, detect_header, parse_sample, sniff_bytes
@@ -53,38 +54,55 @@ def open_table(path: Path, *, sheet: str | None = None) -> Table:
 
 
 class _Lines:
-    """Yield physical lines of at most MAX_LINE_CHARS, counting them."""
+    """Yield decoded physical lines of at most MAX_LINE_CHARS, counting them.
 
-    def __init__(self, stream: TextIO, encoding: str) -> None:
-        self.stream = stream
+    Lines are split on the raw bytes and decoded one by one, so a bad byte is
+    reported on its own line (TextIOWrapper decodes 8 KB blocks at a time).
+    UTF-16 cannot be split on b"\\n", so it goes through TextIOWrapper.
+    """
+
+    def __init__(self, raw: BinaryIO, encoding: str) -> None:
+        self.raw = raw
         self.encoding = encoding
         self.count = 0
 
     def __iter__(self) -> Iterator[str]:
-        while True:
+        if self.encoding == "utf-16":
+            text = io.TextIOWrapper(self.raw, encoding=self.encoding, newline="")
             try:
-                line = self.stream.readline(MAX_LINE_CHARS + 1)
+                for line in iter(lambda: text.readline(MAX_LINE_CHARS + 1), ""):
+                    self._count(line)
+                    yield line
             except UnicodeDecodeError as exc:
-                raise TabularError(
-                    f"há bytes inválidos para a codificação detectada ({self.encoding}); "
-                    "salve o arquivo em UTF-8 e envie de novo.",
-                    line=self.count + 1,
-                ) from exc
-            if not line:
-                return
-            if len(line) > MAX_LINE_CHARS:
-                raise TabularError(
-                    "a linha é longa demais (mais de 1 milhão de caracteres).", line=self.count + 1
-                )
-            self.count += 1
-            yield line
+                raise self._bad_bytes(self.count + 1) from exc
+            return
+        if self.encoding == "utf-8-sig":
+            self.raw.read(3)
+        for chunk in iter(lambda: self.raw.readline(MAX_LINE_CHARS + 1), b""):
+            self._count(chunk)
+            try:
+                yield chunk.decode(self.encoding)
+            except UnicodeDecodeError as exc:
+                raise self._bad_bytes(self.count) from exc
+
+    def _count(self, chunk: str | bytes) -> None:
+        if len(chunk) > MAX_LINE_CHARS:
+            message = "a linha é longa demais (mais de 1 milhão de caracteres)."
+            raise TabularError(message, line=self.count + 1)
+        self.count += 1
+
+    def _bad_bytes(self, line: int) -> TabularError:
+        return TabularError(
+            f"há bytes inválidos para a codificação detectada ({self.encoding}); "
+            "salve o arquivo em UTF-8 e envie de novo.",
+            line=line,
+        )
 
 
 def _csv_rows(table: Table) -> Iterator[Record]:
     assert table.dialect is not None
-    encoding = table.dialect.encoding
-    with table.path.open(encoding=encoding, newline="") as stream:
-        lines = _Lines(stream, encoding)
+    with table.path.open("rb") as raw:
+        lines = _Lines(raw, table.dialect.encoding)
         reader = csv.reader(lines, delimiter=table.dialect.delimiter, strict=True)
         start = 1
         while True:

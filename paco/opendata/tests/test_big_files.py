@@ -1,0 +1,133 @@
+"""Big and hostile inputs: long lines, endless fields, late bad bytes, XLSX, atomicity, memory."""
+
+import tracemalloc
+
+import duckdb
+import pytest
+
+from paco.opendata.tabular.convert import to_parquet
+from paco.opendata.tabular.errors import TabularError
+from paco.opendata.tabular.infer import Report, infer_schema, validate
+from paco.opendata.tabular.source import open_table
+from paco.opendata.tests import make_corpus
+
+
+def _reject(tmp_path, content, name="f.csv"):
+    source = tmp_path / name
+    source.write_bytes(content)
+    with pytest.raises(TabularError) as caught:
+        to_parquet(source, tmp_path / "out.parquet")
+    assert not (tmp_path / "out.parquet").exists()
+    return caught.value
+
+
+def test_huge_single_line_is_rejected_cleanly(tmp_path):
+    error = _reject(tmp_path, make_corpus.huge_line_bytes())
+    assert error.line == 1
+    assert "longa demais" in error.message
+
+
+def test_huge_line_after_the_sample_names_its_line(tmp_path):
+    content = b"a,b\n" + b"1,2\n" * 20_000 + b"3," + b"x" * 1_100_000 + b"\n"
+    error = _reject(tmp_path, content)
+    assert error.line == 20_002
+    assert error.describe().startswith("Linha 20002: a linha é longa demais")
+
+
+def test_endless_quoted_field_is_rejected_with_its_line(tmp_path):
+    error = _reject(tmp_path, make_corpus.long_field_bytes())
+    assert error.line == 3
+    assert "campo longo demais" in error.message
+
+
+def test_bad_bytes_after_the_sample_name_the_line(tmp_path):
+    error = _reject(tmp_path, make_corpus.late_bad_utf8_bytes())
+    assert error.line == 3001
+    assert "UTF-8" in error.message
+
+
+def test_xlsx_first_sheet_with_title_rows_and_formulas(tmp_path):
+    source = tmp_path / "despesas.xlsx"
+    make_corpus.write_xlsx(source)
+    result = to_parquet(source, tmp_path / "out.parquet")
+    types = {f["name"]: f["type"] for f in result.schema["fields"]}
+    assert types == {
+        "Credor": "string",
+        "Valor": "number",
+        "Data": "date",
+        "Dobro": "string",
+        "CNPJ": "string",
+    }
+    assert result.header_line == 3
+    with duckdb.connect() as con:
+        rows = con.execute(
+            "SELECT Valor, CNPJ, Dobro FROM read_parquet(?)", [str(tmp_path / "out.parquet")]
+        ).fetchall()
+    # openpyxl never computed the formulas, so there is no cached value:
+    # they read as missing, never as the formula text "=B4*2".
+    assert rows == [(1234.5, "00394460000141", None), (10.0, "12345678000195", None)]
+
+
+def test_xlsx_named_sheet_and_unknown_sheet(tmp_path):
+    source = tmp_path / "despesas.xlsx"
+    make_corpus.write_xlsx(source)
+    result = to_parquet(source, tmp_path / "out.parquet", sheet="Outra")
+    assert [f["name"] for f in result.schema["fields"]] == ["x", "y"]
+    with pytest.raises(
+        TabularError, match=r"A planilha “Nada” não existe; as planilhas são: “Despesas”, “Outra”\."
+    ):
+        to_parquet(source, tmp_path / "out2.parquet", sheet="Nada")
+
+
+def test_damaged_xlsx_is_rejected(tmp_path):
+    error = _reject(tmp_path, b"PK\x03\x04garbage", name="x.xlsx")
+    assert "danificado" in error.message
+
+
+def test_failed_conversion_keeps_the_previous_output(tmp_path, monkeypatch):
+    source = tmp_path / "a.csv"
+    source.write_text("a,b\n1,2\n")
+    target = tmp_path / "out.parquet"
+    target.write_bytes(b"previous version")
+    monkeypatch.setattr("paco.opendata.tabular.convert.DUCKDB_TYPES", {"integer": "NOSUCHTYPE"})
+    with pytest.raises(TabularError, match="Falha ao gravar"):
+        to_parquet(source, target)
+    assert target.read_bytes() == b"previous version"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.csv", "out.parquet"]
+
+
+def _write_csv(path, rows):
+    with path.open("w", encoding="cp1252", newline="") as out:
+        out.write("Prefeitura de Exemplo;;;;\nid;credor;valor;data;cpf\n")
+        for i in range(rows):
+            out.write(f"{i};Credor “{i % 5000}”;{i % 997}.{i % 1000:03d},{i % 100:02d};")
+            out.write(
+                f"{1 + i % 28:02d}/{1 + i % 12:02d}/2025;{i % 1000:03d}.456.789-{i % 100:02d}\n"
+            )
+
+
+def _peak(path):
+    tracemalloc.start()
+    try:
+        table = open_table(path)
+        schema = infer_schema(table)
+        report = Report()
+        for _row in validate(table, schema, report):
+            pass
+        return tracemalloc.get_traced_memory()[1], report
+    finally:
+        tracemalloc.stop()
+
+
+def test_memory_does_not_grow_with_file_size(tmp_path):
+    small, large = tmp_path / "small.csv", tmp_path / "large.csv"
+    _write_csv(small, 2_500)
+    _write_csv(large, 10_000)
+    assert large.stat().st_size > 3.9 * small.stat().st_size
+    small_peak, _ = _peak(small)
+    large_peak, large_report = _peak(large)
+    assert large_report.rows == 10_000
+    assert large_report.error_count == 0
+    assert large_report.stats["valor"].distinct_capped
+    assert large_peak < 1.5 * small_peak, (small_peak, large_peak)
+    assert large_peak < 8 * 1024 * 1024
