@@ -1,8 +1,9 @@
 """Whole-page cache for anonymous visitors, per municipality.
 
 Public pages (the charter, the plan, the BNSP export) are read far more often
-than they change. :func:`public_page` keeps the rendered response of an
-anonymous ``GET`` in Django's cache, under a key made of the municipality, its
+than they change. Views marked with :func:`public_page` have the response of an
+anonymous ``GET`` kept by :class:`PublicPageCacheMiddleware` in Django's cache,
+under a key made of the municipality (from the host name), its
 *content version*, the high-contrast preference, today's date (overdue stages
 change at midnight) and the full path.
 
@@ -31,17 +32,10 @@ from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 
+from paco.tenancy.middleware import resolve_municipality
 from paco.tenancy.models import Municipality
 
 V = TypeVar("V", bound=Callable[..., HttpResponse])
-
-_KEPT_HEADERS = (
-    "Content-Type",
-    "Content-Disposition",
-    "Content-Language",
-    "Link",
-    "Access-Control-Allow-Origin",
-)
 
 
 def _version_key(municipality_id: int) -> str:
@@ -68,53 +62,72 @@ def invalidate_public_pages(municipality: Municipality | int | None) -> None:
 def _cacheable_request(request: HttpRequest) -> bool:
     return (
         settings.PACO_PAGE_CACHE_SECONDS > 0
-        and request.method in ("GET", "HEAD")
+        and request.method == "GET"
         and settings.SESSION_COOKIE_NAME not in request.COOKIES
-        and getattr(request, "municipality", None) is not None
     )
 
 
-def _page_key(request: HttpRequest) -> str:
-    town = cast(Municipality, request.municipality)  # type: ignore[attr-defined]
+def _page_key(town_id: int, request: HttpRequest) -> str:
     contrast = "hc" if request.COOKIES.get("contraste") == "alto" else "n"
     path = hashlib.sha256(request.get_full_path().encode()).hexdigest()[:32]
     today = timezone.localdate().isoformat()
-    return f"paco:page:{town.pk}:{content_version(town.pk)}:{contrast}:{today}:{path}"
+    return f"paco:page:{town_id}:{content_version(town_id)}:{contrast}:{today}:{path}"
 
 
-def public_page(view: V | None = None) -> Any:
-    """Decorator: cache the view's response for anonymous visitors (see module docs)."""
+def public_page(view: V) -> V:
+    """Decorator: mark the view's responses as the same for every anonymous visitor."""
 
-    def decorate(func: V) -> V:
-        @functools.wraps(func)
-        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-            if not _cacheable_request(request):
-                return func(request, *args, **kwargs)
-            key = _page_key(request)
-            hit = cache.get(key)
-            if hit is not None:
-                status, headers, content = hit
-                response = HttpResponse(content, status=status)
-                for name, value in headers.items():
-                    response[name] = value
-                response["X-Paco-Cache"] = "hit"
-                return response
-            response = func(request, *args, **kwargs)
-            if hasattr(response, "render") and callable(response.render):
-                response = response.render()
-            if (
-                response.status_code == 200
-                and not response.streaming
-                and not response.cookies
-                and not request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
-            ):
-                headers = {h: response[h] for h in _KEPT_HEADERS if h in response}
-                cache.set(key, (200, headers, response.content), settings.PACO_PAGE_CACHE_SECONDS)
-                response["X-Paco-Cache"] = "miss"
-            return response
+    @functools.wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        response = view(request, *args, **kwargs)
+        response.paco_public = True  # type: ignore[attr-defined]
+        return response
 
-        return cast(V, wrapper)
+    return cast(V, wrapper)
 
-    if view is not None:
-        return decorate(view)
-    return decorate
+
+def _storable(request: HttpRequest, response: HttpResponse) -> bool:
+    return (
+        getattr(response, "paco_public", False)
+        and response.status_code == 200
+        and not response.streaming
+        and not response.cookies
+        and not request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
+    )
+
+
+class PublicPageCacheMiddleware:
+    """Serves marked pages to anonymous visitors from the cache, early in the chain.
+
+    It sits right after the security and static-file middleware: a hit skips the
+    session, authentication, CSRF and tenancy layers it does not need, while the
+    stored headers keep what the inner middleware added on the miss (CSP,
+    X-Frame-Options, Content-Language…).
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        key = None
+        if _cacheable_request(request):
+            town = resolve_municipality(request.get_host())
+            if town is not None:
+                key = _page_key(town.pk, request)
+                hit = cache.get(key)
+                if hit is not None:
+                    headers, content = hit
+                    response = HttpResponse(content)
+                    for name, value in headers:
+                        response[name] = value
+                    response["X-Paco-Cache"] = "hit"
+                    return response
+        response = self.get_response(request)
+        if key is not None and _storable(request, response):
+            headers = [(k, v) for k, v in response.items() if k.lower() not in _NOT_STORED]
+            cache.set(key, (headers, response.content), settings.PACO_PAGE_CACHE_SECONDS)
+            response["X-Paco-Cache"] = "miss"
+        return response
+
+
+_NOT_STORED = {"content-length", "date", "x-paco-cache"}

@@ -67,3 +67,23 @@ def test_pages_with_a_csrf_token_are_not_cached(cached, client_for, town_x):
     client.get("/conta/entrar/")
     response = client.get("/conta/entrar/")
     assert "X-Paco-Cache" not in response
+
+
+def test_a_hit_carries_the_same_security_headers_as_the_miss(cached, anon_x, stage):
+    miss = anon_x.get("/cronograma/")
+    hit = anon_x.get("/cronograma/")
+    assert hit["X-Paco-Cache"] == "hit"
+    for header in (
+        "Content-Security-Policy",
+        "X-Frame-Options",
+        "X-Content-Type-Options",
+        "Referrer-Policy",
+        "Content-Type",
+    ):
+        assert hit[header] == miss[header], header
+    assert "Set-Cookie" not in hit
+
+
+def test_unmarked_pages_are_never_cached(cached, anon_x, stage):
+    anon_x.get("/acessibilidade/")
+    assert "X-Paco-Cache" not in anon_x.get("/acessibilidade/")
