@@ -98,19 +98,17 @@ def test_failed_conversion_keeps_the_previous_output(tmp_path, monkeypatch):
 
 def _write_csv(path, rows):
     with path.open("w", encoding="cp1252", newline="") as out:
-        out.write("Prefeitura de Exemplo;;;;\nid;credor;valor;data;cpf\n")
+        out.write("Prefeitura de Exemplo;;\nid;credor;valor;data\n")
         for i in range(rows):
-            out.write(f"{i};Credor “{i % 5000}”;{i % 997}.{i % 1000:03d},{i % 100:02d};")
-            out.write(
-                f"{1 + i % 28:02d}/{1 + i % 12:02d}/2025;{i % 1000:03d}.456.789-{i % 100:02d}\n"
-            )
+            value = f"{i % 997}.{i % 1000:03d},{i % 100:02d}"
+            out.write(f"{i};Credor “{i % 5000}”;{value};{1 + i % 28:02d}/05/2025\n")
 
 
 def _peak(path):
     tracemalloc.start()
     try:
         table = open_table(path)
-        schema = infer_schema(table)
+        schema = infer_schema(table, sample_rows=500)
         report = Report()
         for _row in validate(table, schema, report):
             pass
@@ -120,13 +118,14 @@ def _peak(path):
 
 
 def test_memory_does_not_grow_with_file_size(tmp_path):
+    # Small files because tracemalloc slows Python ~7x; a 4x larger file must not need more memory.
     small, large = tmp_path / "small.csv", tmp_path / "large.csv"
-    _write_csv(small, 2_500)
-    _write_csv(large, 10_000)
+    _write_csv(small, 1_500)
+    _write_csv(large, 6_000)
     assert large.stat().st_size > 3.9 * small.stat().st_size
     small_peak, _ = _peak(small)
     large_peak, large_report = _peak(large)
-    assert large_report.rows == 10_000
+    assert large_report.rows == 6_000
     assert large_report.error_count == 0
     assert large_report.stats["valor"].distinct_capped
     assert large_peak < 1.5 * small_peak, (small_peak, large_peak)
