@@ -137,19 +137,22 @@ def detect_header(rows: list[list[str]]) -> Header:
 def normalize_header(index: int, raw: list[str]) -> Header:
     names: list[str] = []
     issues: list[str] = []
-    seen: Counter[str] = Counter()
+    taken: set[str] = set()
     for position, cell in enumerate(raw, start=1):
         name = " ".join(cell.split())
         if not name:
             name = f"coluna_{position}"
             issues.append(f"A coluna {position} está sem nome no cabeçalho; foi chamada “{name}”.")
-        seen[name] += 1
-        if seen[name] > 1:
-            new = f"{name}_{seen[name]}"
+        if name in taken:
+            suffix = 2
+            while f"{name}_{suffix}" in taken:
+                suffix += 1
+            new = f"{name}_{suffix}"
             issues.append(
                 f"O nome de coluna “{name}” está repetido; a repetição foi chamada “{new}”."
             )
             name = new
+        taken.add(name)
         names.append(name)
     return Header(index=index, names=names, issues=issues)
 
@@ -159,7 +162,7 @@ def sniff_bytes(sample: bytes, truncated: bool) -> tuple[Dialect, str]:
     if not sample.strip():
         raise TabularError("O arquivo está vazio.")
     encoding = detect_encoding(sample)
-    text = sample.decode(encoding, errors="ignore" if truncated else "strict")
+    text = sample.decode(encoding, errors="replace")  # bad bytes are reported later, by line
     if truncated and "\n" not in text:
         raise TabularError(
             "A primeira linha é longa demais (mais de 64 KB sem quebra de linha); "

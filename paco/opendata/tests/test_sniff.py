@@ -76,3 +76,9 @@ def test_blank_and_duplicate_headers_are_reported():
     assert header.names == ["nome", "coluna_2", "nome_2", "nome_3"]
     assert len(header.issues) == 3
     assert "repetido" in header.issues[1]
+
+
+def test_renamed_duplicates_never_collide():
+    header = detect_header([["a", "a", "a_2"], ["1", "2", "3"]])
+    assert header.names == ["a", "a_2", "a_2_2"]
+    assert len(set(header.names)) == 3
