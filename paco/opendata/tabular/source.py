@@ -18,7 +18,16 @@ from pathlib import Path
 from typing import BinaryIO
 
 from .errors import TabularError
-from .sniff import SAMPLE_BYTES, Dialect, Header, detect_header, parse_sample, sniff_bytes
+from .jsonsource import json_header, json_records
+from .sniff import (
+    SAMPLE_BYTES,
+    Dialect,
+    Header,
+    detect_header,
+    normalize_header,
+    parse_sample,
+    sniff_bytes,
+)
 
 MAX_LINE_CHARS = 1_000_000
 Record = tuple[int, list[str]]
@@ -29,7 +38,7 @@ class Table:
     """A sniffed table: where the header is and how to read the rest."""
 
     path: Path
-    kind: str  # "csv" or "xlsx"
+    kind: str  # "csv", "xlsx" or "json"
     header: Header
     header_line: int  # 1-based line (CSV) or row (XLSX) of the header
     dialect: Dialect | None = None
@@ -38,6 +47,9 @@ class Table:
 
     def records(self) -> Iterator[Record]:
         """Data records after the header, with their 1-based line numbers."""
+        if self.kind == "json":
+            yield from json_records(self.path, self.header.names, _cell_text)
+            return
         rows = _csv_rows(self) if self.kind == "csv" else _xlsx_rows(self)
         for line, cells in rows:
             if line > self.header_line:
@@ -47,6 +59,8 @@ class Table:
 def open_table(path: Path, *, sheet: str | None = None) -> Table:
     if path.suffix.lower() in {".xlsx", ".xlsm"}:
         return _open_xlsx(path, sheet)
+    if path.suffix.lower() == ".json":
+        return _open_json(path)
     return _open_csv(path)
 
 
@@ -212,3 +226,13 @@ def _open_xlsx(path: Path, sheet: str | None) -> Table:
     table.header = header
     table.header_line = sample[header.index][0]
     return table
+
+
+# JSON ----------------------------------------------------------------------
+
+
+def _open_json(path: Path) -> Table:
+    names = json_header(path)
+    if not names:
+        raise TabularError("O arquivo não tem linhas de dados abaixo do cabeçalho.")
+    return Table(path=path, kind="json", header=normalize_header(0, names), header_line=1)

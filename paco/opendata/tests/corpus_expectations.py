@@ -246,4 +246,34 @@ EXPECTED: dict[str, dict] = {
         "reject": "há aspas abertas que não se fecham até o fim do arquivo.",
         "line": 2,
     },
+    "array_of_objects.json": {
+        "encoding": None,
+        "delimiter": None,
+        "rows": 3,
+        "types": {
+            "nome": "string",
+            "valor": "number",
+            "data": "date",
+            "ativo": "boolean",
+            "cep": "string",
+        },
+        "values": {
+            (0, "valor"): 1234.5,
+            (2, "valor"): None,
+            (1, "data"): date(2025, 2, 3),
+            (1, "ativo"): False,
+            (0, "cep"): "01001-000",
+            (1, "extra"): '{"a":[1,2]}',
+        },
+        "header_line": 1,
+    },
+    "json_not_a_list.json": {
+        "reject": "O JSON deve ser uma lista de objetos ([{…}, {…}]).",
+        "line": 1,
+    },
+    "json_truncated.json": {"reject": "JSON inválido (Expecting value).", "line": 3},
+    "json_not_objects.json": {
+        "reject": "cada item da lista JSON deve ser um objeto ({…}).",
+        "line": 1,
+    },
 }

@@ -103,6 +103,16 @@ SMALL: dict[str, bytes] = {
     "blank_lines.csv": _rows("a,b", "1,2", "", "3,4", "").encode(),
     "single_column.csv": _rows("nome", "Ana", "Bia", "Caio").encode(),
     "control_chars.csv": bytes([1, 2, 3, 4, 5, 6, 7, 8, 14, 15, 16, 17] * 20),
+    "array_of_objects.json": (
+        b'[\n  {"nome": "Ana", "valor": 1234.5, "data": "01/02/2025", "ativo": true,'
+        b' "cep": "01001-000"},\n'
+        b'  {"nome": "Bia", "valor": 10, "data": "03/02/2025", "ativo": false, "cep": "70040-010",'
+        b' "extra": {"a": [1, 2]}},\n'
+        b'  {"nome": "Caio", "valor": null, "data": "N/D", "ativo": true, "cep": "01310-100"}\n]\n'
+    ),
+    "json_not_a_list.json": b'{"nome": "Ana"}\n',
+    "json_truncated.json": b'[{"a": 1},\n {"a": 2},\n {"a": \n',
+    "json_not_objects.json": b"[1, 2, 3]\n",
     "unclosed_quote.csv": _rows("a,b", '1,"abre', "2,3").encode(),
 }
 

@@ -130,3 +130,24 @@ def test_memory_does_not_grow_with_file_size(tmp_path):
     assert large_report.stats["valor"].distinct_capped
     assert large_peak < 1.5 * small_peak, (small_peak, large_peak)
     assert large_peak < 8 * 1024 * 1024
+
+
+def test_json_streams_across_chunks_and_names_the_bad_line(tmp_path):
+    objects = [f'{{"id": {i}, "valor": {i}.25, "nome": "pessoa {i:05d}"}}' for i in range(6000)]
+    source = tmp_path / "dados.json"
+    source.write_text("[\n" + ",\n".join(objects) + "\n]\n")
+    assert source.stat().st_size > 3 * 64 * 1024
+    result = to_parquet(source, tmp_path / "out.parquet")
+    assert result.report.rows == 6000
+    assert [f["type"] for f in result.schema["fields"]] == ["integer", "number", "string"]
+    with duckdb.connect() as con:
+        total = con.execute(
+            "SELECT sum(valor) FROM read_parquet(?)", [str(tmp_path / "out.parquet")]
+        ).fetchone()
+    assert total == (sum(i + 0.25 for i in range(6000)),)
+    objects[4000] = '{"id": 4000, "valor": }'
+    source.write_text("[\n" + ",\n".join(objects) + "\n]\n")
+    bad = tmp_path / "bad"
+    bad.mkdir()
+    error = _reject(bad, source.read_bytes(), name="ruim.json")
+    assert error.line == 4002
