@@ -64,6 +64,7 @@ def _copy_sql(csv_path: Path, parquet_path: Path, schema: dict[str, Any]) -> str
     source = (
         f"read_csv({_sql_text(str(csv_path))}, header = true, auto_detect = false, "
         f"all_varchar = false, delim = ',', quote = '\"', escape = '\"', nullstr = '', "
+        "max_line_size = 8388608, "
         f"columns = {{{columns}}})"
     )
     target = _sql_text(str(parquet_path))

@@ -29,7 +29,7 @@ from .sniff import (
     sniff_bytes,
 )
 
-MAX_LINE_CHARS = 1_000_000
+MAX_LINE_BYTES = 1_000_000
 Record = tuple[int, list[str]]
 
 
@@ -68,7 +68,7 @@ def open_table(path: Path, *, sheet: str | None = None) -> Table:
 
 
 class _Lines:
-    """Yield decoded physical lines of at most MAX_LINE_CHARS, counting them.
+    """Yield decoded physical lines of at most MAX_LINE_BYTES, counting them.
 
     Lines are split on the raw bytes and decoded one by one, so a bad byte is
     reported on its own line (TextIOWrapper decodes 8 KB blocks at a time).
@@ -84,7 +84,7 @@ class _Lines:
         if self.encoding == "utf-16":
             text = io.TextIOWrapper(self.raw, encoding=self.encoding, newline="")
             try:
-                for line in iter(lambda: text.readline(MAX_LINE_CHARS + 1), ""):
+                for line in iter(lambda: text.readline(MAX_LINE_BYTES + 1), ""):
                     self._count(line)
                     yield line
             except UnicodeDecodeError as exc:
@@ -92,7 +92,7 @@ class _Lines:
             return
         if self.encoding == "utf-8-sig":
             self.raw.read(3)
-        for chunk in iter(lambda: self.raw.readline(MAX_LINE_CHARS + 1), b""):
+        for chunk in iter(lambda: self.raw.readline(MAX_LINE_BYTES + 1), b""):
             self._count(chunk)
             try:
                 yield chunk.decode(self.encoding)
@@ -100,8 +100,8 @@ class _Lines:
                 raise self._bad_bytes(self.count) from exc
 
     def _count(self, chunk: str | bytes) -> None:
-        if len(chunk) > MAX_LINE_CHARS:
-            message = "a linha é longa demais (mais de 1 milhão de caracteres)."
+        if len(chunk) > MAX_LINE_BYTES:
+            message = "a linha é longa demais (mais de 1 MB)."
             raise TabularError(message, line=self.count + 1)
         self.count += 1
 
