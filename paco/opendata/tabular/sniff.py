@@ -143,16 +143,16 @@ def normalize_header(index: int, raw: list[str]) -> Header:
         if not name:
             name = f"coluna_{position}"
             issues.append(f"A coluna {position} está sem nome no cabeçalho; foi chamada “{name}”.")
-        if name in taken:
+        if name.casefold() in taken:  # DuckDB and most tools ignore case in column names
             suffix = 2
-            while f"{name}_{suffix}" in taken:
+            while f"{name}_{suffix}".casefold() in taken:
                 suffix += 1
             new = f"{name}_{suffix}"
             issues.append(
                 f"O nome de coluna “{name}” está repetido; a repetição foi chamada “{new}”."
             )
             name = new
-        taken.add(name)
+        taken.add(name.casefold())
         names.append(name)
     return Header(index=index, names=names, issues=issues)
 

@@ -276,4 +276,19 @@ EXPECTED: dict[str, dict] = {
         "reject": "cada item da lista JSON deve ser um objeto ({…}).",
         "line": 1,
     },
+    # Names are passed to DuckDB as quoted literals; case-only duplicates are renamed too.
+    "odd_column_names.csv": {
+        "delimiter": ";",
+        "rows": 1,
+        "types": {
+            "Valor d'água": "integer",
+            'diz "oi"': "integer",
+            "SELECT": "integer",
+            "nome_2": "string",
+        },
+        "values": {(0, "Nome"): "Ana", (0, "nome_2"): "Bia", (0, "SELECT"): 3},
+        "errors": [
+            "Linha 1: O nome de coluna “nome” está repetido; a repetição foi chamada “nome_2”."
+        ],
+    },
 }

@@ -113,6 +113,9 @@ SMALL: dict[str, bytes] = {
     "json_not_a_list.json": b'{"nome": "Ana"}\n',
     "json_truncated.json": b'[{"a": 1},\n {"a": 2},\n {"a": \n',
     "json_not_objects.json": b"[1, 2, 3]\n",
+    "odd_column_names.csv": _rows(
+        'Valor d\'água;"diz ""oi""";SELECT;Nome;nome', "1;2;3;Ana;Bia"
+    ).encode(),
     "unclosed_quote.csv": _rows("a,b", '1,"abre', "2,3").encode(),
 }
 
