@@ -46,48 +46,44 @@ AUDIENCES = [
 ]
 
 
-class Category(TenantModel):
+class Taxonomy(TenantModel):
+    """A municipality's own list for browsing services (categories, life events)."""
+
     name = models.CharField("nome", max_length=120)
     slug = models.SlugField("identificador", max_length=80)
     description = models.TextField("descrição", blank=True)
 
     objects = TenantQuerySet.as_manager()
+    url_name: str
 
     class Meta:
+        abstract = True
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["municipality", "slug"], name="%(class)s_unique_slug")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse(self.url_name, args=[self.slug])
+
+
+class Category(Taxonomy):
+    url_name = "catalog:category"
+
+    class Meta(Taxonomy.Meta):
         verbose_name = "categoria"
         verbose_name_plural = "categorias"
-        ordering = ["name"]
-        constraints = [
-            models.UniqueConstraint(fields=["municipality", "slug"], name="category_unique_slug")
-        ]
-
-    def __str__(self) -> str:
-        return self.name
-
-    def get_absolute_url(self) -> str:
-        return reverse("catalog:category", args=[self.slug])
 
 
-class LifeEvent(TenantModel):
-    name = models.CharField("nome", max_length=120)
-    slug = models.SlugField("identificador", max_length=80)
-    description = models.TextField("descrição", blank=True)
+class LifeEvent(Taxonomy):
+    url_name = "catalog:life_event"
 
-    objects = TenantQuerySet.as_manager()
-
-    class Meta:
+    class Meta(Taxonomy.Meta):
         verbose_name = "evento da vida"
         verbose_name_plural = "eventos da vida"
-        ordering = ["name"]
-        constraints = [
-            models.UniqueConstraint(fields=["municipality", "slug"], name="lifeevent_unique_slug")
-        ]
-
-    def __str__(self) -> str:
-        return self.name
-
-    def get_absolute_url(self) -> str:
-        return reverse("catalog:life_event", args=[self.slug])
 
 
 class Status(models.TextChoices):
