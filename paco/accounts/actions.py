@@ -192,3 +192,31 @@ def update_staff_user(
     after = {name: getattr(user, name) for name in allowed}
     record(actor, "user.update", user, municipality=municipality, changes=diff(before, after))
     return user
+
+
+@transaction.atomic
+def reset_second_factor(actor: User | None, municipality: Municipality, user: User) -> bool:
+    """An administrator turns off a servant's second factor (a lost phone, say).
+
+    Only for servants of this municipality alone: someone who also serves another
+    municipality, or an installation superuser, is reset by the installation's
+    administrator. Returns whether a device was removed.
+    """
+    if actor is not None:
+        require_role(actor, municipality, Role.ADMIN)
+    towns = set(StaffMembership.objects.filter(user=user).values_list("municipality", flat=True))
+    if towns != {municipality.pk} or user.is_superuser:
+        raise PermissionDenied(
+            "Este servidor também atua em outro município (ou administra a instalação): "
+            "peça ao administrador da instalação."
+        )
+    deleted, _ = TOTPDevice.objects.filter(user=user).delete()
+    if deleted:
+        record(
+            actor,
+            "user.totp_reset",
+            user,
+            municipality=municipality,
+            changes={"totp": [True, False]},
+        )
+    return bool(deleted)

@@ -5,8 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
@@ -86,6 +87,7 @@ class StaffUserAdmin(admin.ModelAdmin):
     search_fields = ["username", "first_name", "last_name", "email"]
     fields = ["username", "first_name", "last_name", "email"]
     readonly_fields = ["username"]
+    actions = ["reset_second_factor"]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[User]:
         town = request_municipality(request)
@@ -97,6 +99,23 @@ class StaffUserAdmin(admin.ModelAdmin):
             f"{m.get_role_display()}" + (f" ({m.unit})" if m.unit else "")
             for m in getattr(obj, "town_memberships", [])
         )
+
+    @admin.action(description="Desativar a verificação em duas etapas (celular perdido)")
+    def reset_second_factor(self, request: HttpRequest, queryset: QuerySet[User]) -> None:
+        town = request_municipality(request)
+        actor: Any = request.user
+        for user in queryset:
+            try:
+                removed = actions.reset_second_factor(actor, town, user)
+            except PermissionDenied as exc:
+                self.message_user(request, f"{user}: {exc}", level=messages.ERROR)
+                continue
+            if removed:
+                self.message_user(
+                    request, f"{user}: verificação em duas etapas desativada.", messages.SUCCESS
+                )
+            else:
+                self.message_user(request, f"{user}: já estava sem verificação em duas etapas.")
 
     def _is_admin(self, request: HttpRequest) -> bool:
         town = getattr(request, "municipality", None)

@@ -76,3 +76,53 @@ def test_admin_edits_name_with_audit(client_for, admin_x, catalog_editor_x, town
     assert catalog_editor_x.first_name == "Carla"
     entry = AuditEntry.objects.get(action="user.update", object_id=str(catalog_editor_x.pk))
     assert entry.changes["first_name"] == ["", "Carla"]
+
+
+def _with_device(user):
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    TOTPDevice.objects.create(user=user, name="app", confirmed=True)
+
+
+def _has_device(user):
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    return TOTPDevice.objects.filter(user=user).exists()
+
+
+def _reset(client, user):
+    return client.post(
+        "/gestao/accounts/user/",
+        {"action": "reset_second_factor", "_selected_action": [user.pk]},
+        follow=True,
+    )
+
+
+def test_admin_turns_off_a_servants_lost_second_factor(
+    client_for, admin_x, catalog_editor_x, town_x
+):
+    _with_device(catalog_editor_x)
+    page = _reset(client_for(admin_x, town_x), catalog_editor_x).content.decode()
+    assert "verificação em duas etapas desativada" in page
+    assert not _has_device(catalog_editor_x)
+    entry = AuditEntry.objects.get(action="user.totp_reset")
+    assert (entry.actor, entry.object_id) == (admin_x, str(catalog_editor_x.pk))
+
+
+def test_a_servant_of_two_towns_is_left_to_the_installation_admin(
+    client_for, admin_x, catalog_editor_x, town_x, town_y
+):
+    from paco.accounts.actions import grant_role
+
+    grant_role(None, town_y, catalog_editor_x, Role.CATALOG_EDITOR)
+    _with_device(catalog_editor_x)
+    page = _reset(client_for(admin_x, town_x), catalog_editor_x).content.decode()
+    assert "também atua em outro município" in page
+    assert _has_device(catalog_editor_x)
+
+
+@pytest.mark.parametrize("who", ["plan_editor_x", "catalog_editor_x"])
+def test_only_administrators_reset_second_factors(request, client_for, town_x, admin_x, who):
+    _with_device(admin_x)
+    _reset(client_for(request.getfixturevalue(who), town_x), admin_x)
+    assert _has_device(admin_x)
