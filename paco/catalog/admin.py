@@ -15,7 +15,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 
 from paco.accounts.models import Role
-from paco.accounts.permissions import has_role
+from paco.accounts.permissions import covered_unit_ids, has_role
 from paco.catalog import actions, inventory, plainlanguage
 from paco.catalog.models import (
     Category,
@@ -167,8 +167,9 @@ class ServiceAdmin(TenantAdmin):
         if db_field.name == "unit" and field is not None and field.queryset is not None:
             # a unit-scoped editor only offers the units their role covers
             town = request_municipality(request)
-            allowed = [u.pk for u in field.queryset if has_role(request.user, town, self.role, u)]
-            field.queryset = field.queryset.filter(pk__in=allowed)
+            covered = covered_unit_ids(request.user, town, self.role)
+            if covered is not None:
+                field.queryset = field.queryset.filter(pk__in=covered)
         return field
 
     def formfield_for_manytomany(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:

@@ -55,3 +55,28 @@ def test_grant_and_revoke_are_audited_and_need_admin(town_x, admin_x, citizen_a,
     revoked = AuditEntry.objects.get(action="membership.revoke", actor=admin_x)
     assert revoked.municipality == town_x
     assert not has_role(citizen_a, town_x, Role.PLAN_EDITOR, unit_x_a)
+
+
+def test_covered_units_take_two_queries_whatever_the_depth(
+    town_x, plan_editor_x, unit_x_a, unit_x_b, django_assert_num_queries
+):
+    from paco.accounts.permissions import covered_unit_ids
+    from paco.tenancy.models import Unit
+
+    parent, chain = unit_x_a, []
+    for depth in range(6):
+        parent = Unit.objects.create(
+            municipality=town_x, name=f"Nível {depth}", slug=f"nivel-{depth}", parent=parent
+        )
+        chain.append(parent.pk)
+    with django_assert_num_queries(2):
+        covered = covered_unit_ids(plan_editor_x, town_x, Role.PLAN_EDITOR)
+    assert covered == {unit_x_a.pk, *chain}
+    assert unit_x_b.pk not in covered
+
+
+def test_whole_municipality_and_nowhere(town_x, admin_x, citizen_a):
+    from paco.accounts.permissions import covered_unit_ids
+
+    assert covered_unit_ids(admin_x, town_x, Role.PLAN_EDITOR) is None
+    assert covered_unit_ids(citizen_a, town_x, Role.PLAN_EDITOR) == set()
