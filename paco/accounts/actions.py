@@ -161,15 +161,16 @@ def disable_totp(
 ) -> None:
     """Turn off the second factor (the form has checked password and code)."""
     _require_self(actor, user)
+    _remove_devices(actor, user, municipality, "user.totp_disable")
+
+
+def _remove_devices(
+    actor: User | None, user: User, municipality: Municipality | None, action: str
+) -> bool:
     deleted, _ = TOTPDevice.objects.filter(user=user).delete()
     if deleted:
-        record(
-            actor,
-            "user.totp_disable",
-            user,
-            municipality=municipality,
-            changes={"totp": [True, False]},
-        )
+        record(actor, action, user, municipality=municipality, changes={"totp": [True, False]})
+    return bool(deleted)
 
 
 @transaction.atomic
@@ -210,13 +211,4 @@ def reset_second_factor(actor: User | None, municipality: Municipality, user: Us
             "Este servidor também atua em outro município (ou administra a instalação): "
             "peça ao administrador da instalação."
         )
-    deleted, _ = TOTPDevice.objects.filter(user=user).delete()
-    if deleted:
-        record(
-            actor,
-            "user.totp_reset",
-            user,
-            municipality=municipality,
-            changes={"totp": [True, False]},
-        )
-    return bool(deleted)
+    return _remove_devices(actor, user, municipality, "user.totp_reset")

@@ -28,7 +28,7 @@ from paco.catalog.models import (
     Status,
     Step,
 )
-from paco.core.admin import TenantAdmin, request_municipality, site
+from paco.core.admin import ReadOnlyAdminMixin, TenantAdmin, request_municipality, site
 
 
 class TaxonomyAdmin(TenantAdmin):
@@ -314,7 +314,7 @@ class StepAdmin(TenantAdmin):
 site.register(Step, StepAdmin)
 
 
-class ServiceVersionAdmin(TenantAdmin):
+class ServiceVersionAdmin(ReadOnlyAdminMixin, TenantAdmin):
     """Read-only history; any staff of the municipality may read it."""
 
     role = Role.CATALOG_EDITOR
@@ -322,15 +322,6 @@ class ServiceVersionAdmin(TenantAdmin):
     list_filter = ["service"]
     fields = ["service", "number", "author_repr", "created_at", "pretty"]
     readonly_fields = ["service", "number", "author_repr", "created_at", "pretty"]
-
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
     def get_queryset(self, request: HttpRequest) -> Any:
         return super().get_queryset(request).select_related("service")

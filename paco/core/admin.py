@@ -137,6 +137,19 @@ class TenantAdmin(TenantChoicesMixin, admin.ModelAdmin):
         super().save_model(request, obj, form, change)
 
 
+class ReadOnlyAdminMixin:
+    """Records nobody edits through the application (audit trail, versions, history)."""
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
 class TenantInline(TenantChoicesMixin, admin.StackedInline):
     """Inline whose choice lists are limited to the request's municipality."""
 
