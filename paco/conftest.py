@@ -5,6 +5,7 @@ Two municipalities, X and Y, each reached by its own host name. In X:
 - ``catalog_editor_x``: editor of the charter, whole municipality;
 - ``plan_editor_x``: editor of the plan, only in unit ``unit_x_a`` (and below);
 - ``plan_editor_x_other``: editor of the plan in ``unit_x_b``;
+- ``data_editor_x``: open-data editor in ``unit_x_a``; ``data_editor_x_other`` in ``unit_x_b``;
 - ``plain_staff_x``: a staff user with no role that covers the object at hand;
 In Y: ``admin_y``. Plus ``citizen_a`` and ``citizen_b`` (users without roles) and
 the anonymous client. ``client_for(user, town)`` gives a logged-in test client
@@ -145,6 +146,22 @@ def plan_editor_x(town_x: Municipality, unit_x_a: Unit) -> User:
 def plan_editor_x_other(town_x: Municipality, unit_x_b: Unit) -> User:
     user = make_user("cronograma_x_b", staff=True)
     grant_role(None, town_x, user, Role.PLAN_EDITOR, unit_x_b)
+    return user
+
+
+@pytest.fixture
+def data_editor_x(town_x: Municipality, unit_x_a: Unit) -> User:
+    """Open-data editor of unit A (and below) in X."""
+    user = make_user("dados_x", staff=True)
+    grant_role(None, town_x, user, Role.DATA_EDITOR, unit_x_a)
+    return user
+
+
+@pytest.fixture
+def data_editor_x_other(town_x: Municipality, unit_x_b: Unit) -> User:
+    """Open-data editor of unit B in X: may not touch unit A's datasets."""
+    user = make_user("dados_x_b", staff=True)
+    grant_role(None, town_x, user, Role.DATA_EDITOR, unit_x_b)
     return user
 
 

@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "paco.audit",
     "paco.catalog",
     "paco.plans",
+    "paco.opendata",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",

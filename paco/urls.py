@@ -10,4 +10,5 @@ urlpatterns = [
     path("", include("paco.core.urls")),
     path("", include("paco.plans.urls")),
     path("", include("paco.catalog.urls")),
+    path("", include("paco.opendata.urls")),
 ]

@@ -1,0 +1,5 @@
+"""URLs of paco.opendata.pipeline (mounted by paco/opendata/urls.py)."""
+
+from django.urls import URLPattern, URLResolver
+
+urlpatterns: list[URLPattern | URLResolver] = []
