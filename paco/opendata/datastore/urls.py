@@ -1,5 +1,20 @@
-"""URLs of paco.opendata.datastore (mounted by paco/opendata/urls.py)."""
+"""Data API, downloads and exports (owned by paco.opendata.datastore)."""
 
-from django.urls import URLPattern, URLResolver
+from django.urls import path
 
-urlpatterns: list[URLPattern | URLResolver] = []
+from paco.opendata.datastore import views
+
+app_name = "datastore"
+
+urlpatterns = [
+    # every version's original file, as uploaded (art. 29 VI: history stays downloadable)
+    path(
+        "dados/recurso/<uuid:resource_id>/v<int:number>/original",
+        views.original,
+        name="original",
+    ),
+    # the table as csv | json | ndjson | parquet (query string: versao, filters, sort, bom)
+    path("dados/recurso/<uuid:resource_id>/dados.<str:fmt>", views.export, name="export"),
+    # CKAN's bulk dump path
+    path("datastore/dump/<uuid:resource_id>", views.dump, name="dump"),
+]

@@ -2,4 +2,6 @@
 
 from django.urls import URLPattern, URLResolver
 
+app_name = "dcat"
+
 urlpatterns: list[URLPattern | URLResolver] = []

@@ -2,4 +2,6 @@
 
 from django.urls import URLPattern, URLResolver
 
+app_name = "pipeline"
+
 urlpatterns: list[URLPattern | URLResolver] = []

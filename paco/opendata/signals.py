@@ -1,0 +1,13 @@
+"""Signals other parts of Paço listen to (webhooks, feeds, self-published datasets).
+
+Both are sent from inside ``transaction.on_commit`` callbacks, so receivers only
+ever see committed data and may enqueue tasks or send requests freely.
+"""
+
+from django.dispatch import Signal
+
+#: a version became the current one: ``sender=Resource``, ``resource``, ``version``
+version_published = Signal()
+
+#: a dataset's catalogue entry changed or was published: ``sender=Dataset``, ``dataset``
+dataset_changed = Signal()
