@@ -40,6 +40,7 @@ format: $(VENV)/.dev-installed
 
 bench: $(VENV)/.dev-installed
 	$(BIN)/python bench/run.py
+	$(BIN)/python bench/opendata/run.py
 
 clean:
 	rm -rf $(VENV) build *.egg-info

@@ -52,6 +52,10 @@ INSTALLED_APPS = [
     "paco.catalog",
     "paco.plans",
     "paco.opendata",
+    "paco.opendata.portal",
+    "paco.opendata.pipeline",
+    "paco.opendata.dcat",
+    "paco.datarequests",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -164,6 +168,8 @@ STORAGES = {
 }
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+#: largest file the open-data upload API and staff form accept (streamed to disk)
+PACO_MAX_UPLOAD_MB = env_int("PACO_MAX_UPLOAD_MB", 1024)
 
 # --- Background tasks (Django's tasks API, django-tasks backport) ----------
 TASKS = {
@@ -188,6 +194,9 @@ CACHES = {
 
 # Whole-page cache of anonymous public pages (paco.core.cache); 0 turns it off.
 PACO_PAGE_CACHE_SECONDS = env_int("PACO_PAGE_CACHE_SECONDS", 0 if TESTING else 300)
+# Carta, cronograma and data requests republished as open datasets when they change
+# (paco.opendata.selfpublish); off in tests unless a test turns it on.
+PACO_SELF_PUBLISH = env_bool("PACO_SELF_PUBLISH", not TESTING)
 
 # --- Authentication ---------------------------------------------------------
 AUTHENTICATION_BACKENDS = [
@@ -284,3 +293,16 @@ LOGGING = {
 }
 
 PACO_NATIONAL_SERVICES_PORTAL = "https://www.gov.br/pt-br/servicos"
+
+# --- Open-data API (paco.opendata.datastore) ---------------------------------
+#: read-only SQL over the published tables (CKAN's datastore_search_sql)
+PACO_SQL_API = env_bool("PACO_SQL_API", True)
+PACO_SQL_TIMEOUT_SECONDS = env_int("PACO_SQL_TIMEOUT_SECONDS", 10)
+PACO_SQL_MAX_ROWS = env_int("PACO_SQL_MAX_ROWS", 32000)
+
+# --- Open-data portal webhooks (paco.opendata.portal.webhooks) ---------------
+#: receivers POSTed a JSON notice when a dataset is published or updated
+PACO_WEBHOOK_URLS = env_list("PACO_WEBHOOK_URLS")
+#: HMAC-SHA256 key of the ``X-Paco-Signature`` header (receivers verify with it)
+PACO_WEBHOOK_SECRET = env_str("PACO_WEBHOOK_SECRET")
+PACO_WEBHOOK_TIMEOUT_SECONDS = env_int("PACO_WEBHOOK_TIMEOUT_SECONDS", 5)

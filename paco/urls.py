@@ -10,5 +10,6 @@ urlpatterns = [
     path("", include("paco.core.urls")),
     path("", include("paco.plans.urls")),
     path("", include("paco.catalog.urls")),
+    path("", include("paco.datarequests.urls")),
     path("", include("paco.opendata.urls")),
 ]

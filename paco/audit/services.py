@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 import decimal
+import uuid
 from collections.abc import Iterable
 from typing import Any
 
@@ -23,7 +24,7 @@ def _plain(value: Any) -> Any:
         return str(value)
     if isinstance(value, datetime.date | datetime.datetime | datetime.time):
         return value.isoformat()
-    if isinstance(value, decimal.Decimal):
+    if isinstance(value, decimal.Decimal | uuid.UUID):
         return str(value)
     if isinstance(value, list | tuple | set):
         return [_plain(v) for v in value]

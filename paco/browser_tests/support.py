@@ -42,13 +42,19 @@ MAX_PAGES = 120
 # The pages that must exist and be reached; a service page is found by crawling.
 MUST_HAVE = ["/", "/servicos/", "/cronograma/", "/acessibilidade/", "/conta/entrar/"]
 SERVICE_PAGE = re.compile(r"^/servicos/[^/?#]+/$")
-SKIP_PREFIXES = ("/gestao/", "/conta/", "/static/", "/arquivos/", "/api/", "/contraste/")
+# Open data: file downloads and dumps, and the iframe widget (no site chrome: it is checked on
+# its own in test_open_data_pages.py).
+SKIP_PREFIXES = (
+    "/gestao/", "/conta/", "/static/", "/arquivos/", "/api/", "/contraste/",
+    "/dados/recurso/", "/datastore/", "/dados/embed/", "/dados/gestao/",
+)  # fmt: skip
 # Public pages of the account area, checked too (the rest of /conta/ needs a login).
 ALSO_VISIT = ["/conta/senha/esqueci/", "/conta/senha/esqueci/enviado/"]
 ALLOWED_UNDER_SKIPPED = {"/conta/entrar/", *ALSO_VISIT}
 FILE_SUFFIXES = (
     ".csv", ".ics", ".json", ".xml", ".pdf", ".xlsx", ".ods", ".odt", ".txt", ".zip",
     ".png", ".jpg", ".jpeg", ".svg", ".webp", ".ico",
+    ".ttl", ".rdf", ".jsonld", ".atom", ".parquet", ".ndjson", ".geojson", ".gif",
 )  # fmt: skip
 
 _axe = Axe()

@@ -27,6 +27,7 @@ class PacoAdminSite(admin.AdminSite):
     site_header = "Paço — área do servidor"
     site_title = "Paço"
     index_title = "Gestão"
+    index_template = "core/admin/index.html"
     site_url = "/"
     enable_nav_sidebar = False
 

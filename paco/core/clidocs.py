@@ -9,7 +9,16 @@ from __future__ import annotations
 import os
 
 #: Paço's own commands, in the order the reference lists them.
-COMMANDS = ["serve", "demo", "import-plan", "import-services", "backup", "restore"]
+COMMANDS = [
+    "serve",
+    "demo",
+    "import-plan",
+    "import-services",
+    "import-resource",
+    "publish-self",
+    "backup",
+    "restore",
+]
 
 
 def render() -> str:

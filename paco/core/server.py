@@ -64,6 +64,9 @@ class TaskThread(threading.Thread):
             while not self._try_lock(handle):  # another web process runs the tasks
                 if self.stopping.wait(self.interval):
                     return
+            from paco.opendata.pipeline.processing import recover_on_worker_start
+
+            recover_on_worker_start()  # imports a killed worker left half done
             self.worker = Worker(
                 queue_names=[DEFAULT_TASK_QUEUE_NAME],
                 interval=self.interval,

@@ -19,11 +19,12 @@ from django.utils.text import slugify
 from paco.accounts.models import Role, User
 from paco.accounts.permissions import require_role
 from paco.audit.services import diff, record, snapshot
-from paco.opendata import vocab
+from paco.opendata import signals, vocab
 from paco.opendata.models import (
     Dataset,
     DatasetState,
     InventoryItem,
+    InventoryStatus,
     Resource,
     ResourceKind,
     Theme,
@@ -119,6 +120,7 @@ def create_dataset(
 
 
 def set_themes(dataset: Dataset, keys: list[str]) -> None:
+    Theme.objects.ensure_loaded()
     found = list(Theme.objects.filter(key__in=keys))
     missing = set(keys) - {t.key for t in found}
     if missing:
@@ -149,6 +151,8 @@ def update_dataset(
         set_themes(dataset, themes)
     after = {**snapshot(dataset), "themes": _theme_keys(dataset)}
     record(actor, "dataset.update", dataset, changes=diff(before, after))
+    if dataset.is_published:
+        announce_change(dataset)
     return dataset
 
 
@@ -164,7 +168,15 @@ def set_dataset_state(actor: User | None, dataset: Dataset, state: str) -> Datas
         dataset.published_at = timezone.now()
     dataset.save()
     record(actor, f"dataset.{state}", dataset, changes={"state": [before, state]})
+    if state == DatasetState.PUBLISHED and dataset.resources.public().exists():
+        advance_inventory(dataset)
+    announce_change(dataset)
     return dataset
+
+
+def announce_change(dataset: Dataset) -> None:
+    """Send ``signals.dataset_changed`` after commit (feeds, webhooks, data requests)."""
+    transaction.on_commit(lambda: signals.dataset_changed.send(sender=Dataset, dataset=dataset))
 
 
 def touch_dataset(dataset: Dataset) -> None:
@@ -299,3 +311,25 @@ def save_inventory_item(
         changes=diff(before, snapshot(item)),
     )
     return item
+
+
+def advance_inventory(dataset: Dataset) -> list[InventoryItem]:
+    """Mark the dataset's inventory entries published and conclude their PDA stages.
+
+    Runs as the system (the publisher may not hold the plan-editor role); the
+    stage change goes through ``paco.plans.actions`` so its history is kept.
+    """
+    from paco.plans.actions import update_stage
+    from paco.plans.models import Stage, Status
+
+    changed = []
+    items = InventoryItem.objects.for_municipality(dataset.municipality).filter(dataset=dataset)
+    for item in items.select_related("stage", "unit"):
+        if item.status != InventoryStatus.PUBLISHED:
+            save_inventory_item(None, dataset.municipality, item, status=InventoryStatus.PUBLISHED)
+            changed.append(item)
+        if item.stage_id is not None:
+            stage = Stage.objects.get(pk=item.stage_id)
+            if stage.status != Status.DONE:
+                update_stage(None, stage, status=Status.DONE)
+    return changed

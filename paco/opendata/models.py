@@ -27,12 +27,29 @@ from paco.opendata import vocab
 from paco.tenancy.models import TenantModel, TenantQuerySet, Unit
 
 
+class ThemeQuerySet(models.QuerySet["Theme"]):
+    def ensure_loaded(self) -> None:
+        """Create any DCAT-BR theme missing from the table (the vocabulary file is the source).
+
+        A data migration loads them; this keeps them present after a database flush
+        (transactional tests) or a vocabulary update, at the cost of one COUNT query.
+        """
+        terms = vocab.themes()
+        if Theme.objects.count() >= len(terms):
+            return
+        Theme.objects.bulk_create(
+            [Theme(key=t.key, uri=t.uri, label=t.label) for t in terms], ignore_conflicts=True
+        )
+
+
 class Theme(models.Model):
     """A DCAT-BR theme (``dcat:theme``), shared by every municipality. CKAN "group"."""
 
     key = models.SlugField("identificador", max_length=80, unique=True)
     uri = models.URLField("URI", max_length=250)
     label = models.CharField("nome", max_length=120)
+
+    objects = ThemeQuerySet.as_manager()
 
     class Meta:
         verbose_name = "tema"

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from paco.opendata.datastore import views
+from paco.opendata.datastore import native, openapi, views
 
 app_name = "datastore"
 
@@ -13,8 +13,16 @@ urlpatterns = [
         views.original,
         name="original",
     ),
-    # the table as csv | json | ndjson | parquet (query string: versao, filters, sort, bom)
+    # the table as csv | tsv | json | ndjson | parquet (query string: versao, filters, sort, bom)
     path("dados/recurso/<uuid:resource_id>/dados.<str:fmt>", views.export, name="export"),
     # CKAN's bulk dump path
     path("datastore/dump/<uuid:resource_id>", views.dump, name="dump"),
+    # the native JSON API (documented by the OpenAPI document below)
+    path(
+        "api/v1/datasets/<slug:name>/resources/<slug:resource>/records",
+        native.records_by_name,
+        name="records",
+    ),
+    path("api/v1/tables/<uuid:resource_id>", native.records_by_id, name="table"),
+    path("api/v1/openapi.json", openapi.openapi_json, name="openapi"),
 ]

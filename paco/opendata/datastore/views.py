@@ -1,15 +1,220 @@
-"""Placeholder views: paco.opendata.datastore replaces them (work in progress)."""
+"""Downloads: each version's original file, streamed exports and CKAN's bulk dump.
 
-from django.http import Http404, HttpRequest, HttpResponse
+Every object is reached through :mod:`paco.opendata.access` (404 for drafts,
+other towns and never-published versions). Responses carry an ETag (from the
+version's SHA-256 and the request), ``Access-Control-Allow-Origin: *`` and,
+for a numbered version (immutable), a long public cache lifetime.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+import uuid
+from collections.abc import Iterator
+from pathlib import PurePosixPath
+
+from django.http import (
+    FileResponse,
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseBase,
+    JsonResponse,
+    StreamingHttpResponse,
+)
+from django.views.decorators.http import require_safe
+
+from paco.opendata import access
+from paco.opendata.datastore import exports
+from paco.opendata.datastore.ckan_actions import parse_sort
+from paco.opendata.datastore.engine import QueryError, table_for
+from paco.opendata.datastore.params import table_query, version_number
+from paco.opendata.datastore.query import TableQuery, compile_query, field_specs
+from paco.opendata.models import Resource, ResourceVersion
+
+IMMUTABLE = "public, max-age=31536000, immutable"
+CURRENT = "public, max-age=300"
 
 
-def original(request: HttpRequest, resource_id: object, number: int) -> HttpResponse:
-    raise Http404
+def _cors(response: HttpResponseBase) -> HttpResponseBase:
+    response["Access-Control-Allow-Origin"] = "*"
+    response["Access-Control-Expose-Headers"] = "Content-Disposition, ETag"
+    return response
 
 
-def export(request: HttpRequest, resource_id: object, fmt: str) -> HttpResponse:
-    raise Http404
+def error_response(message: str, status: int = 400) -> HttpResponse:
+    response = JsonResponse(
+        {"erro": message}, status=status, json_dumps_params={"ensure_ascii": False}
+    )
+    _cors(response)
+    return response
 
 
-def dump(request: HttpRequest, resource_id: object) -> HttpResponse:
-    raise Http404
+def _etag(version: ResourceVersion, *parts: str) -> str:
+    digest = hashlib.sha256("|".join([version.sha256, str(version.pk), *parts]).encode())
+    return f'"{digest.hexdigest()[:32]}"'
+
+
+def _not_modified(request: HttpRequest, etag: str) -> bool:
+    wanted = request.headers.get("If-None-Match", "")
+    return etag in [tag.strip().removeprefix("W/") for tag in wanted.split(",")]
+
+
+def _finish(
+    response: HttpResponseBase, etag: str, *, immutable: bool, filename: str | None = None
+) -> HttpResponseBase:
+    response["ETag"] = etag
+    response["Cache-Control"] = IMMUTABLE if immutable else CURRENT
+    if filename:
+        response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return _cors(response)
+
+
+def _version(
+    request: HttpRequest, resource_id: uuid.UUID | str
+) -> tuple[Resource, ResourceVersion, bool]:
+    """The requested (``?versao=N``) or current version; True when it was numbered."""
+    resource = access.public_resource(request, resource_id)
+    number = version_number(request.GET)
+    if number is None:
+        version = resource.current_version
+        if version is None:
+            raise Http404("Recurso sem versão publicada.")
+        return resource, version, False
+    return resource, access.public_version(request, resource_id, number), True
+
+
+def _not_modified_response(etag: str, immutable: bool) -> HttpResponseBase:
+    return _finish(HttpResponse(status=304), etag, immutable=immutable)
+
+
+@require_safe
+def original(request: HttpRequest, resource_id: uuid.UUID, number: int) -> HttpResponseBase:
+    """A version's original file, as uploaded, with its own name."""
+    version = access.public_version(request, resource_id, number)
+    if not version.original:
+        raise Http404("Arquivo original indisponível.")
+    etag = f'"{version.sha256}"' if version.sha256 else _etag(version, "original")
+    if _not_modified(request, etag):
+        return _not_modified_response(etag, True)
+    from django.core.files.storage import default_storage
+
+    name = version.original_name or PurePosixPath(version.original).name
+    response = FileResponse(
+        default_storage.open(version.original, "rb"),
+        as_attachment=True,
+        filename=PurePosixPath(name).name,
+        content_type=version.media_type or "application/octet-stream",
+    )
+    if version.size:
+        response["Content-Length"] = str(version.size)
+    return _finish(response, etag, immutable=True)
+
+
+def _is_whole_table(request: HttpRequest) -> bool:
+    return not any(key not in ("versao", "bom") for key in request.GET)
+
+
+@require_safe
+def export(request: HttpRequest, resource_id: uuid.UUID, fmt: str) -> HttpResponseBase:
+    """The table (or the filtered subset) as csv | tsv | json | ndjson | parquet, streamed."""
+    fmt_spec = exports.FORMATS.get(fmt)
+    if fmt_spec is None:
+        raise Http404("Formato desconhecido.")
+    try:
+        resource, version, numbered = _version(request, resource_id)
+    except QueryError as exc:
+        return error_response(exc.message)
+    if not version.parquet:
+        raise Http404("Este recurso não tem dados tabulares.")
+    bom = request.GET.get("bom", "").lower() in ("1", "true", "sim")
+    etag = _etag(version, fmt, request.GET.urlencode())
+    if _not_modified(request, etag):
+        return _not_modified_response(etag, numbered)
+    whole = _is_whole_table(request)
+    stem = f"{resource.dataset.name}-{resource.name}-v{version.number}" + (
+        "" if whole else "-filtrado"
+    )
+    filename = f"{stem}.{fmt_spec.extension}"
+    if fmt == "parquet" and whole:
+        chunks: Iterator[bytes] = exports.stored_file(version.parquet)
+    else:
+        try:
+            table = table_for(version)
+            compiled = compile_query(
+                table, table_query(request.GET, limit=None, include_total=False)
+            )
+        except QueryError as exc:
+            return error_response(exc.message)
+        chunks = exports.stream(compiled, fmt_spec, bom=bom)
+    response = StreamingHttpResponse(chunks, content_type=fmt_spec.content_type)
+    return _finish(response, etag, immutable=numbered, filename=filename)
+
+
+DUMP_FORMATS = {"csv", "tsv", "json"}
+
+
+@require_safe
+def dump(request: HttpRequest, resource_id: uuid.UUID) -> HttpResponseBase:
+    """CKAN's ``/datastore/dump/{id}?format=csv|tsv|json&bom=true`` (with CKAN's ``_id`` column).
+
+    Also accepts CKAN's ``q``, ``sort``, ``fields``, ``limit``, ``offset`` and
+    ``filters`` (JSON) parameters.
+    """
+    fmt = (request.GET.get("format") or "csv").lower()
+    if fmt not in DUMP_FORMATS:
+        return error_response(f"Formato “{fmt}” não suportado: use csv, tsv ou json.")
+    try:
+        resource, version, numbered = _version(request, resource_id)
+        query = _dump_query(request)
+        table = table_for(version)
+        compiled = compile_query(table, query)
+    except QueryError as exc:
+        return error_response(exc.message)
+    etag = _etag(version, "dump", request.GET.urlencode())
+    if _not_modified(request, etag):
+        return _not_modified_response(etag, numbered)
+    bom = request.GET.get("bom", "").lower() in ("1", "true", "sim")
+    compiled = dataclasses.replace(compiled, limit=query.limit, offset=query.offset)
+    if fmt == "json":
+        chunks = exports.ckan_json_dump(compiled, field_specs(version, compiled.columns))
+    else:
+        chunks = exports.stream(compiled, exports.FORMATS[fmt], bom=bom)
+    response = StreamingHttpResponse(chunks, content_type=exports.FORMATS[fmt].content_type)
+    filename = f"{resource.pk}.{fmt}"
+    return _finish(response, etag, immutable=numbered, filename=filename)
+
+
+def _dump_query(request: HttpRequest) -> TableQuery:
+    params = request.GET
+    filters = {}
+    if params.get("filters"):
+        try:
+            filters = json.loads(params["filters"])
+        except ValueError:
+            raise QueryError("“filters” deve ser um objeto JSON.") from None
+        if not isinstance(filters, dict):
+            raise QueryError("“filters” deve ser um objeto JSON.")
+    limit = offset = None
+    try:
+        if params.get("limit"):
+            limit = int(params["limit"])
+        if params.get("offset"):
+            offset = int(params["offset"])
+    except ValueError:
+        raise QueryError("“limit” e “offset” devem ser números inteiros.") from None
+    if (limit is not None and limit < 0) or (offset is not None and offset < 0):
+        raise QueryError("“limit” e “offset” não podem ser negativos.")
+    fields = [f.strip() for f in params.get("fields", "").split(",") if f.strip()] or None
+    return TableQuery(
+        filters=filters,
+        q=params.get("q", ""),
+        sort=parse_sort(params.get("sort", "")),
+        fields=fields,
+        limit=limit,
+        offset=offset or 0,
+        include_total=False,
+        include_id=True,
+    )

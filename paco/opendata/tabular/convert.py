@@ -1,7 +1,16 @@
-"""Conversion to Parquet: a streamed, normalized UTF-8 CSV, loaded by DuckDB with explicit types.
+"""Conversion to Parquet: sniff, infer, validate, screen and write atomically.
+
+``to_parquet`` is the one entry point of the pipeline. CSV files take the
+DuckDB path (``fastcsv.py``): Python only sniffs, transcodes and infers on a
+sample; DuckDB parses, types, counts errors and writes Parquet. XLSX, ODS and
+JSON (and CSV files DuckDB cannot parse the way Python does: the hostile
+ones) take the Python path: ``validate`` streams normalized rows into a UTF-8
+CSV that DuckDB loads with explicit types. Both paths share the type rules
+and messages, then the same SQL computes column statistics (``stats.py``)
+and the LGPD screening (``screen.py``) on the Parquet.
 
 The Parquet file is written beside the target under a temporary name and
-renamed at the end, so a failure never leaves a partial output.
+renamed at the end, so a failure never leaves a partial or replaced output.
 """
 
 from __future__ import annotations
@@ -10,15 +19,21 @@ import csv
 import os
 import tempfile
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+import duckdb
+
 from .errors import TabularError
 from .infer import Report, infer_schema, validate
-from .source import open_table
+from .progress import Progress, ProgressCallback
+from .screen import screen_parquet
+from .source import Table, open_table
+from .sqltext import literal
+from .stats import column_stats
 
 DUCKDB_TYPES = {
     "integer": "BIGINT",
@@ -28,6 +43,8 @@ DUCKDB_TYPES = {
     "datetime": "TIMESTAMP",
     "string": "VARCHAR",
 }
+MEMORY_LIMIT = "256MB"
+THREADS = 2
 
 
 @dataclass
@@ -37,6 +54,10 @@ class ConvertResult:
     encoding: str | None
     delimiter: str | None
     header_line: int
+    rows: int = 0
+    personal_data: list[dict[str, Any]] = field(default_factory=list)
+    sheet: str | None = None
+    engine: str = "python"  # "duckdb" when the fast CSV path did the work
 
 
 def _cell(value: Any) -> str:
@@ -53,52 +74,100 @@ def _cell(value: Any) -> str:
     return str(value)
 
 
-def _sql_text(text: str) -> str:
-    return "'" + text.replace("'", "''") + "'"
-
-
 def _copy_sql(csv_path: Path, parquet_path: Path, schema: dict[str, Any]) -> str:
     columns = ", ".join(
-        f"{_sql_text(f['name'])}: {_sql_text(DUCKDB_TYPES[f['type']])}" for f in schema["fields"]
+        f"{literal(f['name'])}: {literal(DUCKDB_TYPES[f['type']])}" for f in schema["fields"]
     )
     source = (
-        f"read_csv({_sql_text(str(csv_path))}, header = true, auto_detect = false, "
+        f"read_csv({literal(str(csv_path))}, header = true, auto_detect = false, "
         f"all_varchar = false, delim = ',', quote = '\"', escape = '\"', nullstr = '', "
         "max_line_size = 8388608, "
         f"columns = {{{columns}}})"
     )
-    target = _sql_text(str(parquet_path))
-    # Every interpolated piece is a quoted literal built by _sql_text or a fixed type name.
+    target = literal(str(parquet_path))
+    # Every interpolated piece is a quoted literal or a fixed type name.
     return f"COPY (SELECT * FROM {source}) TO {target} (FORMAT parquet)"  # noqa: S608
 
 
-def to_parquet(source: Path, target: Path, *, sheet: str | None = None) -> ConvertResult:
-    """Sniff, infer, validate and write ``target`` (Parquet); raise TabularError if unreadable."""
-    import duckdb
+def connect(workdir: str) -> duckdb.DuckDBPyConnection:
+    """An in-memory DuckDB with bounded memory, spilling to ``workdir``."""
+    con = duckdb.connect(":memory:")
+    con.execute(f"SET threads = {THREADS}")
+    con.execute(f"SET memory_limit = {literal(MEMORY_LIMIT)}")
+    con.execute(f"SET temp_directory = {literal(os.path.join(workdir, 'spill'))}")
+    # query_progress() only works with the progress bar on; never print it.
+    con.execute("SET enable_progress_bar = true")
+    con.execute("SET enable_progress_bar_print = false")
+    return con
 
-    table = open_table(source, sheet=sheet)
-    schema = infer_schema(table)
+
+def _python_path(
+    con: duckdb.DuckDBPyConnection,
+    table: Table,
+    schema: dict[str, Any],
+    partial: Path,
+    workdir: str,
+    tracker: Progress,
+) -> Report:
     report = Report()
+    normalized = Path(workdir) / "normalized.csv"
+    with normalized.open("w", encoding="utf-8", newline="") as out:
+        writer = csv.writer(out, lineterminator="\n")
+        writer.writerow([f["name"] for f in schema["fields"]])
+        for row in validate(table, schema, report):
+            writer.writerow([_cell(value) for value in row])
+            if report.rows % 2000 == 0:
+                tracker.update(int(table.bytes_read * 0.8))
+    if report.rows == 0:
+        raise TabularError("O arquivo não tem linhas de dados abaixo do cabeçalho.")
+    con.execute(_copy_sql(normalized, partial, schema))
+    normalized.unlink()
+    return report
+
+
+def to_parquet(
+    source: Path,
+    target: Path,
+    *,
+    sheet: str | None = None,
+    schema_override: dict[str, dict[str, Any]] | None = None,
+    progress: ProgressCallback | None = None,
+    screen: bool = True,
+) -> ConvertResult:
+    """Sniff, infer, validate, screen and write ``target`` (Parquet).
+
+    Raise TabularError (pt-BR, with line/column when known) if the file cannot
+    be imported; ``target`` is then untouched.
+    """
+    tracker = Progress(progress, source.stat().st_size if source.exists() else 0)
+    tracker.update(0, force=True)
+    table = open_table(source, sheet=sheet)
+    schema = infer_schema(table, overrides=schema_override)
     partial = target.with_name(f".{target.name}.{uuid.uuid4().hex}.tmp")
-    with tempfile.TemporaryDirectory(prefix="paco-tabular-") as workdir:
-        normalized = Path(workdir) / "normalized.csv"
-        with normalized.open("w", encoding="utf-8", newline="") as out:
-            writer = csv.writer(out, lineterminator="\n")
-            writer.writerow([f["name"] for f in schema["fields"]])
-            for row in validate(table, schema, report):
-                writer.writerow([_cell(value) for value in row])
-        if report.rows == 0:
-            raise TabularError("O arquivo não tem linhas de dados abaixo do cabeçalho.")
+    engine = "python"
+    # Beside the target, not in /tmp (often a RAM-backed tmpfs): the UTF-8 copy and the
+    # spill files of a 1 GB CSV must not live in memory.
+    with tempfile.TemporaryDirectory(prefix=".paco-tabular-", dir=target.parent) as workdir:
         try:
-            with duckdb.connect(":memory:") as con:
-                con.execute("SET threads = 1")
-                con.execute("SET memory_limit = '256MB'")
-                con.execute(_copy_sql(normalized, partial, schema))
+            with connect(workdir) as con:
+                report = None
+                if table.kind == "csv":
+                    from .fastcsv import convert_csv
+
+                    report = convert_csv(con, table, schema, partial, workdir, tracker)
+                    engine = "duckdb" if report is not None else engine
+                if report is None:
+                    report = _python_path(con, table, schema, partial, workdir, tracker)
+                tracker.fraction(0.85)
+                report.stats = column_stats(con, str(partial), schema["fields"])
+                tracker.fraction(0.9)
+                personal = screen_parquet(con, str(partial), schema["fields"]) if screen else []
             os.replace(partial, target)
         except duckdb.Error as exc:
             raise TabularError(f"Falha ao gravar os dados normalizados ({exc}).") from exc
         finally:
             partial.unlink(missing_ok=True)
+    tracker.finish()
     dialect = table.dialect
     return ConvertResult(
         schema=schema,
@@ -106,4 +175,11 @@ def to_parquet(source: Path, target: Path, *, sheet: str | None = None) -> Conve
         encoding=dialect.encoding if dialect else None,
         delimiter=dialect.delimiter if dialect else None,
         header_line=table.header_line,
+        rows=report.rows,
+        personal_data=personal,
+        sheet=table.sheet,
+        engine=engine,
     )
+
+
+__all__ = ["ConvertResult", "TabularError", "to_parquet"]

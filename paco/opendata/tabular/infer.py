@@ -12,16 +12,16 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
+from . import constraints
 from . import values as v
+from .errors import TabularError
 from .source import Table
 
 SAMPLE_ROWS = 1000
 TOLERANCE = 0.9
-DISTINCT_CAP = 1000
 MAX_ERRORS = 1000
 
 Candidate = tuple[str, str | None]  # (type, format or decimal char)
@@ -88,6 +88,17 @@ class _Guess:
             chosen = best if tolerable else None
         if chosen is None:
             return spec
+        return self.typed(chosen)
+
+    def forced(self, kind: str) -> dict[str, Any]:
+        """The field as type ``kind`` (staff override), with the best-fitting format."""
+        if kind == "string":
+            return {"name": self.name, "type": "string"}
+        options = [c for c in CANDIDATES if c[0] == kind]
+        return self.typed(max(options, key=lambda c: self.fits[c]))
+
+    def typed(self, chosen: Candidate) -> dict[str, Any]:
+        spec: dict[str, Any] = {"name": self.name}
         kind, fmt = chosen
         spec["type"] = kind
         if kind == "number":
@@ -102,8 +113,25 @@ class _Guess:
         return spec
 
 
-def infer_schema(table: Table, sample_rows: int = SAMPLE_ROWS) -> dict[str, Any]:
-    """Return a Frictionless Table Schema guessed from the first records."""
+TYPES = {"string", "integer", "number", "boolean", "date", "datetime"}
+_FORMAT_KEYS = {"format", "decimalChar", "groupChar", "trueValues", "falseValues", "percent"}
+_TYPE_NAMES = (
+    "texto (string), inteiro (integer), número (number), Sim/Não (boolean), data, data e hora"
+)
+
+
+def infer_schema(
+    table: Table,
+    sample_rows: int = SAMPLE_ROWS,
+    *,
+    overrides: dict[str, dict[str, Any]] | None = None,
+) -> dict[str, Any]:
+    """Return a Frictionless Table Schema guessed from the first records.
+
+    ``overrides`` (the data dictionary edited by staff) maps field names to
+    Table Schema properties that replace the guessed ones. A new ``type``
+    without a format gets the best-fitting format of that type in the sample.
+    """
     guesses = [_Guess(name) for name in table.header.names]
     for seen, (_line, cells) in enumerate(table.records()):
         if seen >= sample_rows:
@@ -111,7 +139,33 @@ def infer_schema(table: Table, sample_rows: int = SAMPLE_ROWS) -> dict[str, Any]
         for guess, text in zip(guesses, cells, strict=False):
             if not v.is_missing(text):
                 guess.add(text.strip())
-    return {"fields": [g.field() for g in guesses], "missingValues": list(v.MISSING_VALUES)}
+    fields = [_override(g, (overrides or {}).get(g.name)) for g in guesses]
+    return {"fields": fields, "missingValues": list(v.MISSING_VALUES)}
+
+
+def _override(guess: _Guess, override: dict[str, Any] | None) -> dict[str, Any]:
+    spec = guess.field()
+    if not override:
+        return spec
+    kind = override.get("type", spec["type"])
+    if kind not in TYPES:
+        raise TabularError(
+            f"O tipo “{kind}” da coluna “{guess.name}” não é aceito; use {_TYPE_NAMES}."
+        )
+    if kind != spec["type"] or _FORMAT_KEYS & set(override):
+        spec = guess.forced(kind)
+    spec.update({k: val for k, val in override.items() if k != "name"})
+    formats = {"date": v.DATE_FORMATS, "datetime": v.DATETIME_FORMATS}.get(kind)
+    if formats is not None and spec.get("format") not in formats:
+        shown = ", ".join(_HUMAN_FORMAT.get(f, f) for f in formats)
+        raise TabularError(
+            f"O formato “{spec.get('format')}” da coluna “{guess.name}” não é aceito; "
+            f"use um destes: {shown}."
+        )
+    if kind == "number" and spec.get("decimalChar", ",") not in {",", "."}:
+        raise TabularError(f"O separador decimal da coluna “{guess.name}” deve ser “,” ou “.”.")
+    constraints.active(spec)  # rejects invalid constraint values now, in pt-BR
+    return spec
 
 
 # Validation -----------------------------------------------------------------
@@ -121,11 +175,24 @@ class _Mismatch(Exception):
     pass
 
 
-def _parser(spec: dict[str, Any]) -> tuple[Callable[[str], Any], str]:
+def complaint(spec: dict[str, Any]) -> str:
+    """The end of the error message for a value that is not of the field's type."""
+    kind: str = spec["type"]
+    fmt: str = spec.get("format") or ""
+    return {
+        "integer": "não é um número inteiro.",
+        "number": "não é um número.",
+        "boolean": "não é um valor Sim/Não.",
+        "date": f"não é uma data no formato {_HUMAN_FORMAT.get(fmt, fmt)}.",
+        "datetime": "não é uma data e hora.",
+    }.get(kind, "")
+
+
+def _parser(spec: dict[str, Any]) -> Callable[[str], Any]:
     kind: str = spec["type"]
     fmt: str = spec.get("format") or ""
     if kind == "integer":
-        return v.parse_integer, "não é um número inteiro."
+        return v.parse_integer
     if kind == "number":
         dec = spec.get("decimalChar", ",")
 
@@ -133,16 +200,14 @@ def _parser(spec: dict[str, Any]) -> tuple[Callable[[str], Any], str]:
             parsed = v.parse_number(text, dec)
             return parsed[0] if parsed else None
 
-        return number, "não é um número."
+        return number
     if kind == "boolean":
-        return v.parse_boolean, "não é um valor Sim/Não."
+        return v.parse_boolean
     if kind == "date":
-        return (
-            lambda t: v.parse_date(t, fmt)
-        ), f"não é uma data no formato {_HUMAN_FORMAT.get(fmt, fmt)}."
+        return lambda t: v.parse_date(t, fmt)
     if kind == "datetime":
-        return (lambda t: v.parse_datetime(t, fmt)), "não é uma data e hora."
-    return (lambda t: t), ""
+        return lambda t: v.parse_datetime(t, fmt)
+    return lambda t: t
 
 
 @dataclass
@@ -160,49 +225,11 @@ class Issue:
 
 
 @dataclass
-class ColumnStats:
-    count: int = 0
-    missing: int = 0
-    distinct_values: set[Any] = field(default_factory=set)
-    distinct_capped: bool = False
-    min: Any = None
-    max: Any = None
-
-    def add(self, value: Any) -> None:
-        if value is None:
-            self.missing += 1
-            return
-        self.count += 1
-        if not self.distinct_capped:
-            self.distinct_values.add(value)
-            if len(self.distinct_values) > DISTINCT_CAP:
-                self.distinct_capped, self.distinct_values = True, set()
-        if isinstance(value, int | Decimal | date | datetime) and not isinstance(value, bool):
-            self.min = value if self.min is None or value < self.min else self.min
-            self.max = value if self.max is None or value > self.max else self.max
-
-    def as_dict(self) -> dict[str, Any]:
-        out: dict[str, Any] = {"count": self.count, "missing": self.missing}
-        out["distinct"] = None if self.distinct_capped else len(self.distinct_values)
-        if self.min is not None:
-            out["min"], out["max"] = _plain(self.min), _plain(self.max)
-        return out
-
-
-def _plain(value: Any) -> Any:
-    if isinstance(value, date | datetime):
-        return value.isoformat()
-    if isinstance(value, Decimal):
-        return str(value)
-    return value
-
-
-@dataclass
 class Report:
     rows: int = 0
     error_count: int = 0
     errors: list[Issue] = field(default_factory=list)
-    stats: dict[str, ColumnStats] = field(default_factory=dict)
+    stats: dict[str, dict[str, Any]] = field(default_factory=dict)  # filled from the Parquet
 
     def error(self, line: int | None, column: str | None, message: str) -> None:
         self.error_count += 1
@@ -214,7 +241,7 @@ class Report:
             "rows": self.rows,
             "error_count": self.error_count,
             "errors": [e.text for e in self.errors],
-            "stats": {name: s.as_dict() for name, s in self.stats.items()},
+            "stats": self.stats,
         }
 
 
@@ -222,9 +249,9 @@ def validate(table: Table, schema: dict[str, Any], report: Report) -> Iterator[l
     """Yield normalized rows (Python values, None for missing), filling ``report``."""
     fields = schema["fields"]
     names = [f["name"] for f in fields]
-    parsers = [_parser(f) for f in fields]
+    parsers = [(_parser(f), complaint(f)) for f in fields]
+    checks = [constraints.active(f) for f in fields]
     missing = {m.casefold() for m in schema.get("missingValues", v.MISSING_VALUES)}
-    report.stats = {name: ColumnStats() for name in names}
     for issue in table.header.issues:
         report.error(table.header_line, None, issue)
     width = len(fields)
@@ -233,13 +260,16 @@ def validate(table: Table, schema: dict[str, Any], report: Report) -> Iterator[l
             continue
         _check_width(report, line, cells, width, strict=table.kind == "csv")
         row: list[Any] = []
-        for index, (name, (parse, complaint)) in enumerate(zip(names, parsers, strict=True)):
+        for index, (name, (parse, complaint_text)) in enumerate(zip(names, parsers, strict=True)):
             text = cells[index].strip() if index < len(cells) else ""
             value = None if text.casefold() in missing else parse(text)
+            shown = text if len(text) <= 60 else text[:57] + "…"
             if value is None and text.casefold() not in missing:
-                shown = text if len(text) <= 60 else text[:57] + "…"
-                report.error(line, name, f"“{shown}” {complaint}")
-            report.stats[name].add(value)
+                report.error(line, name, f"“{shown}” {complaint_text}")
+            elif checks[index]:
+                broken = constraints.violation(checks[index], value)
+                if broken:
+                    report.error(line, name, constraints.message(broken, checks[index], shown))
             row.append(value)
         report.rows += 1
         yield row

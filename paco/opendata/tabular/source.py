@@ -1,9 +1,10 @@
 """Reading a file as a header plus a stream of ``(line, cells)`` records.
 
 CSV is read line by line with a cap on line and field size, so memory stays
-bounded whatever the file size. XLSX is read with openpyxl in read-only mode,
-formulas as their cached values; cells are rendered to the same text the
-CSV path would see (decimal comma, ISO dates) so one inference serves both.
+bounded whatever the file size. Spreadsheets (XLSX, ODS…) are read with
+python-calamine (``sheets.py``), formulas as their cached values; cells are
+rendered to the same text the CSV path would see (decimal comma, ISO dates)
+so one inference serves every format.
 """
 
 from __future__ import annotations
@@ -12,13 +13,13 @@ import csv
 import io
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import date, datetime, time
-from decimal import Decimal
 from pathlib import Path
 from typing import BinaryIO
 
 from .errors import TabularError
 from .jsonsource import json_header, json_records
+from .sheets import SUFFIXES as SHEET_SUFFIXES
+from .sheets import cell_text, sheet_name, sheet_rows
 from .sniff import (
     SAMPLE_BYTES,
     Dialect,
@@ -44,21 +45,22 @@ class Table:
     dialect: Dialect | None = None
     sheet: str | None = None
     issues: list[str] = field(default_factory=list)
+    bytes_read: int = 0  # CSV: how far the last records() pass got, for progress reports
 
     def records(self) -> Iterator[Record]:
         """Data records after the header, with their 1-based line numbers."""
         if self.kind == "json":
-            yield from json_records(self.path, self.header.names, _cell_text)
+            yield from json_records(self.path, self.header.names, cell_text)
             return
-        rows = _csv_rows(self) if self.kind == "csv" else _xlsx_rows(self)
+        rows = _csv_rows(self) if self.kind == "csv" else sheet_rows(self.path, self.sheet or "")
         for line, cells in rows:
             if line > self.header_line:
                 yield line, cells
 
 
 def open_table(path: Path, *, sheet: str | None = None) -> Table:
-    if path.suffix.lower() in {".xlsx", ".xlsm"}:
-        return _open_xlsx(path, sheet)
+    if path.suffix.lower() in SHEET_SUFFIXES:
+        return _open_sheet(path, sheet)
     if path.suffix.lower() == ".json":
         return _open_json(path)
     return _open_csv(path)
@@ -79,6 +81,7 @@ class _Lines:
         self.raw = raw
         self.encoding = encoding
         self.count = 0
+        self.size = 0
 
     def __iter__(self) -> Iterator[str]:
         if self.encoding == "utf-16":
@@ -104,6 +107,7 @@ class _Lines:
             message = "a linha é longa demais (mais de 1 MB)."
             raise TabularError(message, line=self.count + 1)
         self.count += 1
+        self.size += len(chunk)
 
     def _bad_bytes(self, line: int) -> TabularError:
         return TabularError(
@@ -126,6 +130,7 @@ def _csv_rows(table: Table) -> Iterator[Record]:
                 return
             except csv.Error as exc:
                 raise TabularError(_csv_message(exc), line=start) from exc
+            table.bytes_read = lines.size
             yield start, row
             start = lines.count + 1
 
@@ -157,71 +162,21 @@ def _open_csv(path: Path) -> Table:
     return table
 
 
-# XLSX ----------------------------------------------------------------------
+# Spreadsheets ---------------------------------------------------------------
 
 
-def _cell_text(value: object) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, datetime):
-        return (
-            value.date().isoformat()
-            if value.time() == time()
-            else value.isoformat(timespec="seconds")
-        )
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, int):
-        return str(value)
-    if isinstance(value, float):
-        if value.is_integer():
-            return str(int(value))
-        return format(Decimal(repr(value)), "f").replace(".", ",")
-    return str(value)
-
-
-def _load_sheet(path: Path, sheet: str | None):  # type: ignore[no-untyped-def]
-    import openpyxl
-
-    try:
-        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many kinds for damaged files
-        raise TabularError(
-            "A planilha não pôde ser aberta: o arquivo XLSX está danificado."
-        ) from exc
-    if sheet is None:
-        return book, book.worksheets[0]
-    if sheet not in book.sheetnames:
-        book.close()
-        names = ", ".join(f"“{n}”" for n in book.sheetnames)
-        raise TabularError(f"A planilha “{sheet}” não existe; as planilhas são: {names}.")
-    return book, book[sheet]
-
-
-def _xlsx_rows(table: Table) -> Iterator[Record]:
-    book, sheet = _load_sheet(table.path, table.sheet)
-    try:
-        for number, row in enumerate(sheet.iter_rows(values_only=True), start=1):
-            yield number, [_cell_text(v) for v in row]
-    finally:
-        book.close()
-
-
-def _open_xlsx(path: Path, sheet: str | None) -> Table:
-    book, ws = _load_sheet(path, sheet)
-    book.close()
-    table = Table(
-        path=path, kind="xlsx", header=Header(0, []), header_line=1, sheet=sheet or ws.title
-    )
+def _open_sheet(path: Path, sheet: str | None) -> Table:
+    name = sheet_name(path, sheet)
+    table = Table(path=path, kind="xlsx", header=Header(0, []), header_line=1, sheet=name)
     sample: list[Record] = []
-    for record in _xlsx_rows(table):
+    for record in sheet_rows(path, name):
         sample.append(record)
         if len(sample) >= 200:
             break
     rows = [cells for _, cells in sample]
     width = max((i + 1 for r in rows for i, c in enumerate(r) if c.strip()), default=0)
+    if not width:
+        raise TabularError(f"A aba “{name}” da planilha está vazia.")
     header = detect_header([r[:width] for r in rows])
     table.header = header
     table.header_line = sample[header.index][0]

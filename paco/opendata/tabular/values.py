@@ -28,15 +28,15 @@ _FALSE = {v.casefold() for v in FALSE_VALUES}
 MAX_INTEGER_DIGITS = 18
 
 _NUMBER_PATTERNS = {
-    ",": re.compile(r"^(\d{1,3}(?:\.\d{3})+|\d+)(?:,(\d+))?$"),
-    ".": re.compile(r"^(\d{1,3}(?:,\d{3})+|\d+)(?:\.(\d+))?$"),
+    ",": re.compile(r"^(\d{1,3}(?:\.\d{3})+|\d+)(?:,(\d+))?$", re.ASCII),
+    ".": re.compile(r"^(\d{1,3}(?:,\d{3})+|\d+)(?:\.(\d+))?$", re.ASCII),
 }
-_LEADING_ZERO = re.compile(r"^0\d")
+_LEADING_ZERO = re.compile(r"^0\d", re.ASCII)
 _CODE_MASKS = [
-    re.compile(r"^\d{3}\.\d{3}\.\d{3}-\d{2}$"),  # CPF
-    re.compile(r"^\d{2}\.\d{3}\.\d{3}/\d{4}-\d{2}$"),  # CNPJ
-    re.compile(r"^\d{5}-\d{3}$"),  # CEP
-    re.compile(r"^\(?\d{2}\)?\s?\d{4,5}-\d{4}$"),  # telefone
+    re.compile(r"^\d{3}\.\d{3}\.\d{3}-\d{2}$", re.ASCII),  # CPF
+    re.compile(r"^\d{2}\.\d{3}\.\d{3}/\d{4}-\d{2}$", re.ASCII),  # CNPJ
+    re.compile(r"^\d{5}-\d{3}$", re.ASCII),  # CEP
+    re.compile(r"^\(?\d{2}\)?\s?\d{4,5}-\d{4}$", re.ASCII),  # telefone
 ]
 
 DATE_FORMATS = ["%d/%m/%Y", "%d/%m/%y", "%d-%m-%Y", "%Y-%m-%d"]
@@ -47,10 +47,10 @@ DATETIME_FORMATS = [
     "%Y-%m-%d %H:%M",
 ]
 _DATE_SHAPE = {  # named groups d, m, y; strptime is too slow for millions of cells
-    "%d/%m/%Y": re.compile(r"^(?P<d>\d{1,2})/(?P<m>\d{1,2})/(?P<y>\d{4})$"),
-    "%d/%m/%y": re.compile(r"^(?P<d>\d{1,2})/(?P<m>\d{1,2})/(?P<y>\d{2})$"),
-    "%d-%m-%Y": re.compile(r"^(?P<d>\d{1,2})-(?P<m>\d{1,2})-(?P<y>\d{4})$"),
-    "%Y-%m-%d": re.compile(r"^(?P<y>\d{4})-(?P<m>\d{2})-(?P<d>\d{2})$"),
+    "%d/%m/%Y": re.compile(r"^(?P<d>\d{1,2})/(?P<m>\d{1,2})/(?P<y>\d{4})$", re.ASCII),
+    "%d/%m/%y": re.compile(r"^(?P<d>\d{1,2})/(?P<m>\d{1,2})/(?P<y>\d{2})$", re.ASCII),
+    "%d-%m-%Y": re.compile(r"^(?P<d>\d{1,2})-(?P<m>\d{1,2})-(?P<y>\d{4})$", re.ASCII),
+    "%Y-%m-%d": re.compile(r"^(?P<y>\d{4})-(?P<m>\d{2})-(?P<d>\d{2})$", re.ASCII),
 }
 
 
@@ -133,7 +133,7 @@ def parse_date(text: str, fmt: str) -> date | None:
 
 def parse_datetime(text: str, fmt: str) -> datetime | None:
     value = text.strip()
-    if not value[:1].isdigit():
+    if not value[:1].isdigit() or not value.isascii():
         return None
     if len(value) > 10 and value[4:5] == "-" and value[10] == "T":  # ISO 8601 "T" separator
         value = value[:10] + " " + value[11:]

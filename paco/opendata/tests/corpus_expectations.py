@@ -2,8 +2,10 @@
 
 Accepted files: detected encoding/delimiter/header line, row count, column
 types, a few exact values (row index, column) read back from the Parquet,
-and the exact list of report messages. Rejected files: the pt-BR message
-and the line it names (None when the whole file is at fault).
+the exact list of report messages and of LGPD findings
+(column, kind, count; none unless listed). Rejected files: the pt-BR
+message and the line it names (None when the whole file is at fault).
+"sheet" is passed to ``to_parquet`` for spreadsheets.
 """
 
 from datetime import date, datetime
@@ -105,6 +107,8 @@ EXPECTED: dict[str, dict] = {
             (0, "cep"): "01001-000",
             (0, "codigo"): "00123",
         },
+        # 012.345.678-90 and 123.456.789-09 both have valid check digits.
+        "personal": [("cpf", "cpf", 2), ("telefone", "phone", 2)],
     },
     "codes_plain_digits.csv": {
         "delimiter": ";",
@@ -290,5 +294,87 @@ EXPECTED: dict[str, dict] = {
         "errors": [
             "Linha 1: O nome de coluna “nome” está repetido; a repetição foi chamada “nome_2”."
         ],
+    },
+    # Spreadsheets (ODS) ----------------------------------------------------------
+    "despesas.ods": {
+        "encoding": None,
+        "delimiter": None,
+        "header_line": 4,
+        "rows": 3,
+        "types": {
+            "Credor": "string",
+            "Valor": "number",
+            "Data": "date",
+            "Código": "string",
+            "Pago": "boolean",
+        },
+        "values": {
+            (0, "Valor"): 1234.5,
+            (1, "Valor"): 10.0,
+            (0, "Data"): date(2025, 2, 10),
+            (0, "Código"): "00123",
+            (2, "Código"): "01000",
+            (1, "Pago"): False,
+        },
+    },
+    "abas.ods": {
+        "sheet": "Receitas",
+        "encoding": None,
+        "delimiter": None,
+        "rows": 3,
+        "types": {"Credor": "string", "Valor": "number", "Data": "date", "Pago": "boolean"},
+        "values": {(2, "Credor"): "Gráfica Sul", (2, "Valor"): 99.99},
+    },
+    "formulas.ods": {
+        "encoding": None,
+        "delimiter": None,
+        "rows": 3,
+        "types": {
+            "quantidade": "integer",
+            "preco": "number",
+            "total": "number",
+            "rotulo": "string",
+        },
+        "values": {(0, "total"): 4.5, (1, "rotulo"): "PAPEL", (2, "total"): 7.0},
+    },
+    "empty_sheet.ods": {"reject": "A aba “Vazia” da planilha está vazia.", "line": None},
+    "damaged.ods": {
+        "reject": "A planilha não pôde ser aberta: o arquivo ODS está danificado.",
+        "line": None,
+    },
+    # LGPD screening --------------------------------------------------------------
+    "pd_cpf_valid.csv": {
+        "delimiter": ";",
+        "rows": 40,
+        "types": {"documento": "string", "valor": "number"},
+        "personal": [("documento", "cpf", 40)],
+    },
+    # Same shape, wrong check digits: not CPFs, not personal data.
+    "pd_cpf_invalid.csv": {"delimiter": ";", "rows": 40, "types": {"documento": "string"}},
+    "pd_cnpj_only.csv": {"delimiter": ";", "rows": 20, "types": {"cnpj": "string"}},
+    "pd_contacts.csv": {
+        "delimiter": ";",
+        "rows": 20,
+        "types": {"protocolo": "string", "email": "string", "telefone": "string"},
+        "personal": [("email", "email", 20), ("telefone", "phone", 20)],
+    },
+    "pd_names_addresses.csv": {
+        "encoding": "iso-8859-1",
+        "delimiter": ";",
+        "rows": 20,
+        "values": {(1, "nome_requerente"): "José de Souza"},
+        "personal": [("nome_requerente", "name", 20), ("endereco", "address", 20)],
+    },
+    # Addresses of public places, no people: nothing to screen.
+    "pd_public_addresses.csv": {
+        "delimiter": ";",
+        "rows": 10,
+        "types": {"endereco": "string", "telefone_unidade": "string"},
+    },
+    "pd_birth_dates.csv": {
+        "delimiter": ";",
+        "rows": 15,
+        "types": {"data_nascimento": "date"},
+        "personal": [("aluno", "name", 15), ("data_nascimento", "birth_date", 15)],
     },
 }

@@ -7,7 +7,11 @@ with the functions below.
 
 from __future__ import annotations
 
+import io
+import zipfile
+from datetime import date
 from pathlib import Path
+from xml.sax.saxutils import escape
 
 CORPUS = Path(__file__).parent / "corpus"
 
@@ -22,6 +26,131 @@ def _type_error_rows() -> str:
         value = '"12,3,4"' if i == 16 else f'"{i},50"'
         lines.append(f"{i},item {i},{value}")
     return _rows(*lines)
+
+
+# ODS, built by hand (stored zip entries, fixed timestamps) so the bytes are reproducible.
+_ODS_NS = (
+    'xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+    'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
+    'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" '
+    'xmlns:of="urn:oasis:names:tc:opendocument:xmlns:of:1.2" office:version="1.2"'
+)
+_ODS_MANIFEST = (
+    '<?xml version="1.0" encoding="UTF-8"?>\n'
+    '<manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" '
+    'manifest:version="1.2">'
+    '<manifest:file-entry manifest:full-path="/" manifest:version="1.2" '
+    'manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/>'
+    '<manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/>'
+    "</manifest:manifest>"
+)
+
+
+def _ods_cell(value: object) -> str:
+    if value is None:
+        return "<table:table-cell/>"
+    if isinstance(value, tuple):  # (formula, cached value)
+        formula, cached = value
+        inner = _ods_cell(cached)
+        return inner.replace("<table:table-cell", f'<table:table-cell table:formula="{formula}"', 1)
+    if isinstance(value, bool):
+        word = "true" if value else "false"
+        return (
+            f'<table:table-cell office:value-type="boolean" office:boolean-value="{word}">'
+            f"<text:p>{'VERDADEIRO' if value else 'FALSO'}</text:p></table:table-cell>"
+        )
+    if isinstance(value, int | float):
+        shown = f"{value:.2f}".replace(".", ",")
+        return (
+            f'<table:table-cell office:value-type="float" office:value="{value}">'
+            f"<text:p>{shown}</text:p></table:table-cell>"
+        )
+    if isinstance(value, date):
+        return (
+            f'<table:table-cell office:value-type="date" office:date-value="{value.isoformat()}">'
+            f"<text:p>{value:%d/%m/%Y}</text:p></table:table-cell>"
+        )
+    return (
+        f'<table:table-cell office:value-type="string"><text:p>{escape(str(value))}</text:p>'
+        "</table:table-cell>"
+    )
+
+
+def ods_bytes(sheets: dict[str, list[list[object]]]) -> bytes:
+    tables = "".join(
+        f'<table:table table:name="{escape(name)}">'
+        + "".join(
+            "<table:table-row>" + "".join(_ods_cell(c) for c in row) + "</table:table-row>"
+            for row in rows
+        )
+        + "</table:table>"
+        for name, rows in sheets.items()
+    )
+    content = (
+        f'<?xml version="1.0" encoding="UTF-8"?>\n<office:document-content {_ODS_NS}>'
+        f"<office:body><office:spreadsheet>{tables}</office:spreadsheet></office:body>"
+        "</office:document-content>"
+    )
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_STORED) as archive:
+        for name, data in [
+            ("mimetype", "application/vnd.oasis.opendocument.spreadsheet"),
+            ("META-INF/manifest.xml", _ODS_MANIFEST),
+            ("content.xml", content),
+        ]:
+            archive.writestr(zipfile.ZipInfo(name, date_time=(2025, 1, 1, 0, 0, 0)), data)
+    return buffer.getvalue()
+
+
+_ODS_DESPESAS: list[list[object]] = [
+    ["Prefeitura Municipal de Exemplo"],
+    ["Despesas pagas em 2025"],
+    [],
+    ["Credor", "Valor", "Data", "Código", "Pago"],
+    ["Padaria Central", 1234.5, date(2025, 2, 10), "00123", True],
+    ["Posto Bom", 10, date(2025, 3, 1), "00456", False],
+    ["Gráfica Sul", 99.99, date(2025, 3, 15), "01000", True],
+]
+
+
+def _ods_formulas() -> bytes:
+    return ods_bytes(
+        {
+            "Planilha1": [
+                ["item", "quantidade", "preco", "total", "rotulo"],
+                ["caneta", 3, 1.5, ("of:=[.B2]*[.C2]", 4.5), ("of:=UPPER([.A2])", "CANETA")],
+                ["papel", 10, 0.25, ("of:=[.B3]*[.C3]", 2.5), ("of:=UPPER([.A3])", "PAPEL")],
+                ["total", 13, None, ("of:=SUM([.D2:.D3])", 7.0), None],
+            ]
+        }
+    )
+
+
+def _valid_cpf(base: int) -> str:
+    digits = [int(d) for d in f"{base:09d}"]
+    for size in (9, 10):
+        total = sum(d * (size + 1 - i) for i, d in enumerate(digits[:size]))
+        digits.append(total * 10 % 11 % 10)
+    text = "".join(map(str, digits))
+    return f"{text[:3]}.{text[3:6]}.{text[6:9]}-{text[9:]}"
+
+
+def _cpf_rows(valid: bool) -> str:
+    lines = ["beneficio;documento;valor"]
+    for i in range(1, 41):
+        cpf = _valid_cpf(123_456_000 + i * 7919)
+        if not valid:  # break the second check digit
+            cpf = cpf[:-1] + str((int(cpf[-1]) + 1) % 10)
+        lines.append(f"Auxílio {i % 3};{cpf};{100 + i},00")
+    return _rows(*lines)
+
+
+_FIRST = ["Maria", "José", "Ana", "João", "Francisca", "Antônio", "Adriana", "Carlos"]
+_LAST = ["da Silva", "dos Santos", "Oliveira", "de Souza", "Pereira", "Lima", "Ferreira"]
+
+
+def _people(n: int) -> list[str]:
+    return [f"{_FIRST[i % len(_FIRST)]} {_LAST[(i * 3) % len(_LAST)]}" for i in range(n)]
 
 
 SMALL: dict[str, bytes] = {
@@ -117,6 +246,43 @@ SMALL: dict[str, bytes] = {
         'Valor d\'água;"diz ""oi""";SELECT;Nome;nome', "1;2;3;Ana;Bia"
     ).encode(),
     "unclosed_quote.csv": _rows("a,b", '1,"abre', "2,3").encode(),
+    # Spreadsheets (ODS): title rows, formulas as cached values, named sheets.
+    "despesas.ods": ods_bytes({"Despesas": _ODS_DESPESAS}),
+    "abas.ods": ods_bytes(
+        {"Resumo": [["Relatório"], ["ver a aba Receitas"]], "Receitas": _ODS_DESPESAS[3:]}
+    ),
+    "formulas.ods": _ods_formulas(),
+    "empty_sheet.ods": ods_bytes({"Vazia": [[]]}),
+    "damaged.ods": b"PK\x03\x04" + bytes(40),
+    # LGPD screening: what counts as personal data and what does not.
+    "pd_cpf_valid.csv": _cpf_rows(valid=True).encode(),
+    "pd_cpf_invalid.csv": _cpf_rows(valid=False).encode(),
+    "pd_cnpj_only.csv": _rows(
+        "fornecedor;cnpj;valor",
+        *[f"Empresa {i} LTDA;{10 + i}.345.678/0001-{i:02d};{i},00" for i in range(1, 21)],
+    ).encode(),
+    "pd_contacts.csv": _rows(
+        "protocolo;email;telefone;assunto",
+        *[
+            f"2025{i:04d};pessoa{i}@exemplo.com.br;(11) 9{8000 + i}-{1000 + i};iluminação"
+            for i in range(1, 21)
+        ],
+    ).encode(),
+    "pd_names_addresses.csv": _rows(
+        "nome_requerente;endereco;bairro;servico",
+        *[
+            f"{name};Rua das Flores, {10 + i};Centro;poda de árvore"
+            for i, name in enumerate(_people(20))
+        ],
+    ).encode("cp1252"),
+    "pd_public_addresses.csv": _rows(
+        "unidade;endereco;telefone_unidade",
+        *[f"UBS {i};Av. Brasil, {100 + i};" for i in range(1, 11)],
+    ).encode(),
+    "pd_birth_dates.csv": _rows(
+        "aluno;data_nascimento;turma",
+        *[f"{name};{1 + i % 28:02d}/0{1 + i % 9}/2015;3A" for i, name in enumerate(_people(15))],
+    ).encode(),
 }
 
 

@@ -89,7 +89,11 @@ def test_failed_conversion_keeps_the_previous_output(tmp_path, monkeypatch):
     source.write_text("a,b\n1,2\n")
     target = tmp_path / "out.parquet"
     target.write_bytes(b"previous version")
-    monkeypatch.setattr("paco.opendata.tabular.convert.DUCKDB_TYPES", {"integer": "NOSUCHTYPE"})
+
+    def fail(*args, **kwargs):  # the very last step, after the Parquet file was written
+        raise duckdb.IOException("disco cheio")
+
+    monkeypatch.setattr("paco.opendata.tabular.convert.screen_parquet", fail)
     with pytest.raises(TabularError, match="Falha ao gravar"):
         to_parquet(source, target)
     assert target.read_bytes() == b"previous version"
@@ -127,7 +131,6 @@ def test_memory_does_not_grow_with_file_size(tmp_path):
     large_peak, large_report = _peak(large)
     assert large_report.rows == 6_000
     assert large_report.error_count == 0
-    assert large_report.stats["valor"].distinct_capped
     assert large_peak < 1.5 * small_peak, (small_peak, large_peak)
     assert large_peak < 8 * 1024 * 1024
 

@@ -34,13 +34,13 @@ def test_corpus_file(name, tmp_path):
     target = tmp_path / "out.parquet"
     if "reject" in expected:
         with pytest.raises(TabularError) as caught:
-            to_parquet(CORPUS / name, target)
+            to_parquet(CORPUS / name, target, sheet=expected.get("sheet"))
         assert caught.value.message == expected["reject"]
         assert caught.value.line == expected["line"]
         assert not target.exists()
         assert list(tmp_path.iterdir()) == []
         return
-    result = to_parquet(CORPUS / name, target)
+    result = to_parquet(CORPUS / name, target, sheet=expected.get("sheet"))
     fields = {f["name"]: f for f in result.schema["fields"]}
     for column, kind in expected.get("types", {}).items():
         assert fields[column]["type"] == kind, column
@@ -48,11 +48,21 @@ def test_corpus_file(name, tmp_path):
         assert fields[column]["format"] == fmt
     for column in expected.get("percent", []):
         assert fields[column]["percent"] is True
+    # Every accepted CSV of the corpus goes through DuckDB (test_fastcsv compares both paths).
+    assert result.engine == ("duckdb" if name.endswith(".csv") else "python")
     assert result.encoding == expected.get("encoding", "utf-8")
     assert result.delimiter == expected.get("delimiter", ",")
     assert result.header_line == expected.get("header_line", 1)
     assert [e.text for e in result.report.errors] == expected.get("errors", [])
+    findings = [(f["column"], f["kind"], f["count"]) for f in result.personal_data]
+    assert findings == expected.get("personal", [])
+    for finding in result.personal_data:
+        assert finding["reason"].startswith(f"{finding['count']} de ")
     rows = _read(target)
-    assert len(rows) == result.report.rows == expected["rows"]
+    assert len(rows) == result.report.rows == result.rows == expected["rows"]
+    leaked = {str(v) for row in rows for v in row.values() if v is not None and len(str(v)) > 6}
+    for finding in result.personal_data:  # examples are masked, never the data itself
+        assert finding["examples"]
+        assert not leaked & set(finding["examples"]), finding
     for (index, column), value in expected.get("values", {}).items():
         assert rows[index][column] == value, (index, column)

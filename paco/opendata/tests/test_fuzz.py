@@ -44,3 +44,36 @@ def test_mangled_file_imports_or_is_rejected_in_portuguese(seed, tmp_path):
     else:
         assert target.stat().st_size > 0
         assert result.report.rows > 0
+
+
+SHEETS = ["despesas.ods", "formulas.ods", "abas.ods"]
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_mangled_spreadsheet_imports_or_is_rejected_in_portuguese(seed, tmp_path):
+    rng = random.Random(1000 + seed)
+    if seed % 4 == 0:
+        from paco.opendata.tests.make_corpus import write_xlsx
+
+        write_xlsx(tmp_path / "base.xlsx")
+        content, suffix = (tmp_path / "base.xlsx").read_bytes(), ".xlsx"
+    else:
+        content, suffix = SMALL[rng.choice(SHEETS)], ".ods"
+    if seed % 2:  # flip bytes inside the XML only, keeping the zip readable
+        content = content.replace(
+            b"office:value=", b"office:value=" if seed % 3 else b"office:valeu="
+        )
+        content = content.replace(b"<text:p>", rng.choice([b"<text:p>", b"<text:p>\x00"]))
+    else:
+        content = _mangle(rng, content)
+    source = tmp_path / f"f{suffix}"
+    source.write_bytes(content)
+    target = tmp_path / "out.parquet"
+    try:
+        result = to_parquet(source, target)
+    except TabularError as error:
+        assert error.message
+        assert not target.exists()
+    else:
+        assert result.report.rows > 0
+        assert target.exists()

@@ -1,0 +1,342 @@
+"""The open-data section of ``bench/RESULTS.md`` (between two HTML comment markers).
+
+``bench/run.py`` rewrites the file for the page benchmark and keeps everything from
+``START`` on; this module replaces only what lies between ``START`` and ``END``,
+so hand-written analysis after ``END`` survives a new run.
+"""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+from typing import Any
+
+START = "<!-- opendata:start -->"
+END = "<!-- opendata:end -->"
+
+TARGET_IMPORT = 3.0
+TARGET_EXPORT = 2.0
+TARGET_DATASETTE = 10.0
+TARGET_P99_MS = 200.0
+TARGET_RSS_MB = 500.0
+
+
+def write_section(path: Path, section: str) -> None:
+    text = path.read_text(encoding="utf-8") if path.exists() else ""
+    block = f"{START}\n{section.rstrip()}\n{END}\n"
+    if START in text:
+        head, rest = text.split(START, 1)
+        tail = rest.split(END, 1)[1].lstrip("\n") if END in rest else ""
+        text = head + block + (("\n" + tail) if tail else "")
+    else:
+        text = text.rstrip("\n") + ("\n\n" if text else "") + block
+    path.write_text(text, encoding="utf-8")
+
+
+def fmt(value: float | None, digits: int = 1) -> str:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "—"
+    return f"{value:.{digits}f}"
+
+
+def verdict(ok: bool | None) -> str:
+    return "—" if ok is None else ("atingida" if ok else "**não atingida**")
+
+
+def ratio(a: float | None, b: float | None) -> float | None:
+    if a is None or b is None or not b or math.isnan(a) or math.isnan(b):
+        return None
+    return a / b
+
+
+def mb(size: int) -> str:
+    return f"{size / 1_000_000:.0f} MB"
+
+
+class Table:
+    def __init__(self) -> None:
+        self.rows: list[str] = []
+        self.misses: list[str] = []
+
+    def add(self, name: str, paco: str, ref: str, rel: str, target: str, ok: bool | None) -> None:
+        self.rows.append(f"| {name} | {paco} | {ref} | {rel} | {target} | {verdict(ok)} |")
+        if ok is False:
+            self.misses.append(f"{name}: {paco} (referência {ref}; {rel}; meta {target})")
+
+
+def import_rows(table: Table, data: dict[str, Any], notes: list[str]) -> None:
+    limit = data["limit"]
+    label = f"Importação até publicado, {data['input']['rows']} linhas (s)"
+    ref = (
+        f"{fmt(limit['seconds'])} (iconv {fmt(limit['iconv_s'])} + DuckDB {fmt(limit['duckdb_s'])})"
+    )
+    paco = data.get("paco")
+    if not data.get("has_import"):
+        table.add(label, "não medido", ref, "—", "≤ 3×", None)
+        notes.append(
+            "`paco import-resource` ainda não existe neste checkout: importação não medida."
+        )
+        return
+    assert paco is not None
+    result = paco.get("result") or {}
+    status = result.get("status", "falhou")
+    r = ratio(paco["seconds"], limit["seconds"])
+    ok = None if r is None else (r <= TARGET_IMPORT and status == "published")
+    table.add(
+        label,
+        f"{fmt(paco['seconds'])} ({status})",
+        ref,
+        f"{fmt(r)}×" if r else "—",
+        "≤ 3× o limite",
+        ok,
+    )
+    errors = result.get("errors") or []
+    if data.get("startup_s") is not None:
+        start = data["startup_s"]
+        net = ratio(paco["seconds"] - start, limit["seconds"])
+        notes.append(
+            f"Partida de `paco` (Python + Django, `paco help import-resource`): {fmt(start)} s; "
+            f"sem ela a importação seria {fmt(net)}× o limite (a meta conta o comando inteiro)."
+        )
+    notes.append(
+        f"Importação Paço: situação `{status}`, {result.get('rows', '?')} linhas, versão "
+        f"{result.get('version', '?')}, {len(errors)} erro(s) listado(s), dados pessoais: "
+        f"{result.get('personal_data') or 'nenhum'}."
+    )
+    if errors and status != "published":
+        notes.append(f"Primeiro erro: {str(errors[0])[:300]}")
+    elif paco.get("failure"):
+        notes.append(f"Falha na importação/publicação: {paco['failure'][-300:]!r}")
+
+
+def memory_rows(table: Table, data: dict[str, Any]) -> None:
+    for label, key, limit_key in (
+        (f"{data['input']['rows']} linhas", "paco", "limit"),
+        ("arquivo de ~1 GiB", "big_paco", "big_limit"),
+    ):
+        limit = data.get(limit_key)
+        if limit is None:
+            continue
+        paco = data.get(key)
+        ref = f"DuckDB do limite {fmt(limit['duckdb_rss_mb'], 0)}"
+        if paco is None:
+            table.add(
+                f"Pico de RSS da importação, {label} (MB)", "não medido", ref, "—", "≤ 500 MB", None
+            )
+            continue
+        ok = paco["rss_mb"] <= TARGET_RSS_MB
+        status = (paco.get("result") or {}).get("status", "falhou")
+        table.add(
+            f"Pico de RSS da importação, {label} (MB)",
+            f"{fmt(paco['rss_mb'], 0)} ({status})",
+            ref,
+            "—",
+            "≤ 500 MB",
+            ok,
+        )
+    big, big_limit, big_paco = data.get("big_input"), data.get("big_limit"), data.get("big_paco")
+    if big and big_limit:
+        paco_s = (
+            f"{fmt(big_paco['seconds'])} ({(big_paco.get('result') or {}).get('status', 'falhou')})"
+            if big_paco
+            else "não medido"
+        )
+        r = ratio(big_paco["seconds"], big_limit["seconds"]) if big_paco else None
+        table.add(
+            f"Importação do arquivo de {mb(big['bytes'])}, {big['rows']} linhas (s)",
+            paco_s,
+            f"limite {fmt(big_limit['seconds'])}",
+            f"{fmt(r)}×" if r else "—",
+            "(informativo)",
+            None,
+        )
+
+
+def export_rows(table: Table, data: dict[str, Any], notes: list[str]) -> None:
+    duck = data["duck_export"]
+    server, peers = data.get("server"), data.get("datasette")
+    ref = f"DuckDB COPY {fmt(duck['seconds'], 2)} ({mb(duck['bytes'])})"
+    if server is None:
+        table.add("Exportação CSV completa por HTTP (s)", "não medido", ref, "—", "≤ 2×", None)
+    else:
+        dl = server["export"]
+        r = ratio(dl.seconds, duck["seconds"]) if dl.status == 200 else None
+        paco = f"{fmt(dl.seconds, 2)} ({mb(dl.size)})" if dl.status == 200 else f"HTTP {dl.status}"
+        if dl.status == 404:
+            paco = "indisponível (HTTP 404)"
+            notes.append("`/datastore/dump/<id>` respondeu 404: a exportação ainda não existe.")
+        table.add(
+            "Exportação CSV completa por HTTP (s)",
+            paco,
+            ref,
+            f"{fmt(r)}×" if r else "—",
+            "≤ 2× o limite",
+            None
+            if dl.status in (200, 404) and r is None
+            else (r is not None and r <= TARGET_EXPORT),
+        )
+        notes.append(
+            f"Tempos das exportações (melhor de {len(server['export_times'])}): Paço "
+            f"{', '.join(fmt(t, 2) for t in server['export_times'])} s; DuckDB "
+            f"{', '.join(fmt(t, 2) for t in duck['times'])} s."
+        )
+    if peers is not None:
+        dl = peers["export"]
+        paco_s = server["export"].seconds if server and server["export"].status == 200 else None
+        r = ratio(dl.seconds, paco_s)
+        table.add(
+            "Exportação CSV completa: Datasette `?_stream=on` (s)",
+            fmt(paco_s, 2),
+            f"Datasette {fmt(dl.seconds, 2)} ({mb(dl.size)}, HTTP {dl.status})",
+            f"Paço {fmt(r)}× mais rápido" if r else "—",
+            "> 10× mais rápido",
+            None if r is None else r > TARGET_DATASETTE,
+        )
+
+
+def latency_rows(table: Table, data: dict[str, Any], notes: list[str]) -> None:
+    server, peers = data.get("server"), data.get("datasette")
+    ref = "—"
+    if peers is not None:
+        s = peers["sequential"]
+        ref = f"Datasette {fmt(s.p50_ms)} / {fmt(s.p99_ms)}"
+    if server is None:
+        table.add(
+            "Página filtrada + ordenada, 1 cliente: p50 / p99 (ms)",
+            "não medido",
+            ref,
+            "—",
+            "p99 ≤ 200 ms",
+            None,
+        )
+        return
+    s = server["sequential"]
+    ok = s.p99_ms <= TARGET_P99_MS and s.errors == 0
+    table.add(
+        f"Página filtrada + ordenada, 1 cliente, {s.count} pedidos: p50 / p99 (ms)",
+        f"{fmt(s.p50_ms)} / {fmt(s.p99_ms)}" + (f" ({s.errors} erros)" if s.errors else ""),
+        ref,
+        "—",
+        "p99 ≤ 200 ms",
+        ok,
+    )
+    load = server["load"]
+    peer_load = peers["load"] if peers else None
+    table.add(
+        f"Idem com wrk, {load.connections} conexões, {load.seconds} s: p50 / p99 (ms), req/s",
+        f"{fmt(load.p50_ms)} / {fmt(load.p99_ms)}, {fmt(load.rps)}"
+        + (f" ({load.errors} erros)" if load.errors else ""),
+        f"Datasette {fmt(peer_load.p50_ms)} / {fmt(peer_load.p99_ms)}, {fmt(peer_load.rps)}"
+        if peer_load
+        else "—",
+        "—",
+        "(informativo)",
+        None,
+    )
+    cpu = data.get("cpu") or {}
+    if "cpu_ms_p50" in cpu:
+        table.add(
+            f"Idem em processo (sem servidor), {cpu['count']} pedidos: CPU p50 / p99 (ms)",
+            f"{fmt(cpu['cpu_ms_p50'])} / {fmt(cpu['cpu_ms_p99'])}",
+            f"parede {fmt(cpu['wall_ms_p50'])} / {fmt(cpu['wall_ms_p99'])}",
+            "—",
+            "(explica a latência)",
+            None,
+        )
+    elif cpu:
+        notes.append(f"CPU em processo não medida: {cpu.get('failure', '')[-200:]!r}")
+    if peers is not None:
+        same = server["pages"] == peers["pages"] and all(server["pages"])
+        notes.append(
+            "Primeira página de cada secretaria igual no Paço e no Datasette "
+            f"(valores de `valor_pago`): {'sim' if same else '**não**'}."
+        )
+
+
+def render(data: dict[str, Any]) -> str:
+    args = data["args"]
+    table = Table()
+    notes: list[str] = []
+    import_rows(table, data, notes)
+    export_rows(table, data, notes)
+    latency_rows(table, data, notes)
+    memory_rows(table, data)
+    inp = data["input"]
+    lines = ["## Dados abertos (issue 3 §8): `bench/opendata/run.py`", ""]
+    lines += [f"- **{k}:** {v}" for k, v in data["machine"].items()]
+    versions = f"DuckDB {data['limit']['duckdb']}"
+    if data.get("peers_versions"):
+        versions += "; " + "; ".join(data["peers_versions"])
+    lines += [
+        f"- **Versões:** {versions}",
+        "- **Carga (loadavg 1/5/15 min):** "
+        + "; ".join(f"{name}: {value}" for name, value in data["loads"]),
+        f"- **Entrada:** {inp['rows']} linhas, {mb(inp['bytes'])} "
+        "(`bench/opendata/gen_expenses.py`, semente 14129): Windows-1252, `;`, CRLF, "
+        "`12.345,67`, `dd/mm/aaaa`, CNPJs com máscara, texto livre entre aspas com `“ ” –`, "
+        f'`""` e `;`. Parquet exportado: {data.get("parquet_rows", "?")} linhas (fonte: '
+        f"{data['export_source']}).",
+        "- **Servidores:** `paco serve` em modo produção (padrões: 1 processo × 4 threads; "
+        "SQLite) e Datasette (`-i`, uvicorn, sem índice, `sql_time_limit_ms=120000`, "
+        "`suggest_facets off`, `max_csv_mb 0`), um de cada vez, clientes na mesma máquina.",
+        "",
+        "| Medida | Paço | Referência | Razão | Meta | Situação |",
+        "|---|---:|---:|---:|---|---|",
+        *table.rows,
+        "",
+    ]
+    if data.get("peers_load"):
+        load = data["peers_load"]
+        notes.append(f"Carga no SQLite com sqlite-utils (não comparada): {fmt(load.seconds)} s.")
+    lines += [f"- {n}" for n in notes]
+    lines += [
+        "",
+        "*Tempos:* Paço e iconv em tempo de parede do processo (a importação inclui a "
+        "partida do Django); os limites DuckDB contam só o trabalho dentro do DuckDB (sem a "
+        "partida do Python), o que torna o limite mais estrito. Exportações HTTP com `curl` "
+        f"para /dev/null; o melhor de {args.repeat} (Datasette: 1). *RSS:* "
+        "`/usr/bin/time -v` (maior processo). *Latência:* cada pedido é uma consulta nova "
+        "(secretaria × offset diferentes), numa conexão mantida; *CPU em processo:* cliente "
+        "de teste do Django, CPU de todas as threads (DuckDB incluído), quase independe da "
+        "carga da máquina.",
+        "",
+        "**Comandos:**",
+        "",
+        "```sh",
+        f"python bench/opendata/gen_expenses.py despesas.csv --rows {args.rows}",
+        "iconv -f cp1252 -t utf-8 despesas.csv > despesas.utf8.csv",
+        "python bench/opendata/duck.py import despesas.utf8.csv limite.parquet"
+        "  # read_csv(all_varchar) → CAST/strptime → COPY … (FORMAT parquet)",
+        "/usr/bin/time -v paco import-resource despesas-bench despesas.csv --title Despesas",
+        "paco shell -c '…set_dataset_state(None, dataset, \"published\")'  # fora do tempo",
+        "python bench/opendata/duck.py export data.parquet limite.csv"
+        "  # COPY (SELECT * FROM read_parquet(…)) TO … (FORMAT csv, HEADER)",
+    ]
+    if data.get("server"):
+        s = data["server"]
+        lines += [
+            f"curl -s -o /dev/null 'http://127.0.0.1:PORTA{s['export_url']}'",
+            f"GET {s['sample_path']}",
+            f"wrk -t 2 -c {args.connections} -d {args.duration}s --latency -s caminhos.lua …",
+        ]
+    if data.get("datasette"):
+        p = data["datasette"]
+        lines += [
+            "sqlite-utils insert peers.db despesas limite.csv --csv  # tipos detectados (4.x)",
+            "datasette serve -i peers.db --setting sql_time_limit_ms 120000 "
+            "--setting suggest_facets off --setting max_csv_mb 0",
+            f"curl -s -o /dev/null 'http://127.0.0.1:PORTA{p['export_url']}'",
+            f"GET {p['sample_path']}",
+        ]
+    if data.get("big_input"):
+        lines.append(
+            f"python bench/opendata/gen_expenses.py grande.csv --bytes {args.big_bytes}"
+            " && /usr/bin/time -v paco import-resource despesas-bench-grande grande.csv"
+        )
+    lines += ["```", ""]
+    lines += (
+        ["**Abaixo da meta:**", *[f"- {m}" for m in table.misses]]
+        if table.misses
+        else ["**Nenhuma meta medida ficou abaixo do alvo.**"]
+    )
+    return "\n".join(lines) + "\n"

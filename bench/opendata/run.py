@@ -1,0 +1,404 @@
+"""``make bench`` (second part): the open-data benchmark of issue 3 §8.
+
+In one run, in a temporary directory (temporary ``PACO_DATA_DIR``, removed at the end):
+
+1. a generated 1,000,000-row municipal-expenses CSV (``gen_expenses.py``: Windows-1252,
+   ``;``, decimal commas, ``dd/mm/aaaa``, quoted free text with ``“ ” –``);
+2. the import limit: ``iconv -f cp1252 -t utf-8`` + DuckDB ``read_csv`` → Parquet
+   (``duck.py import``), against ``paco import-resource`` to published (typed,
+   validated, screened), both under GNU ``time -v`` (peak RSS);
+3. the full CSV export: ``curl`` of ``/datastore/dump/<id>`` from ``paco serve`` in
+   production mode, against DuckDB ``COPY … TO csv`` of the published Parquet (the
+   limit) and Datasette's streaming CSV (``?_stream=on``) of the same rows loaded
+   with sqlite-utils (own venv ``bench/.venv-peers``);
+4. filtered + sorted pages (one secretaria, ``valor_pago desc``, 100 rows, a different
+   offset each time): ``datastore_search`` against Datasette's JSON API, with one
+   client in a loop (p50/p99) and with wrk at a few connections;
+5. the peak RSS of the import of a ~1 GB file of the same shape;
+6. the table, the commands and the machine into ``bench/RESULTS.md`` (its open-data
+   section only).
+
+Options: ``--rows N``, ``--big-bytes N`` (0 skips step 5), ``--no-peers``, ``--keep``,
+``--requests N``, ``--output FILE``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import platform
+import secrets
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.parse
+from pathlib import Path
+from typing import Any
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent.parent
+sys.path.insert(0, str(HERE))
+
+import peers  # noqa: E402
+import procs  # noqa: E402
+import report  # noqa: E402
+from gen_expenses import SECRETARIAS, generate  # noqa: E402
+
+PYTHON = sys.executable
+DUCK = [PYTHON, str(HERE / "duck.py")]
+SLUG = "despesas-bench"
+SORT_COLUMN = "valor_pago"
+
+
+def step(message: str) -> None:
+    print(f"[{time.strftime('%H:%M:%S')}] {message} (carga {procs.loadavg()})", flush=True)
+
+
+def paco_env(data_dir: Path, port: int) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PACO_")}
+    env.pop("DATABASE_URL", None)
+    env.update(
+        PACO_DATA_DIR=str(data_dir),
+        PACO_ENV="production",
+        PACO_SECRET_KEY=secrets.token_urlsafe(64),
+        PACO_ALLOWED_HOSTS="127.0.0.1",
+        PACO_SSL_REDIRECT="0",
+        PACO_EMAIL_HOST="localhost",
+        PACO_LOG_LEVEL="WARNING",
+        PORT=str(port),
+    )
+    return env
+
+
+def paco(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [PYTHON, "-m", "paco", *args], cwd=ROOT, env=env, capture_output=True, text=True
+    )
+
+
+def last_json(text: str) -> dict[str, Any]:
+    for line in reversed(text.strip().splitlines()):
+        try:
+            value = json.loads(line)
+        except ValueError:
+            continue
+        if isinstance(value, dict):
+            return value
+    return {}
+
+
+def limit_import(csv_path: Path, work: Path, label: str) -> dict[str, Any]:
+    """iconv to UTF-8, then DuckDB read_csv → typed Parquet; each under GNU time."""
+    utf8 = work / f"{label}.utf8.csv"
+    parquet = work / f"{label}.limit.parquet"
+    iconv = procs.timed(
+        ["sh", "-c", f'iconv -f cp1252 -t utf-8 "{csv_path}" > "{utf8}"'],
+    )
+    duck = procs.timed([*DUCK, "import", str(utf8), str(parquet)])
+    if iconv.returncode or duck.returncode:
+        sys.exit(f"limite falhou:\n{iconv.stderr}\n{duck.stderr}")
+    utf8.unlink()
+    inside = float(last_json(duck.stdout)["seconds"])  # without Python's start: a stricter limit
+    return {
+        "iconv_s": iconv.seconds,
+        "duckdb_s": inside,
+        "duckdb_wall_s": duck.seconds,
+        "seconds": iconv.seconds + inside,
+        "rss_mb": max(iconv.rss_mb, duck.rss_mb),
+        "duckdb_rss_mb": duck.rss_mb,
+        "duckdb": last_json(duck.stdout).get("duckdb", "?"),
+        "parquet": parquet,
+    }
+
+
+PUBLISH = """
+from paco.opendata.actions import set_dataset_state
+from paco.opendata.models import Dataset, Resource
+from paco.opendata import storage
+ds = Dataset.objects.get(name={slug!r})
+if ds.state != "published":
+    set_dataset_state(None, ds, "published")
+res = Resource.objects.select_related("current_version").get(pk={rid!r})
+v = res.current_version
+print(storage.local_path(v.parquet) if v is not None and v.parquet else "")
+"""
+
+
+def paco_import(env: dict[str, str], csv_path: Path, slug: str) -> dict[str, Any]:
+    run = procs.timed(
+        [PYTHON, "-m", "paco", "import-resource", slug, str(csv_path), "--title", "Despesas"],
+        env=env,
+        cwd=ROOT,
+    )
+    result = last_json(run.stdout)
+    info: dict[str, Any] = {
+        "seconds": run.seconds,
+        "rss_mb": run.rss_mb,
+        "returncode": run.returncode,
+        "result": result,
+        "parquet": None,
+    }
+    if run.returncode or not result:
+        info["failure"] = (run.stderr or run.stdout)[-2000:]
+        return info
+    script = PUBLISH.format(slug=slug, rid=result.get("resource_id"))
+    published = paco(env, "shell", "-c", script)
+    path = published.stdout.strip().splitlines()[-1] if published.stdout.strip() else ""
+    if published.returncode or not path:
+        info["failure"] = f"publicação: {published.stderr[-2000:] or 'sem Parquet publicado'}"
+    else:
+        info["parquet"] = Path(path)
+    return info
+
+
+def duck_export(parquet: Path, work: Path, repeat: int) -> dict[str, Any]:
+    target = work / "limit-export.csv"
+    times = []
+    for _ in range(repeat):
+        target.unlink(missing_ok=True)
+        run = procs.timed([*DUCK, "export", str(parquet), str(target)])
+        if run.returncode:
+            sys.exit(f"DuckDB COPY falhou: {run.stderr}")
+        times.append(float(last_json(run.stdout)["seconds"]))  # inside DuckDB (stricter)
+    return {"seconds": min(times), "times": times, "bytes": target.stat().st_size, "csv": target}
+
+
+def page_paths_paco(resource_id: str, count: int) -> list[str]:
+    paths = []
+    for i in range(count):
+        filters = json.dumps({"secretaria": SECRETARIAS[i % len(SECRETARIAS)][0]})
+        query = urllib.parse.urlencode(
+            {
+                "resource_id": resource_id,
+                "filters": filters,
+                "sort": f"{SORT_COLUMN} desc",
+                "limit": 100,
+                "offset": (i // len(SECRETARIAS)) * 100,
+            }
+        )
+        paths.append(f"/api/3/action/datastore_search?{query}")
+    return paths
+
+
+def page_paths_datasette(count: int) -> list[str]:
+    paths = []
+    for i in range(count):
+        query = urllib.parse.urlencode(
+            {
+                "secretaria": SECRETARIAS[i % len(SECRETARIAS)][0],
+                "_sort_desc": SORT_COLUMN,
+                "_size": 100,
+                "_shape": "objects",
+            }
+        )
+        paths.append(f"/peers/despesas.json?{query}")
+    return paths
+
+
+def first_pages(bodies: list[bytes], key: str) -> list[list[float]]:
+    """valor_pago of the first page of each secretaria (to check both serve the same rows)."""
+    pages = []
+    for body in bodies[: len(SECRETARIAS)]:
+        try:
+            data = json.loads(body)
+        except ValueError:
+            pages.append([])
+            continue
+        rows = data.get("result", {}).get("records", []) if key == "paco" else data.get("rows", [])
+        pages.append([round(float(r[SORT_COLUMN]), 2) for r in rows if isinstance(r, dict)])
+    return pages
+
+
+def measure_paco_server(
+    env: dict[str, str], port: int, resource_id: str, work: Path, args: argparse.Namespace
+) -> dict[str, Any]:
+    base = f"http://127.0.0.1:{port}"
+    out: dict[str, Any] = {}
+    with procs.server(
+        [PYTHON, "-m", "paco", "serve"], base + "/healthz", work / "serve.log", env=env, cwd=ROOT
+    ):
+        url = f"{base}/datastore/dump/{resource_id}?format=csv"
+        step("exportação CSV completa pelo Paço (curl)")
+        out["export"], out["export_times"] = procs.best_download(url, args.repeat)
+        out["export_url"] = url.replace(base, "")
+        step("latência datastore_search (1 cliente)")
+        paths = page_paths_paco(resource_id, args.requests + len(SECRETARIAS))
+        warm = procs.sequential_latency("127.0.0.1", port, paths[: len(SECRETARIAS)], 0)
+        out["pages"] = first_pages(warm.bodies, "paco")
+        # the timed requests skip the warm-up pages: every one is a new query
+        out["sequential"] = procs.sequential_latency(
+            "127.0.0.1", port, paths[len(SECRETARIAS) :], 0
+        )
+        out["sample_path"] = paths[len(SECRETARIAS)]
+        step(f"latência datastore_search (wrk, {args.connections} conexões)")
+        more = page_paths_paco(resource_id, len(paths) + 600)[len(paths) :]
+        out["load"] = procs.wrk_latency(base, more, args.connections, args.duration, work)
+    return out
+
+
+def paco_cpu_cost(env: dict[str, str], resource_id: str, work: Path, count: int) -> dict[str, Any]:
+    """The same kind of pages in process (cpu_cost.py): CPU ms, nearly load-independent."""
+    paths = page_paths_paco(resource_id, count + 2)
+    listing = work / "cpu-paths.json"
+    listing.write_text(json.dumps(paths))
+    run = subprocess.run(
+        [PYTHON, str(HERE / "cpu_cost.py"), str(listing)],
+        cwd=ROOT,
+        env={**env, "PACO_LOG_LEVEL": "ERROR"},
+        capture_output=True,
+        text=True,
+    )
+    return last_json(run.stdout) or {"failure": run.stderr[-500:]}
+
+
+def measure_datasette(
+    bin_dir: Path, database: Path, work: Path, args: argparse.Namespace
+) -> dict[str, Any]:
+    port = procs.free_port()
+    base = f"http://127.0.0.1:{port}"
+    out: dict[str, Any] = {}
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PACO_")}
+    with procs.server(
+        peers.serve_command(bin_dir, database, port),
+        base + "/-/versions.json",
+        work / "datasette.log",
+        env=env,
+        cwd=work,
+    ):
+        url = f"{base}/peers/despesas.csv?_stream=on&_size=max"
+        step("exportação CSV em streaming do Datasette (curl)")
+        out["export"], out["export_times"] = procs.best_download(url, 1)
+        out["export_url"] = url.replace(base, "")
+        step("latência da API JSON do Datasette (1 cliente)")
+        paths = page_paths_datasette(args.requests // 2 + len(SECRETARIAS))
+        warm = procs.sequential_latency("127.0.0.1", port, paths[: len(SECRETARIAS)], 0)
+        out["pages"] = first_pages(warm.bodies, "datasette")
+        out["sequential"] = procs.sequential_latency(
+            "127.0.0.1", port, paths[len(SECRETARIAS) :], 0
+        )
+        out["sample_path"] = paths[0]
+        step(f"latência da API JSON do Datasette (wrk, {args.connections} conexões)")
+        out["load"] = procs.wrk_latency(base, paths, args.connections, args.duration, work)
+    return out
+
+
+def machine() -> dict[str, str]:
+    cpu = "?"
+    for line in Path("/proc/cpuinfo").read_text().splitlines():
+        if line.startswith("model name"):
+            cpu = line.split(":", 1)[1].strip()
+            break
+    mem_kb = int(Path("/proc/meminfo").read_text().split()[1])
+    return {
+        "Data": dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        "Núcleos (nproc)": str(os.cpu_count()),
+        "CPU": cpu,
+        "RAM": f"{mem_kb / 1024 / 1024:.1f} GiB",
+        "Python": platform.python_version(),
+        "Sistema": platform.platform(),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rows", type=int, default=1_000_000)
+    parser.add_argument("--big-bytes", type=int, default=1024**3)
+    parser.add_argument("--requests", type=int, default=240)
+    parser.add_argument("--repeat", type=int, default=3, help="repetições das exportações")
+    parser.add_argument("--connections", type=int, default=4)
+    parser.add_argument("--duration", type=int, default=10)
+    parser.add_argument("--no-peers", action="store_true", help="sem Datasette")
+    parser.add_argument("--keep", action="store_true", help="não apaga o diretório temporário")
+    parser.add_argument("--output", default=str(ROOT / "bench" / "RESULTS.md"))
+    args = parser.parse_args()
+
+    procs.ensure_tools()
+    facts = machine()
+    loads: list[tuple[str, str]] = [("início", procs.loadavg())]
+    work = Path(tempfile.mkdtemp(prefix="paco-bench-opendata-"))
+    data = {"args": args, "machine": facts, "loads": loads, "work": str(work)}
+    try:
+        run_all(work, args, data)
+    finally:
+        if args.keep:
+            print(f"diretório mantido: {work}")
+        else:
+            shutil.rmtree(work, ignore_errors=True)
+    loads.append(("fim", procs.loadavg()))
+    section = report.render(data)
+    report.write_section(Path(args.output), section)
+    print(section)
+
+
+def run_all(work: Path, args: argparse.Namespace, data: dict[str, Any]) -> None:
+    loads = data["loads"]
+    csv_path = work / "despesas.csv"
+    step(f"gerando {args.rows} linhas")
+    data["input"] = generate(csv_path, rows_wanted=args.rows)
+
+    step("limite da importação: iconv + DuckDB read_csv → Parquet")
+    loads.append(("limite da importação", procs.loadavg()))
+    data["limit"] = limit_import(csv_path, work, "1m")
+
+    port = procs.free_port()
+    env = paco_env(work / "data", port)
+    step("paco migrate + demo")
+    for args_ in (("migrate", "--no-input", "-v", "0"), ("demo",)):
+        done = paco(env, *args_)
+        if done.returncode:
+            sys.exit(f"paco {' '.join(args_)} falhou:\n{done.stderr}")
+    data["has_import"] = paco(env, "help", "import-resource").returncode == 0
+    startup = procs.timed([PYTHON, "-m", "paco", "help", "import-resource"], env=env, cwd=ROOT)
+    data["startup_s"] = startup.seconds  # Python + Django + the command, doing nothing
+    if data["has_import"]:
+        step(f"paco import-resource ({args.rows} linhas)")
+        loads.append(("importação Paço", procs.loadavg()))
+        data["paco"] = paco_import(env, csv_path, SLUG)
+    parquet = (data.get("paco") or {}).get("parquet") or data["limit"]["parquet"]
+    data["export_source"] = "Paço" if parquet != data["limit"]["parquet"] else "limite"
+
+    step("limite da exportação: DuckDB COPY … TO csv")
+    loads.append(("exportações", procs.loadavg()))
+    data["duck_export"] = duck_export(parquet, work, args.repeat)
+    count = procs.timed([*DUCK, "count", str(parquet)])
+    data["parquet_rows"] = last_json(count.stdout).get("rows")
+
+    if (data.get("paco") or {}).get("parquet"):
+        resource_id = data["paco"]["result"]["resource_id"]
+        data["server"] = measure_paco_server(env, port, resource_id, work, args)
+        step("CPU por página datastore_search, em processo")
+        data["cpu"] = paco_cpu_cost(env, resource_id, work, min(args.requests, 100))
+
+    if not args.no_peers:
+        bin_dir = peers.ensure_venv()
+        data["peers_versions"] = [peers.version(bin_dir, t) for t in ("datasette", "sqlite-utils")]
+        database = work / "peers.db"
+        step("sqlite-utils insert (mesmas linhas, tipos detectados)")
+        load = procs.timed(peers.load_command(bin_dir, database, data["duck_export"]["csv"]))
+        if load.returncode:
+            sys.exit(f"sqlite-utils falhou:\n{load.stderr[-2000:]}")
+        data["peers_load"] = load
+        data["datasette"] = measure_datasette(bin_dir, database, work, args)
+        database.unlink()
+    data["duck_export"]["csv"].unlink(missing_ok=True)
+
+    if args.big_bytes:
+        big = work / "despesas-1gb.csv"
+        csv_path.unlink()
+        step(f"gerando arquivo de {args.big_bytes / 1024**3:.2f} GiB")
+        data["big_input"] = generate(big, bytes_wanted=args.big_bytes)
+        step("limite da importação do arquivo grande")
+        loads.append(("arquivo grande", procs.loadavg()))
+        data["big_limit"] = limit_import(big, work, "big")
+        if data["has_import"]:
+            step("paco import-resource (arquivo grande)")
+            data["big_paco"] = paco_import(env, big, SLUG + "-grande")
+        big.unlink()
+
+
+if __name__ == "__main__":
+    main()

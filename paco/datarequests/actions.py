@@ -1,0 +1,346 @@
+"""Every write to requests to open a database goes through here.
+
+Each function runs in a transaction, checks who acts (``actor=None`` is the
+system or the anonymous requester, who proves who they are with the tracking
+link), records an audit entry without the requester's personal data, and queues
+the e-mail to the requester on commit (:mod:`paco.datarequests.notify`).
+Deadlines come from :mod:`paco.datarequests.deadlines` only.
+"""
+
+from __future__ import annotations
+
+import secrets
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from paco.accounts.models import User
+from paco.audit.services import diff, record, snapshot
+from paco.datarequests import deadlines, notify
+from paco.datarequests.access import (
+    can_decide_appeal,
+    can_handle,
+    can_reveal_identity,
+    hash_token,
+)
+from paco.datarequests.models import (
+    AWAITING_ANSWER,
+    AppealOutcome,
+    DataRequest,
+    Outcome,
+    ProtocolCounter,
+    Status,
+)
+from paco.opendata.models import Dataset
+from paco.tenancy.models import Municipality, Unit
+
+PROTOCOL_PREFIX = "DA"
+#: fields never copied to the audit trail (personal data and the token digest)
+PRIVATE_FIELDS = ("requester_name", "requester_email", "requester_phone", "token_hash")
+
+
+def _snap(data_request: DataRequest) -> dict[str, Any]:
+    return snapshot(data_request, exclude=PRIVATE_FIELDS)
+
+
+def _today() -> Any:
+    return deadlines.local_date(timezone.now())
+
+
+def new_token() -> str:
+    return secrets.token_urlsafe(32)
+
+
+def next_protocol(town: Municipality, year: int) -> str:
+    """``DA-2026-000123``: one sequence per municipality and year, safe under concurrency."""
+    with transaction.atomic():
+        if not ProtocolCounter.objects.filter(municipality=town, year=year).exists():
+            try:
+                with transaction.atomic():
+                    ProtocolCounter.objects.create(municipality=town, year=year)
+            except IntegrityError:  # created by a concurrent request
+                pass
+        # The UPDATE takes the row lock, so two requests never get the same number.
+        ProtocolCounter.objects.filter(municipality=town, year=year).update(last=F("last") + 1)
+        number = ProtocolCounter.objects.get(municipality=town, year=year).last
+    return f"{PROTOCOL_PREFIX}-{year}-{number:06d}"
+
+
+def _require_handler(actor: User | None, data_request: DataRequest) -> None:
+    if actor is not None and not can_handle(actor, data_request):
+        raise PermissionDenied("Você não pode tratar este pedido.")
+
+
+def _require_awaiting(data_request: DataRequest) -> None:
+    if data_request.status not in AWAITING_ANSWER:
+        raise ValidationError("Este pedido não está aguardando resposta.")
+
+
+@transaction.atomic
+def submit_request(
+    town: Municipality,
+    *,
+    title: str,
+    description: str,
+    name: str,
+    email: str,
+    phone: str = "",
+    hide_identity: bool = False,
+    root: str = "",
+) -> tuple[DataRequest, str]:
+    """Register a request from anyone; returns it and the secret tracking token."""
+    now = timezone.now()
+    token = new_token()
+    data_request = DataRequest(
+        municipality=town,
+        protocol=next_protocol(town, deadlines.local_date(now).year),
+        title=title.strip(),
+        description=description.strip(),
+        requester_name=name.strip(),
+        requester_email=email.strip(),
+        requester_phone=phone.strip(),
+        hide_identity=hide_identity,
+        token_hash=hash_token(token),
+        due_date=deadlines.answer_due(deadlines.local_date(now)),
+    )
+    data_request.full_clean()
+    data_request.save()
+    record(None, "datarequest.submit", data_request, changes={"after": _snap(data_request)})
+    root = root or notify.base_url(town)
+    notify.send("received", data_request, root, tracking_url=notify.tracking_url(root, token))
+    return data_request, token
+
+
+@transaction.atomic
+def resend_tracking_link(town: Municipality, *, protocol: str, email: str, root: str = "") -> bool:
+    """A lost tracking link: if protocol and e-mail match, e-mail a new one (the old one stops
+    working). Returns whether it matched; callers must not tell the visitor."""
+    data_request = (
+        DataRequest.objects.for_municipality(town)
+        .select_for_update()
+        .filter(protocol=protocol.strip().upper(), requester_email__iexact=email.strip())
+        .first()
+    )
+    if data_request is None:
+        return False
+    token = new_token()
+    data_request.token_hash = hash_token(token)
+    data_request.save(update_fields=["token_hash", "modified_at"])
+    record(None, "datarequest.resend_link", data_request)
+    root = root or notify.base_url(town)
+    notify.send("link", data_request, root, tracking_url=notify.tracking_url(root, token))
+    return True
+
+
+@transaction.atomic
+def assign_unit(
+    actor: User | None, data_request: DataRequest, unit: Unit, *, root: str = ""
+) -> DataRequest:
+    """Send the request to the unit that answers it; the analysis starts."""
+    if unit.municipality_id != data_request.municipality_id:
+        raise PermissionDenied("A unidade não pertence a este município.")
+    _require_handler(actor, data_request)
+    _require_awaiting(data_request)
+    if actor is not None and not can_handle_unit(actor, data_request, unit):
+        raise PermissionDenied("Você não pode encaminhar pedidos para esta unidade.")
+    before = _snap(data_request)
+    data_request.unit = unit
+    first = data_request.status == Status.RECEIVED
+    if first:
+        data_request.status = Status.IN_ANALYSIS
+        data_request.analysis_started_at = timezone.now()
+    data_request.save()
+    record(actor, "datarequest.assign", data_request, changes=diff(before, _snap(data_request)))
+    notify.send("in_analysis" if first else "reassigned", data_request, root)
+    return data_request
+
+
+def can_handle_unit(actor: User, data_request: DataRequest, unit: Unit) -> bool:
+    probe = DataRequest(municipality=data_request.municipality, unit=unit)
+    return can_handle(actor, probe)
+
+
+@transaction.atomic
+def extend_deadline(
+    actor: User | None, data_request: DataRequest, reason: str, *, root: str = ""
+) -> DataRequest:
+    """Extend the answer deadline once, by 10 days, with a justification, before it ends."""
+    _require_handler(actor, data_request)
+    _require_awaiting(data_request)
+    if data_request.extended_at is not None:
+        raise ValidationError("O prazo deste pedido já foi prorrogado uma vez.")
+    if not reason.strip():
+        raise ValidationError("Informe a justificativa da prorrogação.")
+    if _today() > data_request.due_date:
+        raise ValidationError("O prazo já venceu: a prorrogação deve ser feita antes.")
+    before = _snap(data_request)
+    data_request.extended_at = timezone.now()
+    data_request.extension_reason = reason.strip()
+    data_request.due_date = deadlines.answer_due(
+        deadlines.local_date(data_request.received_at), extended=True
+    )
+    data_request.save()
+    record(actor, "datarequest.extend", data_request, changes=diff(before, _snap(data_request)))
+    notify.send("extended", data_request, root)
+    return data_request
+
+
+@transaction.atomic
+def answer_request(
+    actor: User | None,
+    data_request: DataRequest,
+    *,
+    outcome: str,
+    text: str,
+    dataset: Dataset | None = None,
+    root: str = "",
+) -> DataRequest:
+    """Answer: granted (linked to the dataset that fulfils it), partly granted, or denied.
+
+    A request is answered once the *published* dataset is linked to it: linking a
+    draft keeps the request in analysis, and it is answered automatically when the
+    dataset is published (:func:`answer_on_publication`).
+    """
+    _require_handler(actor, data_request)
+    _require_awaiting(data_request)
+    if outcome not in Outcome.values:
+        raise ValidationError("Resultado inválido.")
+    if not text.strip():
+        raise ValidationError("Escreva a resposta (no caso de negativa, os motivos).")
+    if outcome == Outcome.GRANTED and dataset is None:
+        raise ValidationError("Para atender o pedido, indique o conjunto de dados publicado.")
+    if outcome == Outcome.DENIED and dataset is not None:
+        raise ValidationError("Uma negativa não tem conjunto de dados vinculado.")
+    if dataset is not None and dataset.municipality_id != data_request.municipality_id:
+        raise PermissionDenied("O conjunto não pertence a este município.")
+    before = _snap(data_request)
+    data_request.outcome = outcome
+    data_request.dataset = dataset
+    data_request.answered_by = actor
+    if dataset is not None and not dataset.is_published:
+        data_request.pending_answer = text.strip()
+        data_request.save()
+        record(
+            actor, "datarequest.link_draft", data_request, changes=diff(before, _snap(data_request))
+        )
+        return data_request
+    _finish_answer(data_request, text.strip())
+    record(actor, "datarequest.answer", data_request, changes=diff(before, _snap(data_request)))
+    notify.send("answered", data_request, root)
+    return data_request
+
+
+def _finish_answer(data_request: DataRequest, text: str) -> None:
+    now = timezone.now()
+    data_request.answer = text
+    data_request.pending_answer = ""
+    data_request.answered_at = now
+    data_request.status = Status.ANSWERED
+    data_request.appeal_until = deadlines.appeal_deadline(deadlines.local_date(now))
+    data_request.save()
+
+
+def answer_on_publication(dataset: Dataset) -> int:
+    """Answer the requests waiting for ``dataset`` to be published; returns how many."""
+    if not dataset.is_published:
+        return 0
+    waiting = (
+        DataRequest.objects.for_municipality(dataset.municipality)
+        .filter(dataset=dataset, status__in=AWAITING_ANSWER)
+        .exclude(pending_answer="")
+        .values_list("pk", flat=True)
+    )
+    done = 0
+    for pk in list(waiting):
+        with transaction.atomic():
+            data_request = DataRequest.objects.select_for_update(of=("self",)).get(pk=pk)
+            if data_request.status not in AWAITING_ANSWER or not data_request.pending_answer:
+                continue
+            before = _snap(data_request)
+            _finish_answer(data_request, data_request.pending_answer)
+            record(
+                None, "datarequest.answer", data_request, changes=diff(before, _snap(data_request))
+            )
+            notify.send("answered", data_request, "")
+            done += 1
+    return done
+
+
+@transaction.atomic
+def file_appeal(data_request: DataRequest, text: str, *, root: str = "") -> DataRequest:
+    """The requester (holding the tracking link) appeals within 10 days of the answer."""
+    data_request = DataRequest.objects.select_for_update().get(pk=data_request.pk)
+    if not data_request.can_appeal(_today()):
+        raise ValidationError("Não é possível recorrer: o prazo acabou ou já houve recurso.")
+    if not text.strip():
+        raise ValidationError("Escreva as razões do recurso.")
+    before = _snap(data_request)
+    now = timezone.now()
+    data_request.appealed_at = now
+    data_request.appeal_text = text.strip()
+    data_request.appeal_due = deadlines.appeal_answer_due(deadlines.local_date(now))
+    data_request.status = Status.APPEALED
+    data_request.save()
+    record(None, "datarequest.appeal", data_request, changes=diff(before, _snap(data_request)))
+    notify.send("appealed", data_request, root)
+    return data_request
+
+
+@transaction.atomic
+def decide_appeal(
+    actor: User | None,
+    data_request: DataRequest,
+    *,
+    outcome: str,
+    decision: str,
+    root: str = "",
+) -> DataRequest:
+    """The higher authority decides. Upheld: back to the unit with a new 20-day term."""
+    if actor is not None and not can_decide_appeal(actor, data_request):
+        raise PermissionDenied(
+            "O recurso é decidido pela autoridade superior (administrador do município ou "
+            "editor de dados da unidade superior), e não por quem assinou a resposta."
+        )
+    if data_request.status != Status.APPEALED:
+        raise ValidationError("Este pedido não tem recurso aguardando decisão.")
+    if outcome not in AppealOutcome.values:
+        raise ValidationError("Decisão inválida.")
+    if not decision.strip():
+        raise ValidationError("Fundamente a decisão do recurso.")
+    before = _snap(data_request)
+    now = timezone.now()
+    data_request.appeal_decided_at = now
+    data_request.appeal_outcome = outcome
+    data_request.appeal_decision = decision.strip()
+    if outcome == AppealOutcome.UPHELD:
+        data_request.status = Status.IN_ANALYSIS
+        data_request.due_date = deadlines.answer_due(deadlines.local_date(now))
+    else:
+        data_request.status = Status.APPEAL_DECIDED
+    data_request.save()
+    record(
+        actor,
+        "datarequest.appeal_decision",
+        data_request,
+        changes=diff(before, _snap(data_request)),
+    )
+    notify.send("appeal_decided", data_request, root)
+    return data_request
+
+
+@transaction.atomic
+def reveal_identity(actor: User, data_request: DataRequest, reason: str) -> dict[str, str]:
+    """The administrator sees a hidden identity, when needed, with the reason audited."""
+    if not can_reveal_identity(actor, data_request.municipality):
+        raise PermissionDenied("Só o administrador do município pode ver a identidade.")
+    if not reason.strip():
+        raise ValidationError("Informe por que é preciso ver a identidade.")
+    record(actor, "datarequest.reveal_identity", data_request, changes={"reason": reason.strip()})
+    return {
+        "name": data_request.requester_name,
+        "email": data_request.requester_email,
+        "phone": data_request.requester_phone,
+    }

@@ -1,0 +1,188 @@
+"""Staff pages at ``/dados/gestao/pedidos/``: the list with deadlines and one request's page.
+
+Data editors see the requests of the units they cover; the administrator sees
+all. Anyone else gets a 404. Every POST goes through :mod:`paco.datarequests.actions`.
+"""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.forms import Form
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods
+
+from paco.accounts.models import Role, User
+from paco.accounts.permissions import covered_unit_ids
+from paco.datarequests import actions
+from paco.datarequests.access import (
+    can_decide_appeal,
+    can_reveal_identity,
+    handled_requests,
+    staff_request,
+)
+from paco.datarequests.deadlines import local_date
+from paco.datarequests.forms import (
+    AnswerForm,
+    AppealDecisionForm,
+    AssignForm,
+    ExtendForm,
+    RevealForm,
+)
+from paco.datarequests.models import AWAITING_ANSWER, DataRequest, Status
+from paco.opendata.access import editable_datasets
+from paco.opendata.models import Dataset, DatasetState
+from paco.tenancy.access import current_municipality
+from paco.tenancy.models import Unit
+
+PAGE_SIZE = 50
+
+
+def _today() -> datetime.date:
+    return local_date(timezone.now())
+
+
+def _root(request: HttpRequest) -> str:
+    return request.build_absolute_uri("/").rstrip("/")
+
+
+@login_required
+def staff_list(request: HttpRequest) -> HttpResponse:
+    town = current_municipality(request)
+    if covered_unit_ids(request.user, town, Role.DATA_EDITOR) == set():
+        raise Http404("Página não encontrada.")
+    today = _today()
+    qs = handled_requests(request.user, town).select_related("unit").order_by("due_date", "pk")
+    view = request.GET.get("ver", "abertos")
+    if view == "abertos":
+        qs = qs.filter(status__in=[*AWAITING_ANSWER, Status.APPEALED])
+    elif view == "atrasados":
+        qs = qs.overdue(today)
+    elif view != "todos":
+        view = "abertos"
+        qs = qs.filter(status__in=[*AWAITING_ANSWER, Status.APPEALED])
+    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("pagina"))
+    context = {
+        "page": page,
+        "rows": [(r, r.days_overdue(today)) for r in page.object_list],
+        "view": view,
+        "today": today,
+        "overdue": handled_requests(request.user, town).overdue(today).count(),
+    }
+    return render(request, "datarequests/staff/list.html", context)
+
+
+def _units(user: Any, data_request: DataRequest) -> Any:
+    covered = covered_unit_ids(user, data_request.municipality, Role.DATA_EDITOR)
+    units = Unit.objects.for_municipality(data_request.municipality)
+    return units if covered is None else units.filter(pk__in=covered)
+
+
+def _datasets(user: Any, data_request: DataRequest) -> Any:
+    town = data_request.municipality
+    editable = editable_datasets(user, town).values("pk")
+    return Dataset.objects.for_municipality(town).filter(
+        Q(state=DatasetState.PUBLISHED) | Q(pk__in=editable)
+    )
+
+
+def _forms(request: HttpRequest, data_request: DataRequest, posted: str) -> dict[str, Form]:
+    def data(name: str) -> Any:
+        return request.POST if posted == name else None
+
+    user = request.user
+    return {
+        "assign": AssignForm(data("assign"), units=_units(user, data_request), prefix="assign"),
+        "extend": ExtendForm(data("extend"), prefix="extend"),
+        "answer": AnswerForm(
+            data("answer"), datasets=_datasets(user, data_request), prefix="answer"
+        ),
+        "decide": AppealDecisionForm(data("decide"), prefix="decide"),
+        "reveal": RevealForm(data("reveal"), prefix="reveal"),
+    }
+
+
+def _run(
+    request: HttpRequest, data_request: DataRequest, posted: str, form: Form
+) -> tuple[str, dict[str, str] | None]:
+    """Apply the posted form; returns the success message (and a revealed identity)."""
+    user = request.user
+    assert isinstance(user, User)
+    data = form.cleaned_data
+    root = _root(request)
+    if posted == "assign":
+        actions.assign_unit(user, data_request, data["unit"], root=root)
+        return f"Pedido encaminhado a {data['unit']}.", None
+    if posted == "extend":
+        actions.extend_deadline(user, data_request, data["reason"], root=root)
+        return "Prazo prorrogado por 10 dias; o solicitante foi avisado.", None
+    if posted == "answer":
+        actions.answer_request(
+            user,
+            data_request,
+            outcome=data["outcome"],
+            text=data["text"],
+            dataset=data["dataset"],
+            root=root,
+        )
+        if data_request.status in AWAITING_ANSWER:
+            return "Conjunto vinculado: o pedido será respondido quando ele for publicado.", None
+        return "Resposta enviada ao solicitante e publicada.", None
+    if posted == "decide":
+        actions.decide_appeal(
+            user, data_request, outcome=data["outcome"], decision=data["decision"], root=root
+        )
+        return "Decisão do recurso registrada e enviada ao solicitante.", None
+    identity = actions.reveal_identity(user, data_request, data["reason"])
+    return "Identidade exibida; o acesso foi registrado na trilha de auditoria.", identity
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def staff_detail(request: HttpRequest, protocol: str) -> HttpResponse:
+    data_request = staff_request(request, protocol)
+    posted = request.POST.get("acao", "") if request.method == "POST" else ""
+    forms = _forms(request, data_request, posted)
+    identity: dict[str, str] | None = None
+    status = 200
+    if posted:
+        form = forms.get(posted)
+        if form is None:
+            raise Http404("Ação desconhecida.")
+        if form.is_valid():
+            try:
+                message, identity = _run(request, data_request, posted, form)
+            except (ValidationError, PermissionDenied) as exc:
+                form.add_error(None, "; ".join(getattr(exc, "messages", [str(exc)])))
+            else:
+                if identity is None:
+                    messages.success(request, message)
+                    return redirect("datarequests:staff_detail", protocol=data_request.protocol)
+                messages.info(request, message)
+        if form.errors:
+            status = 422
+    today = _today()
+    awaiting = data_request.status in AWAITING_ANSWER
+    context = {
+        "req": data_request,
+        "today": today,
+        "late": data_request.days_overdue(today),
+        "forms": forms,
+        "identity": identity,
+        "show_identity": not data_request.hide_identity,
+        "can_reveal": data_request.hide_identity
+        and can_reveal_identity(request.user, data_request.municipality),
+        "can_work": awaiting,
+        "can_extend": awaiting and data_request.extended_at is None,
+        "can_decide": data_request.status == Status.APPEALED
+        and can_decide_appeal(request.user, data_request),
+    }
+    return render(request, "datarequests/staff/detail.html", context, status=status)

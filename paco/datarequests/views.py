@@ -1,0 +1,153 @@
+"""Public pages: the request form, the public list and detail, the requester's tracking page."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods
+
+from paco.audit.middleware import client_ip
+from paco.core.cache import public_page
+from paco.datarequests import actions, ratelimit
+from paco.datarequests.access import public_request, tracked_request
+from paco.datarequests.deadlines import local_date
+from paco.datarequests.forms import AppealForm, RequestForm, ResendLinkForm
+from paco.datarequests.models import DataRequest, Status
+from paco.tenancy.access import current_municipality
+
+PAGE_SIZE = 30
+BLOCKED = "Muitos pedidos enviados deste endereço na última hora. Tente novamente mais tarde."
+
+
+def _root(request: HttpRequest) -> str:
+    return request.build_absolute_uri("/").rstrip("/")
+
+
+def _today() -> datetime.date:
+    return local_date(timezone.now())
+
+
+@public_page
+def request_list(request: HttpRequest) -> HttpResponse:
+    town = current_municipality(request)
+    qs = DataRequest.objects.for_municipality(town).for_public_list()
+    status = request.GET.get("situacao", "")
+    if status in Status.values:
+        qs = qs.filter(status=status)
+    today = _today()
+    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("pagina"))
+    context = {
+        "page": page,
+        "rows": [(r, r.days_overdue(today)) for r in page.object_list],
+        "status": status,
+        "status_choices": Status.choices,
+        "today": today,
+        "overdue": DataRequest.objects.for_municipality(town).overdue(today).count(),
+    }
+    return render(request, "datarequests/list.html", context)
+
+
+@public_page
+def request_detail(request: HttpRequest, protocol: str) -> HttpResponse:
+    data_request = public_request(request, protocol)
+    today = _today()
+    context = {"req": data_request, "today": today, "late": data_request.days_overdue(today)}
+    return render(request, "datarequests/detail.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def new_request(request: HttpRequest) -> HttpResponse:
+    town = current_municipality(request)
+    form = RequestForm(request.POST or None)
+    if request.method == "POST":
+        if form.is_bot():
+            return render(
+                request, "datarequests/new.html", {"form": form, "refused": True}, status=400
+            )
+        if not ratelimit.hit("new", town.pk, client_ip(request)):
+            return render(
+                request, "datarequests/new.html", {"form": form, "blocked": BLOCKED}, status=429
+            )
+        if form.is_valid():
+            data = form.cleaned_data
+            data_request, token = actions.submit_request(
+                town,
+                title=data["title"],
+                description=data["description"],
+                name=data["requester_name"],
+                email=data["requester_email"],
+                phone=data["requester_phone"],
+                hide_identity=data["hide_identity"],
+                root=_root(request),
+            )
+            messages.success(
+                request,
+                f"Pedido registrado com o protocolo {data_request.protocol}. Enviamos o link "
+                "desta página para o seu e-mail: guarde-o para acompanhar o pedido.",
+            )
+            return redirect("datarequests:track", token=token)
+    return render(request, "datarequests/new.html", {"form": form})
+
+
+def _private(response: HttpResponse) -> HttpResponse:
+    # The token is in the address: never leak it to other sites or shared caches.
+    response["Referrer-Policy"] = "no-referrer"
+    response["X-Robots-Tag"] = "noindex"
+    return response
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def track(request: HttpRequest, token: str) -> HttpResponse:
+    """The requester's page, reached with the secret link: everything, and the appeal form."""
+    data_request = tracked_request(request, token)
+    today = _today()
+    form = AppealForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                actions.file_appeal(data_request, form.cleaned_data["text"], root=_root(request))
+            except ValidationError as exc:
+                form.add_error(None, exc)
+            else:
+                messages.success(request, "Recurso registrado. Você será avisado por e-mail.")
+                return _private(redirect("datarequests:track", token=token))
+        status = 422
+    context = {
+        "req": data_request,
+        "today": today,
+        "late": data_request.days_overdue(today),
+        "form": form if data_request.can_appeal(today) or request.method == "POST" else None,
+    }
+    return _private(render(request, "datarequests/track.html", context, status=status))
+
+
+@require_http_methods(["GET", "POST"])
+def resend_link(request: HttpRequest) -> HttpResponse:
+    town = current_municipality(request)
+    form = ResendLinkForm(request.POST or None)
+    if request.method == "POST":
+        if form.is_bot():
+            return render(request, "datarequests/resend.html", {"form": form}, status=400)
+        if not ratelimit.hit("resend", town.pk, client_ip(request)):
+            return render(
+                request, "datarequests/resend.html", {"form": form, "blocked": BLOCKED}, status=429
+            )
+        if form.is_valid():
+            actions.resend_tracking_link(
+                town,
+                protocol=form.cleaned_data["protocol"],
+                email=form.cleaned_data["email"],
+                root=_root(request),
+            )
+            # Same answer whether or not it matched: no way to test who asked what.
+            return render(request, "datarequests/resend.html", {"sent": True})
+    return render(request, "datarequests/resend.html", {"form": form})

@@ -1,0 +1,244 @@
+"""DuckDB over the published Parquet files: connections, columns, quoting and values.
+
+One DuckDB connection per thread (web threads, the worker) is reused for every
+query of the data API; it only ever runs SQL that this package builds, with
+column names validated against the file and values bound as parameters. The
+user-written SQL of ``datastore_search_sql`` never runs here: see
+:mod:`paco.opendata.datastore.sandbox`.
+
+Every table exposes a stable row key, ``_id`` (1-based ordinal of the row in
+the Parquet file, as CKAN's ``_id``): DuckDB's ``file_row_number`` plus one.
+Versions are immutable, so the key never changes for a given version.
+"""
+
+from __future__ import annotations
+
+import datetime
+import decimal
+import math
+import tempfile
+import threading
+import unicodedata
+from collections import OrderedDict
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import duckdb
+
+from paco.opendata import storage
+
+if TYPE_CHECKING:
+    from paco.opendata.models import ResourceVersion
+
+ROW_KEY = "_id"
+#: how much memory one thread's DuckDB may use before spilling / failing
+MEMORY_LIMIT = "512MB"
+
+_local = threading.local()
+
+
+class QueryError(Exception):
+    """A request the data API cannot answer; ``message`` is pt-BR, for the caller."""
+
+    def __init__(self, message: str, *, field: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+
+def connection(purpose: str = "query") -> duckdb.DuckDBPyConnection:
+    """This thread's DuckDB connection (in memory; reads Parquet files by path).
+
+    ``"query"`` (pages, counts, facets) uses every core; ``"export"`` uses one
+    thread, so that DuckDB does not buffer rows to keep their order while the
+    client reads slowly: a streamed export then needs little memory.
+    """
+    attr = f"con_{purpose}"
+    con: duckdb.DuckDBPyConnection | None = getattr(_local, attr, None)
+    if con is None:
+        spill = Path(tempfile.gettempdir()) / "paco-duckdb"
+        spill.mkdir(parents=True, exist_ok=True)
+        con = duckdb.connect(":memory:")
+        con.execute(f"SET memory_limit = '{MEMORY_LIMIT}'")
+        con.execute(f"SET temp_directory = {quote_literal(str(spill))}")
+        con.execute("SET parquet_metadata_cache = true")
+        con.execute("SET autoinstall_known_extensions = false")
+        if purpose == "export":
+            con.execute("SET threads = 1")
+        setattr(_local, attr, con)
+    return con
+
+
+def quote_ident(name: str) -> str:
+    """A SQL identifier, double-quoted (quotes inside doubled)."""
+    return '"' + name.replace('"', '""') + '"'
+
+
+def quote_literal(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def ckan_type(duck_type: str) -> str:
+    """CKAN DataStore type name for a DuckDB column type."""
+    t = duck_type.upper()
+    if t in {"BIGINT", "INTEGER", "SMALLINT", "TINYINT", "HUGEINT", "UBIGINT", "UINTEGER"}:
+        return "int"
+    if t in {"DOUBLE", "FLOAT", "REAL"} or t.startswith("DECIMAL"):
+        return "numeric"
+    if t == "DATE":
+        return "date"
+    if t.startswith("TIMESTAMP"):
+        return "timestamp"
+    if t == "BOOLEAN":
+        return "bool"
+    return "text"
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    duck_type: str
+
+    @property
+    def type(self) -> str:
+        return ckan_type(self.duck_type)
+
+    @property
+    def sql(self) -> str:
+        return quote_ident(self.name)
+
+
+@dataclass(frozen=True)
+class Table:
+    """One Parquet file seen as a table: its SQL source and its columns."""
+
+    path: str
+    columns: tuple[Column, ...]
+    has_row_key: bool  # False when the data itself has a column named ``_id``
+
+    @property
+    def source(self) -> str:
+        """A FROM item exposing the columns plus the ``_id`` row key."""
+        scan = f"read_parquet({quote_literal(self.path)}, file_row_number = true)"
+        if not self.has_row_key:
+            return f"(SELECT * EXCLUDE (file_row_number) FROM {scan})"  # noqa: S608
+        return f"(SELECT * EXCLUDE (file_row_number), file_row_number + 1 AS {ROW_KEY} FROM {scan})"  # noqa: S608
+
+    def column(self, name: str) -> Column:
+        for col in self.columns:
+            if col.name == name:
+                return col
+        if name == ROW_KEY and self.has_row_key:
+            return Column(ROW_KEY, "BIGINT")
+        raise QueryError(f"A coluna “{name}” não existe nesta tabela.", field=name)
+
+    @property
+    def text_columns(self) -> list[Column]:
+        return [c for c in self.columns if c.type == "text"]
+
+
+_tables: OrderedDict[str, Table] = OrderedDict()
+_tables_lock = threading.Lock()
+
+
+def table_for(version: ResourceVersion) -> Table:
+    """The table of a version (columns read from the Parquet footer once, then cached)."""
+    if not version.parquet:
+        raise QueryError("Este recurso não tem dados tabulares consultáveis.")
+    path = str(storage.local_path(version.parquet))
+    return table_at(path)
+
+
+def table_at(path: str) -> Table:
+    with _tables_lock:
+        cached = _tables.get(path)
+        if cached is not None:
+            _tables.move_to_end(path)
+            return cached
+    rows = connection().execute(f"DESCRIBE SELECT * FROM read_parquet({quote_literal(path)})")  # noqa: S608
+    columns = tuple(Column(str(r[0]), str(r[1])) for r in rows.fetchall())
+    if any(c.name == "file_row_number" for c in columns):
+        raise QueryError("A tabela tem uma coluna reservada (file_row_number).")
+    table = Table(path, columns, has_row_key=all(c.name != ROW_KEY for c in columns))
+    with _tables_lock:
+        _tables[path] = table
+        while len(_tables) > 512:
+            _tables.popitem(last=False)
+    return table
+
+
+# --- values -------------------------------------------------------------------
+_TRUE = {"true", "1", "sim", "s", "yes", "t"}
+_FALSE = {"false", "0", "não", "nao", "n", "no", "f"}
+
+
+def coerce(column: Column, value: Any) -> Any:
+    """A filter value as the Python value DuckDB compares with the column."""
+    if value is None:
+        return None
+    kind = column.type
+    try:
+        if kind == "int":
+            if isinstance(value, bool):
+                raise ValueError
+            if isinstance(value, float):
+                if not value.is_integer():
+                    raise ValueError
+                return int(value)
+            return int(str(value).strip())
+        if kind == "numeric":
+            if isinstance(value, bool):
+                raise ValueError
+            if isinstance(value, int | float):
+                return float(value)
+            text = str(value).strip()
+            if "," in text and "." not in text:
+                text = text.replace(",", ".")
+            number = float(text)
+            if math.isnan(number) or math.isinf(number):
+                raise ValueError
+            return number
+        if kind == "date":
+            text = str(value).strip()
+            if len(text) == 10 and text[2] == "/" and text[5] == "/":
+                return datetime.datetime.strptime(text, "%d/%m/%Y").date()
+            return datetime.date.fromisoformat(text[:10])
+        if kind == "timestamp":
+            return datetime.datetime.fromisoformat(str(value).strip())
+        if kind == "bool":
+            if isinstance(value, bool):
+                return value
+            text = str(value).strip().lower()
+            if text in _TRUE:
+                return True
+            if text in _FALSE:
+                return False
+            raise ValueError
+    except (ValueError, TypeError):
+        raise QueryError(
+            f"Valor inválido para a coluna “{column.name}” ({kind}): {str(value)[:80]!r}.",
+            field=column.name,
+        ) from None
+    if isinstance(value, dict | list):
+        raise QueryError(f"Valor inválido para a coluna “{column.name}”.", field=column.name)
+    return str(value)
+
+
+def json_value(value: Any) -> Any:
+    """A DuckDB result value as JSON: ISO dates, no NaN/Infinity."""
+    if isinstance(value, datetime.datetime | datetime.date | datetime.time):
+        return value.isoformat()
+    if isinstance(value, float) and (math.isnan(value) or math.isinf(value)):
+        return None
+    if isinstance(value, int | float | str | bool) or value is None:
+        return value
+    if isinstance(value, decimal.Decimal):
+        return int(value) if value == value.to_integral_value() else float(value)
+    return str(value)
+
+
+def fold(text: str) -> str:
+    """Lower case without accents, as DuckDB's ``strip_accents(lower(x))``."""
+    decomposed = unicodedata.normalize("NFKD", text.lower())
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))

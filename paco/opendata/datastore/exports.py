@@ -1,0 +1,178 @@
+"""Streamed exports of a table (or a filtered subset): CSV, TSV, JSON, NDJSON, Parquet.
+
+DuckDB writes the file itself (``COPY … TO``) — at its native speed — into the
+write end of an OS pipe (``/dev/fd/N``) from a background thread, while the
+response generator reads the other end in 256 KB chunks. Memory stays bounded
+by the pipe and DuckDB's buffers, never by the table. If the client goes away,
+the generator closes the read end; DuckDB's next write fails (EPIPE) and the
+thread ends. Where ``/dev/fd`` is missing, DuckDB writes a temporary file that
+is streamed and deleted.
+
+A Parquet subset is written to a temporary file (Parquet needs its footer) and
+streamed; the whole table is the stored Parquet file, streamed as is.
+
+CSV/TSV are meant for spreadsheets: text cells starting with ``=``, ``+``,
+``-``, ``@``, TAB or CR get a leading ``'`` so they are not run as formulas.
+Numbers (typed columns) are never touched, so ``-12.5`` stays a number.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import tempfile
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+
+from paco.opendata.datastore.engine import Column, QueryError, connection, quote_literal
+from paco.opendata.datastore.query import Compiled
+
+logger = logging.getLogger(__name__)
+
+CHUNK = 256 * 1024
+BOM = "\ufeff".encode()
+
+
+@dataclass(frozen=True)
+class Format:
+    extension: str
+    content_type: str
+    copy_options: str  # DuckDB COPY options; "" for Parquet
+    spreadsheet: bool = False
+
+
+FORMATS: dict[str, Format] = {
+    "csv": Format("csv", "text/csv; charset=utf-8", "FORMAT csv, HEADER true", True),
+    "tsv": Format(
+        "tsv",
+        "text/tab-separated-values; charset=utf-8",
+        "FORMAT csv, HEADER true, DELIMITER '\t'",
+        True,
+    ),
+    "json": Format("json", "application/json; charset=utf-8", "FORMAT json, ARRAY true"),
+    "ndjson": Format("ndjson", "application/x-ndjson; charset=utf-8", "FORMAT json"),
+    "parquet": Format("parquet", "application/vnd.apache.parquet", "FORMAT parquet"),
+}
+#: one JSON array per line (JSON escapes control characters, so the unit separator never
+#: occurs inside a line); used for CKAN's JSON dump ``{"fields": [...], "records": [[...]]}``
+JSON_LINES = Format(
+    "json",
+    "application/json; charset=utf-8",
+    "FORMAT csv, HEADER false, QUOTE '', ESCAPE '', DELIMITER '\x1f'",
+)
+
+#: first characters a spreadsheet would read as the start of a formula
+_FORMULA_START = "('=', '+', '-', '@', chr(9), chr(13))"
+
+
+def neutralized(column: Column) -> str:
+    """The SELECT expression of a column for a spreadsheet file."""
+    if column.type != "text":
+        return column.sql
+    return (
+        f"CASE WHEN left({column.sql}, 1) IN {_FORMULA_START} "
+        f"THEN '''' || {column.sql} ELSE {column.sql} END AS {column.sql}"
+    )
+
+
+def export_sql(compiled: Compiled, fmt: Format) -> str:
+    if fmt.spreadsheet:
+        return compiled.select_sql([neutralized(c) for c in compiled.columns])
+    return compiled.select_sql()
+
+
+def stream(compiled: Compiled, fmt: Format, *, bom: bool = False) -> Iterator[bytes]:
+    """The rows of ``compiled`` as a file of format ``fmt``, in chunks."""
+    sql = export_sql(compiled, fmt)
+    if fmt is JSON_LINES:
+        arrays = ", ".join(c.sql for c in compiled.columns)
+        sql = f"SELECT CAST(json_array({arrays}) AS VARCHAR) FROM ({sql}) AS e"  # noqa: S608
+    if bom and fmt.spreadsheet:
+        yield BOM
+    if fmt.extension == "parquet" or not Path("/dev/fd").is_dir():
+        yield from _via_temp_file(sql, compiled.params, fmt)
+    else:
+        yield from _via_pipe(sql, compiled.params, fmt)
+
+
+def _copy(
+    cursor: duckdb.DuckDBPyConnection, sql: str, params: list[object], target: str, fmt: Format
+) -> None:
+    options = fmt.copy_options + ("" if fmt.extension == "parquet" else ", USE_TMP_FILE false")
+    cursor.execute(f"COPY ({sql}) TO {quote_literal(target)} ({options})", params)
+
+
+def _via_pipe(sql: str, params: list[object], fmt: Format) -> Iterator[bytes]:
+    read_fd, write_fd = os.pipe()
+    cursor = connection("export").cursor()
+    failure: list[BaseException] = []
+
+    def writer() -> None:
+        try:
+            _copy(cursor, sql, params, f"/dev/fd/{write_fd}", fmt)
+        except BaseException as exc:
+            failure.append(exc)
+        finally:
+            os.close(write_fd)
+
+    thread = threading.Thread(target=writer, name="paco-export", daemon=True)
+    thread.start()
+    reader = os.fdopen(read_fd, "rb", buffering=0)
+    try:
+        while chunk := reader.read(CHUNK):
+            yield chunk
+        thread.join()
+        if failure:
+            raise _export_error(failure[0])
+    finally:
+        reader.close()  # an early close (client gone) makes DuckDB's next write fail
+        thread.join(timeout=30)
+        cursor.close()
+
+
+def _via_temp_file(sql: str, params: list[object], fmt: Format) -> Iterator[bytes]:
+    cursor = connection("export").cursor()
+    with tempfile.TemporaryDirectory(prefix="paco-export-") as tmp:
+        target = str(Path(tmp) / f"data.{fmt.extension}")
+        try:
+            _copy(cursor, sql, params, target, fmt)
+        except duckdb.Error as exc:
+            raise _export_error(exc) from exc
+        finally:
+            cursor.close()
+        with open(target, "rb") as fh:
+            while chunk := fh.read(CHUNK):
+                yield chunk
+
+
+def ckan_json_dump(compiled: Compiled, fields: list[dict[str, object]]) -> Iterator[bytes]:
+    """CKAN's JSON dump: ``{"fields": [...], "records": [[...], ...]}``, streamed."""
+    import json
+
+    yield b'{"fields": ' + json.dumps(fields, ensure_ascii=False).encode() + b', "records": [\n'
+    pending = b""
+    for chunk in stream(compiled, JSON_LINES):
+        if pending:
+            yield pending.replace(b"\n", b",\n")
+        pending = chunk
+    # the last line ends the array: no comma after it
+    yield pending[:-1].replace(b"\n", b",\n") + pending[-1:] if pending else b""
+    yield b"]}\n"
+
+
+def _export_error(exc: BaseException) -> QueryError:
+    logger.warning("export failed: %s", exc)
+    return QueryError("A exportação falhou; tente novamente ou filtre menos linhas.")
+
+
+def stored_file(name: str) -> Iterator[bytes]:
+    """A stored file (the whole table's Parquet, an original upload) in chunks."""
+    from django.core.files.storage import default_storage
+
+    with default_storage.open(name, "rb") as fh:
+        while chunk := fh.read(CHUNK):
+            yield chunk

@@ -1,0 +1,234 @@
+"""Read-only SQL over the published tables (``datastore_search_sql``), in a locked DuckDB.
+
+Defence in depth, each layer enough on its own for most attacks:
+
+1. **Parsing.** DuckDB splits the text: exactly one statement, of type SELECT.
+   Its syntax tree (``json_serialize_sql``) is walked: no table functions
+   (``read_csv``, ``glob``, ``query``…), no functions that read files, the
+   environment or the configuration (``getenv``, ``current_setting``,
+   ``duckdb_*``…), and every table named is one of the allowed tables (or a CTE).
+2. **A fresh in-memory database** per query holding only views named by resource
+   id over the municipality's published Parquet files — other towns' tables do
+   not exist there.
+3. **Locked configuration**: file access limited to those Parquet files
+   (``allowed_paths`` + ``enable_external_access=false``), no extension install
+   or autoload, no community extensions, one thread, a memory limit, no spill
+   directory, then ``lock_configuration=true`` so the query cannot undo any of it.
+4. **Limits**: a timer interrupts the query after ``PACO_SQL_TIMEOUT_SECONDS``;
+   at most ``PACO_SQL_MAX_ROWS`` rows are fetched (``records_truncated`` tells).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import threading
+from dataclasses import dataclass
+from typing import Any
+
+import duckdb
+
+from paco.opendata.datastore.engine import ckan_type, json_value, quote_ident, quote_literal
+
+#: functions that reach outside the tables even when the engine is locked
+FORBIDDEN_FUNCTIONS = {
+    "getenv", "current_setting", "getvariable", "current_database", "current_schema",
+    "current_schemas", "version", "pragma_version", "platform", "database_list",
+    "sniff_csv", "read_blob", "read_text", "glob", "query", "query_table",
+}  # fmt: skip
+FORBIDDEN_PREFIXES = ("duckdb_", "pragma_", "read_", "parquet_", "iceberg_", "delta_", "sqlite_")
+
+#: table functions that only generate values
+SAFE_TABLE_FUNCTIONS = {"range", "generate_series", "unnest"}
+
+MEMORY_LIMIT = "256MB"
+
+
+class SqlRefused(Exception):
+    """The query is not allowed or failed; ``message`` is pt-BR."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+@dataclass
+class SqlResult:
+    fields: list[dict[str, str]]
+    records: list[dict[str, Any]]
+    truncated: bool
+
+
+_parser_local = threading.local()
+
+
+def _parser() -> duckdb.DuckDBPyConnection:
+    """A connection used only to parse (never runs user SQL)."""
+    con: duckdb.DuckDBPyConnection | None = getattr(_parser_local, "con", None)
+    if con is None:
+        con = duckdb.connect(":memory:", config={"autoload_known_extensions": False})
+        _parser_local.con = con
+    return con
+
+
+def _walk(node: Any, found: dict[str, set[str]]) -> None:
+    if isinstance(node, dict):
+        kind = node.get("type")
+        if kind == "TABLE_FUNCTION":
+            found["table_functions"].add(_function_name(node.get("function")))
+        elif kind == "BASE_TABLE":
+            schema = node.get("schema_name") or ""
+            catalog = node.get("catalog_name") or ""
+            name = str(node.get("table_name", ""))
+            found["tables"].add(".".join(p for p in (catalog, schema, name) if p))
+        elif kind in {"SHOW_REF", "COLUMN_DATA"}:
+            found["other"].add(kind)
+        if node.get("class") == "FUNCTION" and "function_name" in node:
+            found["functions"].add(str(node["function_name"]).lower())
+        cte_map = node.get("cte_map")
+        if isinstance(cte_map, dict):
+            for entry in cte_map.get("map", []):
+                found["ctes"].add(str(entry.get("key", "")))
+        for value in node.values():
+            _walk(value, found)
+    elif isinstance(node, list):
+        for item in node:
+            _walk(item, found)
+
+
+def _function_name(node: Any) -> str:
+    if isinstance(node, dict):
+        return str(node.get("function_name", "?")).lower()
+    return "?"
+
+
+def check(sql: str, allowed: set[str]) -> tuple[str, set[str]]:
+    """The single SELECT statement of ``sql`` and the allowed tables it names; or SqlRefused."""
+    if not sql.strip():
+        raise SqlRefused("Informe uma consulta SQL (parâmetro “sql”).")
+    if len(sql) > 20000:
+        raise SqlRefused("A consulta é longa demais (máximo de 20.000 caracteres).")
+    con = _parser()
+    try:
+        statements = con.extract_statements(sql)
+    except duckdb.Error as exc:
+        raise SqlRefused(f"Erro de sintaxe na consulta: {_clean(str(exc))}") from None
+    if len(statements) != 1:
+        raise SqlRefused("Envie exatamente uma instrução SQL (um único SELECT).")
+    statement = statements[0]
+    if statement.type != duckdb.StatementType.SELECT:
+        name = str(statement.type).rsplit(".", 1)[-1]
+        raise SqlRefused(
+            f"Somente consultas SELECT são permitidas (recebido: {name}). "
+            "Arquivos, extensões, configurações e outros bancos não podem ser acessados."
+        )
+    text = str(statement.query).strip().rstrip(";").strip()
+    try:
+        row = con.execute("SELECT json_serialize_sql(?)", [text]).fetchone()
+        tree = json.loads(row[0]) if row else {"error": True}
+    except (duckdb.Error, ValueError):
+        tree = {"error": True}
+    if tree.get("error"):
+        raise SqlRefused("Consulta não suportada: use um único SELECT sobre as tabelas publicadas.")
+    found: dict[str, set[str]] = {
+        k: set() for k in ("table_functions", "tables", "functions", "ctes", "other")
+    }
+    _walk(tree.get("statements", []), found)
+    table_functions = found["table_functions"] - SAFE_TABLE_FUNCTIONS
+    if table_functions:
+        names = ", ".join(sorted(table_functions))
+        raise SqlRefused(
+            f"Funções de tabela não são permitidas ({names}): consulte as tabelas publicadas "  # noqa: S608
+            'pelo identificador do recurso, por exemplo SELECT * FROM "<id do recurso>".'
+        )
+    if found["other"]:
+        raise SqlRefused(
+            "Comandos de descrição (DESCRIBE, SHOW) não são permitidos; use datastore_info."
+        )
+    bad = sorted(
+        f
+        for f in found["functions"]
+        if f in FORBIDDEN_FUNCTIONS or f.startswith(FORBIDDEN_PREFIXES)
+    )
+    if bad:
+        raise SqlRefused(f"Função não permitida: {', '.join(bad)}.")
+    ctes = {c.lower() for c in found["ctes"]}
+    allowed_lower = {a.lower() for a in allowed}
+    unknown = sorted(t for t in found["tables"] if t.lower() not in allowed_lower | ctes)
+    if unknown:
+        raise SqlRefused(
+            f"Tabela não encontrada ou não publicada neste município: {', '.join(unknown)}. "
+            "As tabelas são os identificadores dos recursos publicados."
+        )
+    named = {t.lower() for t in found["tables"]} - ctes
+    return text, {a for a in allowed if a.lower() in named}
+
+
+def _clean(message: str) -> str:
+    """DuckDB's message without file paths (they say nothing useful to the public)."""
+    message = re.sub(r"'?/[^\s'\"]+\.parquet'?", "<tabela>", message)
+    return message.split("\n")[0][:300]
+
+
+def run(sql: str, tables: dict[str, str], *, timeout: float, max_rows: int) -> SqlResult:
+    """Run one SELECT over ``tables`` (name -> local Parquet path) in a locked database."""
+    text, used = check(sql, set(tables))
+    paths_used = sorted({tables[name] for name in used})
+    con = duckdb.connect(
+        ":memory:",
+        config={
+            "autoinstall_known_extensions": False,
+            "autoload_known_extensions": False,
+            "allow_community_extensions": False,
+            "memory_limit": MEMORY_LIMIT,
+            "threads": 1,
+            "temp_directory": "",
+        },
+    )
+    timer = threading.Timer(timeout, con.interrupt)
+    try:
+        paths = "[" + ", ".join(quote_literal(p) for p in paths_used) + "]"
+        con.execute(f"SET allowed_paths = {paths}")
+        con.execute("SET enable_external_access = false")
+        for name in sorted(used):
+            path = tables[name]
+            con.execute(
+                f"CREATE VIEW {quote_ident(name)} AS "  # noqa: S608
+                f"SELECT * FROM read_parquet({quote_literal(path)})"
+            )
+        con.execute("SET lock_configuration = true")
+        timer.start()
+        try:
+            relation = con.sql(text)
+            if relation is None:
+                raise SqlRefused("Somente consultas SELECT são permitidas.")
+            names = list(relation.columns)
+            types = [str(t) for t in relation.types]
+            rows = relation.limit(max_rows + 1).fetchall()
+        except duckdb.InterruptException:
+            raise SqlRefused(
+                f"A consulta excedeu o tempo limite ({timeout:g} s) e foi interrompida."
+            ) from None
+        except duckdb.OutOfMemoryException:
+            raise SqlRefused(
+                "A consulta excedeu o limite de memória; filtre ou agregue mais."
+            ) from None
+        except duckdb.PermissionException:
+            raise SqlRefused(
+                "Acesso negado: a consulta só pode ler as tabelas publicadas "
+                "(sem arquivos, rede, extensões ou configurações)."
+            ) from None
+        except duckdb.Error as exc:
+            if not timer.is_alive() and timer.finished.is_set():
+                raise SqlRefused(
+                    f"A consulta excedeu o tempo limite ({timeout:g} s) e foi interrompida."
+                ) from None
+            raise SqlRefused(f"Erro na consulta: {_clean(str(exc))}") from None
+    finally:
+        timer.cancel()
+        con.close()
+    truncated = len(rows) > max_rows
+    rows = rows[:max_rows]
+    fields = [{"id": n, "type": ckan_type(t)} for n, t in zip(names, types, strict=True)]
+    records = [{n: json_value(v) for n, v in zip(names, row, strict=True)} for row in rows]
+    return SqlResult(fields=fields, records=records, truncated=truncated)

@@ -1,0 +1,224 @@
+"""``/dataset/<name>/datapackage.json``: the dataset as a Frictionless Data Package.
+
+It carries the catalogue metadata (title, description, licence, keywords,
+contributors) and, for each tabular resource, the CSV export of its current
+version with the data dictionary as the Table Schema (art. 29 III: the
+description of the structure and semantics of the data).
+
+The schema describes the *export*, not the uploaded file: the pipeline's schema
+says how the original was written ("1.234,56", dd/mm/aaaa, Sim/Não); the export
+holds the normalized values (1234.56, ISO dates, true/false), so those reading
+hints are dropped. ``bytes`` and ``hash`` are those of the export itself,
+computed once per version by running the export view and then cached (versions
+never change). Other resources (PDFs, links, non-tabular files) are listed as
+plain data resources pointing at the original file or the link.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import re
+from typing import Any
+
+from django.contrib.auth.models import AnonymousUser
+from django.core.cache import cache
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.urls import resolve, reverse
+
+from paco.core.cache import public_page
+from paco.opendata import links
+from paco.opendata.access import public_dataset
+from paco.opendata.dcat import common
+from paco.opendata.dcat.graph import with_related
+from paco.opendata.models import Dataset, Resource, ResourceKind
+
+logger = logging.getLogger(__name__)
+
+#: reading hints of the original file that do not apply to the normalized export
+_READING_HINTS = {"decimalChar", "groupChar", "bareNumber", "trueValues", "falseValues"}
+#: Table Schema string formats (they describe values, not how they were written)
+_STRING_FORMATS = {"email", "uri", "binary", "uuid"}
+
+LICENSE_IDS = {
+    "cc-zero": "CC0-1.0",
+    "cc-by": "CC-BY-4.0",
+    "odc-odbl": "ODbL-1.0",
+    "odc-pddl": "PDDL-1.0",
+}
+
+
+def package_name(text: str) -> str:
+    """A valid Data Package name: lower case letters, digits, ``-``, ``_`` and ``.``."""
+    name = re.sub(r"[^a-z0-9._-]+", "-", text.lower()).strip("-")
+    return name or "recurso"
+
+
+def export_schema(schema: dict[str, Any]) -> dict[str, Any]:
+    """The Table Schema of the normalized CSV export, from the version's effective schema."""
+    fields = []
+    for source in schema.get("fields", []):
+        field = {k: v for k, v in source.items() if k not in _READING_HINTS}
+        kind = field.get("type", "string")
+        if "format" in field and not (kind == "string" and field["format"] in _STRING_FORMATS):
+            del field["format"]
+        if kind in ("datetime", "time"):
+            field["format"] = "any"
+        fields.append(field)
+    out: dict[str, Any] = {"fields": fields, "missingValues": [""]}
+    if schema.get("primaryKey"):
+        out["primaryKey"] = schema["primaryKey"]
+    return out
+
+
+def export_stats(request: HttpRequest, resource: Resource) -> tuple[str, int] | None:
+    """SHA-256 and size of the resource's CSV export, as the export view serves it."""
+    version = resource.current_version
+    if version is None:
+        return None
+    key = f"paco:datapackage:csv:{version.pk}:{resource.modified_at.timestamp()}"
+    cached = cache.get(key)
+    if cached is not None:
+        return (str(cached[0]), int(cached[1]))
+    path = reverse("datastore:export", args=[resource.pk, "csv"])
+    sub = HttpRequest()
+    sub.method = "GET"
+    sub.path = sub.path_info = path
+    sub.META = {
+        k: v
+        for k, v in request.META.items()
+        if k in ("HTTP_HOST", "SERVER_NAME", "SERVER_PORT", "REMOTE_ADDR", "wsgi.url_scheme")
+    }
+    sub.META["QUERY_STRING"] = ""
+    sub.municipality = resource.municipality  # type: ignore[attr-defined]
+    sub.user = AnonymousUser()
+    try:
+        match = resolve(path)
+        response = match.func(sub, *match.args, **match.kwargs)
+        if response.status_code != 200:
+            return None
+        digest, size = hashlib.sha256(), 0
+        chunks = response.streaming_content if response.streaming else [response.content]
+        for chunk in chunks:  # read to the end, so the export's generator finishes
+            digest.update(chunk)
+            size += len(chunk)
+        # not response.close(): it sends request_finished, which closes the DB connection
+    except Exception:  # the package stays useful without the figures
+        logger.exception("datapackage: falha ao medir a exportação CSV de %s", resource.pk)
+        return None
+    stats = (digest.hexdigest(), size)
+    cache.set(key, stats, None)
+    return stats
+
+
+def _tabular(request: HttpRequest, resource: Resource) -> dict[str, Any]:
+    version = resource.current_version
+    assert version is not None
+    entry: dict[str, Any] = {
+        "name": package_name(resource.name),
+        "title": resource.title,
+        "description": resource.description,
+        "profile": "tabular-data-resource",
+        "path": links.export_url(request, resource, "csv"),
+        "format": "csv",
+        "mediatype": "text/csv",
+        "encoding": "utf-8",
+        "dialect": {"delimiter": ",", "quoteChar": '"', "header": True},
+        "schema": export_schema(version.effective_schema()),
+        "sources": [
+            {
+                "title": f"Arquivo enviado (versão {version.number})",
+                "path": links.original_url(request, version),
+            }
+        ],
+    }
+    stats = export_stats(request, resource)
+    if stats is not None:
+        entry["hash"] = f"sha256:{stats[0]}"
+        entry["bytes"] = stats[1]
+    return entry
+
+
+def _other(request: HttpRequest, resource: Resource) -> dict[str, Any] | None:
+    url = links.download_url(request, resource)
+    if not url:
+        return None
+    fmt = common.resource_format(resource)
+    entry: dict[str, Any] = {
+        "name": package_name(resource.name),
+        "title": resource.title,
+        "description": resource.description,
+        "profile": "data-resource",
+        "path": url,
+    }
+    if fmt is not None:
+        entry["format"] = fmt.key
+        entry["mediatype"] = fmt.media_type
+    version = resource.current_version if resource.kind == ResourceKind.FILE else None
+    if version is not None and version.sha256:
+        entry["hash"] = f"sha256:{version.sha256}"
+        entry["bytes"] = version.size
+    return entry
+
+
+def descriptor(request: HttpRequest, dataset: Dataset) -> dict[str, Any]:
+    """The Data Package descriptor of a published dataset."""
+    town = dataset.municipality
+    license_term = common.license_term(dataset.license)
+    contact_name, contact_email = common.contact_of(dataset)
+    contributors: list[dict[str, Any]] = [
+        {
+            "title": f"{dataset.unit.name} — {town.display_name}",
+            "role": "publisher",
+            "path": common.organization_page(request, dataset.unit),
+        },
+        {"title": contact_name, "role": "maintainer"},
+    ]
+    if contact_email:
+        contributors[1]["email"] = contact_email
+    resources = []
+    for resource in common.public_resources(dataset):
+        if common.has_datastore(resource):
+            resources.append(_tabular(request, resource))
+        else:
+            other = _other(request, resource)
+            if other is not None:
+                resources.append(other)
+    package: dict[str, Any] = {
+        "profile": "data-package",
+        "name": package_name(dataset.name),
+        "id": common.landing_page(request, dataset) + "#conjunto",
+        "title": dataset.title,
+        "description": common.description_of(dataset),
+        "homepage": common.landing_page(request, dataset),
+        "keywords": list(dataset.keywords),
+        "licenses": [
+            {
+                "name": LICENSE_IDS.get(dataset.license, dataset.license),
+                "path": license_term.uri,
+                "title": license_term.label,
+            }
+        ],
+        "contributors": contributors,
+        "sources": [
+            {"title": town.display_name, "path": town.site_url or links.absolute(request, "/")}
+        ],
+        "created": dataset.created_at.isoformat(timespec="seconds"),
+        "resources": resources,
+    }
+    if dataset.version:
+        package["version"] = dataset.version
+    if resources and all(r["profile"] == "tabular-data-resource" for r in resources):
+        package["profile"] = "tabular-data-package"
+    return package
+
+
+@public_page
+def view(request: HttpRequest, name: str) -> HttpResponse:
+    found = public_dataset(request, name)
+    dataset = with_related(Dataset.objects.filter(pk=found.pk)).get()
+    response = JsonResponse(
+        descriptor(request, dataset), json_dumps_params={"ensure_ascii": False, "indent": 2}
+    )
+    response["Access-Control-Allow-Origin"] = "*"
+    return response

@@ -1,0 +1,328 @@
+"""The background job: turn a queued version's original into Parquet, screened and validated.
+
+:func:`run_version` is the body of the ``process_version`` task (and what the
+CLI runs in-process). It never touches ``Resource.current_version`` except
+through :func:`.services.publish_version` at the very end, so a failure at any
+point — an unreadable file, a crash, the worker killed — leaves what is
+published as it was.
+
+Liveness: while a version is PROCESSING, ``heartbeat_at`` moves (progress
+callbacks, plus a small thread every :data:`HEARTBEAT_SECONDS`). A version whose
+heartbeat is older than :data:`STALE_AFTER` was interrupted:
+:func:`recover_stale_versions` queues it again (up to :data:`MAX_ATTEMPTS`) or
+marks it FAILED. The worker calls it when it starts.
+"""
+
+from __future__ import annotations
+
+import datetime
+import inspect
+import logging
+import shutil
+import tempfile
+import threading
+import time
+from collections.abc import Callable
+from functools import partial
+from pathlib import Path
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection, transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from paco.audit.services import record
+from paco.opendata import storage
+from paco.opendata.models import ResourceVersion, VersionStatus
+from paco.opendata.pipeline import services
+from paco.opendata.tabular.errors import TabularError
+
+logger = logging.getLogger("paco.opendata.pipeline")
+
+HEARTBEAT_SECONDS = 15.0
+STALE_AFTER = datetime.timedelta(minutes=5)
+MAX_ATTEMPTS = 3
+#: at most one progress write per this many seconds
+PROGRESS_EVERY = 1.0
+
+ProgressEcho = Callable[[int, str], None]
+
+
+class Progress:
+    """The callback handed to ``to_parquet``: throttled writes of progress and heartbeat."""
+
+    def __init__(self, version: ResourceVersion, echo: ProgressEcho | None = None) -> None:
+        self.version_id = version.pk
+        self.attempt = version.attempts
+        self.echo = echo
+        self.last = 0.0
+        self.percent = 0
+
+    def _mine(self) -> Any:
+        return ResourceVersion.objects.filter(
+            pk=self.version_id, status=VersionStatus.PROCESSING, attempts=self.attempt
+        )
+
+    def __call__(self, done: int, total: int) -> None:
+        percent = min(99, int(done * 100 / total)) if total else self.percent
+        now = time.monotonic()
+        if now - self.last < PROGRESS_EVERY and percent < 99:
+            return
+        self.last = now
+        self.percent = percent
+        self.set(percent, "Lendo, validando e convertendo os dados")
+
+    def set(self, percent: int, message: str) -> None:
+        self.percent = percent
+        self._mine().update(progress=percent, progress_message=message, heartbeat_at=timezone.now())
+        if self.echo is not None:
+            self.echo(percent, message)
+
+
+class Heartbeat(threading.Thread):
+    """Moves ``heartbeat_at`` while a long step (DuckDB COPY) reports no progress."""
+
+    def __init__(self, version: ResourceVersion) -> None:
+        super().__init__(name=f"paco-heartbeat-{version.pk}", daemon=True)
+        self.version_id = version.pk
+        self.attempt = version.attempts
+        self.stopping = threading.Event()
+
+    def run(self) -> None:
+        try:
+            while not self.stopping.wait(HEARTBEAT_SECONDS):
+                ResourceVersion.objects.filter(
+                    pk=self.version_id, status=VersionStatus.PROCESSING, attempts=self.attempt
+                ).update(heartbeat_at=timezone.now())
+        except Exception:  # the main job decides the outcome; a missed beat is not fatal
+            logger.warning("Falha ao registrar o sinal de vida da versão %s", self.version_id)
+        finally:
+            connection.close()
+
+    def stop(self) -> None:
+        self.stopping.set()
+        self.join(HEARTBEAT_SECONDS + 5)
+
+
+def type_overrides(version: ResourceVersion) -> dict[str, dict[str, Any]]:
+    """Column types staff fixed in the data dictionary, applied to every new version."""
+    entries = version.resource.dictionary or {}
+    return {name: {"type": e["type"]} for name, e in entries.items() if e.get("type")}
+
+
+def _convert(version: ResourceVersion, source: Path, target: Path, progress: Progress) -> Any:
+    """Call ``to_parquet`` with the keyword arguments this version of the library knows."""
+    from paco.opendata.tabular.convert import to_parquet
+
+    known = inspect.signature(to_parquet).parameters
+    kwargs: dict[str, Any] = {"sheet": version.sheet or None}
+    if "progress" in known:
+        kwargs["progress"] = progress
+    if "screen" in known:
+        kwargs["screen"] = True
+    overrides = type_overrides(version)
+    if overrides and "schema_override" in known:
+        kwargs["schema_override"] = overrides
+    return to_parquet(source, target, **kwargs)
+
+
+def _start(version_id: int) -> ResourceVersion | None:
+    with transaction.atomic():
+        version = ResourceVersion.objects.select_for_update().filter(pk=version_id).first()
+        if version is None or version.status not in (
+            VersionStatus.QUEUED,
+            VersionStatus.PROCESSING,
+        ):
+            return None
+        version.status = VersionStatus.PROCESSING
+        version.attempts += 1
+        version.heartbeat_at = timezone.now()
+        version.progress = 0
+        version.progress_message = "Iniciando o processamento"
+        version.error = ""
+        version.save(
+            update_fields=[
+                "status",
+                "attempts",
+                "heartbeat_at",
+                "progress",
+                "progress_message",
+                "error",
+            ]
+        )
+        return version
+
+
+def _finish(version: ResourceVersion, attempt: int, **fields: Any) -> bool:
+    """Store the outcome unless another attempt took the version over meanwhile."""
+    with transaction.atomic():
+        locked = ResourceVersion.objects.select_for_update().get(pk=version.pk)
+        if locked.status != VersionStatus.PROCESSING or locked.attempts != attempt:
+            return False
+        fields.setdefault("processed_at", timezone.now())
+        fields.setdefault("heartbeat_at", timezone.now())
+        for key, value in fields.items():
+            setattr(version, key, value)
+        version.save(update_fields=list(fields))
+        record(
+            None,
+            "version.process",
+            version,
+            changes={
+                "status": [VersionStatus.PROCESSING, version.status],
+                "rows": [None, version.rows],
+                "error_count": [None, (version.report or {}).get("error_count", 0)],
+                "personal_data": [None, [p.get("column") for p in version.personal_data]],
+                "error": [None, version.error or None],
+            },
+        )
+    return True
+
+
+def _table_outcome(version: ResourceVersion, result: Any, parquet: str) -> dict[str, Any]:
+    report = result.report.as_dict()
+    personal = list(getattr(result, "personal_data", None) or [])
+    rows = getattr(result, "rows", None)
+    stats = report.pop("stats", {})
+    report["options"] = services.options(version)
+    return {
+        "status": VersionStatus.NEEDS_REVIEW if personal else VersionStatus.READY,
+        "parquet": parquet,
+        "schema": result.schema,
+        "stats": stats,
+        "report": report,
+        "rows": rows if rows is not None else report.get("rows", 0),
+        "personal_data": personal,
+        "progress": 100,
+        "progress_message": "Concluído",
+    }
+
+
+def _rejected(version: ResourceVersion, exc: TabularError) -> dict[str, Any]:
+    message = exc.describe()
+    return {
+        "status": VersionStatus.REJECTED,
+        "error": message,
+        "report": {
+            "rows": 0,
+            "error_count": 1,
+            "errors": [message],
+            "options": services.options(version),
+        },
+        "progress": 100,
+        "progress_message": "Arquivo rejeitado",
+    }
+
+
+def run_version(version_id: int, *, echo: ProgressEcho | None = None) -> ResourceVersion | None:
+    """Process one version: PROCESSING → READY / NEEDS_REVIEW / REJECTED / FAILED (→ PUBLISHED)."""
+    version = _start(version_id)
+    if version is None:
+        return ResourceVersion.objects.filter(pk=version_id).first()
+    attempt = version.attempts
+    progress = Progress(version, echo)
+    beat = None if connection.in_atomic_block else Heartbeat(version)
+    if beat is not None:
+        beat.start()
+    try:
+        if not version.original:
+            raise RuntimeError("versão sem arquivo original")
+        progress.set(0, "Lendo o arquivo")
+        with tempfile.TemporaryDirectory(prefix="paco-import-", dir=services.work_dir()) as tmp:
+            source = _local_original(version, Path(tmp))
+            target = Path(tmp) / "data.parquet"
+            result = _convert(version, source, target, progress)
+            progress.set(99, "Gravando os dados normalizados")
+            with target.open("rb") as fh:
+                parquet = storage.save_file(storage.parquet_name(version), fh)
+        outcome = _table_outcome(version, result, parquet)
+    except TabularError as exc:
+        outcome = _rejected(version, exc)
+    except Exception as exc:
+        logger.exception("Falha no processamento da versão %s", version_id)
+        outcome = {
+            "status": VersionStatus.FAILED,
+            "error": f"Falha inesperada no processamento ({type(exc).__name__}). "
+            "Envie o arquivo novamente; se o erro persistir, avise o suporte.",
+            "progress_message": "Falhou",
+        }
+    finally:
+        if beat is not None:
+            beat.stop()
+    if _finish(version, attempt, **outcome):
+        _auto_publish(version)
+    version.refresh_from_db()
+    return version
+
+
+def _local_original(version: ResourceVersion, tmp: Path) -> Path:
+    """A local path of the original with its extension (the tabular library reads by name)."""
+    path = storage.local_path(version.original)
+    if path.suffix.lower() == Path(version.original_name).suffix.lower():
+        return path
+    copy = tmp / f"original{Path(version.original_name).suffix.lower()}"
+    shutil.copyfile(path, copy)
+    return copy
+
+
+def _auto_publish(version: ResourceVersion) -> None:
+    wanted = services.options(version)
+    if not wanted["auto_publish"] or version.status != VersionStatus.READY:
+        return
+    errors = int((version.report or {}).get("error_count") or 0)
+    if errors and not wanted["accept_errors"]:
+        return
+    try:
+        services.publish_version(version.created_by, version, accept_errors=wanted["accept_errors"])
+    except (PermissionDenied, ValidationError) as exc:
+        logger.info("Versão %s não publicada automaticamente: %s", version.pk, exc)
+
+
+def recover_stale_versions(
+    *, older_than: datetime.timedelta | None = None, enqueue: bool = True
+) -> list[ResourceVersion]:
+    """Queue again (or fail) versions whose processing stopped without an outcome."""
+    limit = timezone.now() - (STALE_AFTER if older_than is None else older_than)
+    stale = ResourceVersion.objects.filter(status=VersionStatus.PROCESSING).filter(
+        Q(heartbeat_at__lt=limit) | Q(heartbeat_at__isnull=True, created_at__lt=limit)
+    )
+    touched = []
+    for version_id in list(stale.values_list("pk", flat=True)):
+        with transaction.atomic():
+            version = ResourceVersion.objects.select_for_update().get(pk=version_id)
+            if version.status != VersionStatus.PROCESSING:
+                continue
+            if version.attempts < MAX_ATTEMPTS:
+                version.status = VersionStatus.QUEUED
+                version.progress_message = "Retomando após uma interrupção"
+                action = "version.resume"
+            else:
+                version.status = VersionStatus.FAILED
+                version.error = (
+                    f"O processamento foi interrompido {version.attempts} vezes e não será "
+                    "retomado. Envie o arquivo novamente."
+                )
+                version.progress_message = "Falhou"
+                action = "version.fail"
+            version.save(update_fields=["status", "progress_message", "error"])
+            record(
+                None,
+                action,
+                version,
+                changes={"status": [VersionStatus.PROCESSING, version.status]},
+            )
+            if version.status == VersionStatus.QUEUED and enqueue:
+                transaction.on_commit(partial(services._enqueue, version.pk))
+        touched.append(version)
+    return touched
+
+
+def recover_on_worker_start() -> None:
+    """Called when the task worker starts (and before each import); never raises."""
+    try:
+        found = recover_stale_versions()
+        if found:
+            logger.info("Importações interrompidas retomadas ou encerradas: %s", len(found))
+    except Exception:
+        logger.exception("Falha ao verificar importações interrompidas")

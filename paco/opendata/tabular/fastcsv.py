@@ -1,0 +1,390 @@
+"""The DuckDB path for CSV files: Python sniffs and transcodes, DuckDB does the per-row work.
+
+1. UTF-8 files are read in place (title rows skipped); others are transcoded to
+   UTF-8 in 4 MB chunks without the title rows and the header (``transcode``;
+   a bad byte names its physical line).
+2. The clean pass: one ``COPY`` reads the file with ``read_csv`` (all text,
+   strict quoting), trims, types and checks every cell in SQL (``fastsql.py``,
+   ``sqltypes.py``, ``constraints.py``) and writes the Parquet file; the query
+   fails with ``BAD_VALUE`` at the first bad cell.
+3. Only when that fails (or the first 1000 records already hold errors): a
+   staging Parquet with hidden columns (raw text of bad cells, violated
+   constraint, cell count of ragged rows, blank-row flag) in file order. Ragged
+   files are read with ``null_padding`` and spare columns (serially: DuckDB
+   cannot pad in parallel when fields contain newlines). Error counts come from
+   it; the first ``MAX_ERRORS`` bad records are found by ``file_row_number`` and
+   mapped to physical lines by one ``csv.reader`` pass over the original. The
+   final Parquet is the staging file without hidden columns and blank rows.
+4. Anything DuckDB refuses returns None: the caller uses the Python path.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+import threading
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+from . import constraints, infer
+from .errors import TabularError
+from .fastsql import BAD_VALUE, MAX_RECORD_BYTES, cell_errors, hidden, read_csv_sql, typed_sql
+from .infer import Report
+from .progress import Progress
+from .source import Table
+from .sqltext import ident, literal
+
+CHUNK_BYTES = 4 * 1024 * 1024
+TRANSCODE_SHARE = 0.35  # of the progress bar
+COPY_SHARE = 0.45
+POLL_SECONDS = 0.2
+
+
+def transcode(table: Table, target: Path, skip_lines: int, tracker: Progress) -> None:
+    """Write the file as UTF-8 without its first ``skip_lines`` physical lines."""
+    assert table.dialect is not None
+    encoding = table.dialect.encoding
+    decoder = codecs.getincrementaldecoder(encoding)()
+    newline_bytes = b"\n" if encoding != "utf-16" else None
+    lines_before = 0  # physical lines fully read before the current chunk
+    to_skip = skip_lines
+    done = 0
+    with table.path.open("rb") as raw, target.open("wb") as out:
+        while True:
+            chunk = raw.read(CHUNK_BYTES)
+            final = not chunk
+            try:
+                text = decoder.decode(chunk, final)
+            except UnicodeDecodeError as exc:
+                line = lines_before + 1
+                if newline_bytes is not None:
+                    line += chunk[: max(exc.start, 0)].count(newline_bytes)
+                raise TabularError(
+                    f"há bytes inválidos para a codificação detectada ({encoding}); "
+                    "salve o arquivo em UTF-8 e envie de novo.",
+                    line=line,
+                ) from exc
+            if newline_bytes is not None:
+                lines_before += chunk.count(newline_bytes)
+            while to_skip and text:
+                cut = text.find("\n")
+                if cut < 0:
+                    text = ""
+                    break
+                text = text[cut + 1 :]
+                to_skip -= 1
+            if text:
+                out.write(text.encode("utf-8"))
+            if final:
+                return
+            done += len(chunk)
+            tracker.fraction(TRANSCODE_SHARE * done / tracker.total)
+
+
+def _execute(con: duckdb.DuckDBPyConnection, sql: str, tracker: Progress, start: float) -> Any:
+    """Run ``sql`` and return its first row, reporting DuckDB's own query progress.
+
+    The statement runs in a helper thread (DuckDB releases the GIL) while this
+    thread polls ``query_progress()``: the caller's callback is only ever
+    called from the caller's thread (it may write to a database).
+    """
+    if tracker.callback is None:
+        return con.execute(sql).fetchone()
+    outcome: dict[str, Any] = {}
+
+    def run() -> None:
+        try:
+            outcome["row"] = con.execute(sql).fetchone()
+        except BaseException as exc:  # handed to the calling thread
+            outcome["error"] = exc
+
+    worker = threading.Thread(target=run, name="paco-tabular-copy", daemon=True)
+    worker.start()
+    while worker.is_alive():
+        worker.join(POLL_SECONDS)
+        try:
+            percent = con.query_progress()
+        except duckdb.Error:
+            percent = -1
+        if percent >= 0 and worker.is_alive():
+            tracker.fraction(start + COPY_SHARE * percent / 100)
+    if "error" in outcome:
+        raise outcome["error"]
+    return outcome.get("row")
+
+
+def _copy(con: duckdb.DuckDBPyConnection, sql: str, target: Path, tracker: Progress) -> int:
+    copy = f"COPY ({sql}) TO {literal(str(target))} (FORMAT parquet)"
+    written = _execute(con, copy, tracker, TRANSCODE_SHARE)
+    return int(written[0]) if written else 0
+
+
+def _stage(
+    con: duckdb.DuckDBPyConnection,
+    data: tuple[Path, int],
+    staging: Path,
+    fields: list[dict[str, Any]],
+    delimiter: str,
+    tracker: Progress,
+    *,
+    ragged: bool,
+) -> bool:
+    """Write the staging Parquet; return whether the read was padded (ragged rows allowed)."""
+    path, skip = data
+    for padded in (False, True) if not ragged else (True,):
+        source = read_csv_sql(path, len(fields), padded=padded, delimiter=delimiter, skip=skip)
+        try:
+            _copy(con, typed_sql(source, fields, padded=padded, staging=True), staging, tracker)
+            return padded
+        except duckdb.Error:
+            staging.unlink(missing_ok=True)
+            if padded:
+                raise
+    raise AssertionError("unreachable")
+
+
+def _sample_errors(table: Table, schema: dict[str, Any]) -> tuple[bool, bool]:
+    """Whether the first records already hold bad cells, and ragged rows (skip the clean pass)."""
+    sample = Report()
+    for seen, _row in enumerate(infer.validate(table, schema, sample), start=1):
+        if seen >= infer.SAMPLE_ROWS:
+            break
+    cells = sample.error_count > len(table.header.issues)
+    ragged = any(e.column is None and e.line != table.header_line for e in sample.errors)
+    return cells, ragged
+
+
+def _direct(table: Table, skip: int) -> bool:
+    """UTF-8 files are read by DuckDB as they are, skipping title rows without quotes."""
+    assert table.dialect is not None
+    if table.dialect.encoding not in {"utf-8", "utf-8-sig"}:
+        return False
+    with table.path.open("rb") as raw:
+        return not any(b'"' in raw.readline(MAX_RECORD_BYTES) for _ in range(skip))
+
+
+def convert_csv(
+    con: duckdb.DuckDBPyConnection,
+    table: Table,
+    schema: dict[str, Any],
+    partial: Path,
+    workdir: str,
+    tracker: Progress,
+) -> Report | None:
+    """Write ``partial`` and return the report, or None to let the Python path do it."""
+    assert table.dialect is not None
+    first = next(table.records(), None)
+    if first is None:
+        return None  # the Python path rejects it with its usual message
+    fields = schema["fields"]
+    delimiter = table.dialect.delimiter
+    converted = Path(workdir) / "data.csv"
+    staging = Path(workdir) / "staging.parquet"
+    report = Report()
+    for issue in table.header.issues:
+        report.error(table.header_line, None, issue)
+    title_lines = first[0] - 1
+    sample_bad, sample_ragged = _sample_errors(table, schema)
+    sources = [(table.path, title_lines)] if _direct(table, title_lines) else []
+    sources.append((converted, 0))
+    try:
+        for data in sources:
+            direct = data[0] == table.path
+            if not direct:  # a UTF-8 file DuckDB refused is transcoded too: bad bytes name a line
+                transcode(table, converted, title_lines, tracker)
+            ragged = sample_ragged
+            if not sample_bad:  # the clean file's single pass
+                source = read_csv_sql(
+                    data[0], len(fields), padded=False, delimiter=delimiter, skip=data[1]
+                )
+                try:
+                    sql = typed_sql(source, fields, padded=False, staging=False)
+                    report.rows = _copy(con, sql, partial, tracker)
+                    break
+                except duckdb.Error as exc:  # a bad value, or a file DuckDB cannot read strictly
+                    partial.unlink(missing_ok=True)
+                    ragged = BAD_VALUE not in str(exc)
+                    if ragged and direct:
+                        continue
+            try:
+                padded = _stage(con, data, staging, fields, delimiter, tracker, ragged=ragged)
+            except duckdb.Error:
+                if direct:
+                    continue
+                return None
+            try:
+                if not _collect_errors(con, table, staging, fields, padded, report):
+                    return None
+                report.rows = _finish(con, staging, partial, fields)
+            except duckdb.Error:  # e.g. a column named like DuckDB's file_row_number
+                partial.unlink(missing_ok=True)
+                return None
+            break
+    finally:
+        converted.unlink(missing_ok=True)
+        staging.unlink(missing_ok=True)
+    if report.rows == 0:
+        raise TabularError("O arquivo não tem linhas de dados abaixo do cabeçalho.")
+    return report
+
+
+def _finish(
+    con: duckdb.DuckDBPyConnection, staging: Path, partial: Path, fields: list[dict[str, Any]]
+) -> int:
+    """The final Parquet: the staging file without hidden columns and blank rows."""
+    names = ", ".join(ident(f["name"]) for f in fields)
+    written = con.execute(
+        f"COPY (SELECT {names} FROM read_parquet({literal(str(staging))}) "  # noqa: S608
+        f"WHERE {hidden('blank')} IS NULL) TO {literal(str(partial))} (FORMAT parquet)"
+    ).fetchone()
+    return int(written[0]) if written else 0
+
+
+def _collect_errors(
+    con: duckdb.DuckDBPyConnection,
+    table: Table,
+    staging: Path,
+    fields: list[dict[str, Any]],
+    padded: bool,
+    report: Report,
+) -> bool:
+    """Count the errors and name the first ones; False if the lines cannot be matched."""
+    bad, broken = cell_errors(fields)
+    names = [f"e{i}" for i in bad] + (["w"] if padded else [])
+    if not names:
+        return True
+    source = f"read_parquet({literal(str(staging))}, file_row_number = true)"
+    not_blank = f"{hidden('blank')} IS NULL"
+    counts = con.execute(
+        f"SELECT {', '.join(f'count({hidden(n)})' for n in names)} FROM {source} "  # noqa: S608
+        f"WHERE {not_blank}"
+    ).fetchone()
+    assert counts is not None
+    total = sum(counts)
+    if not total:
+        return True
+    any_bad = " OR ".join(f"{hidden(n)} IS NOT NULL" for n in names)
+    wanted = names + [f"k{i}" for i in broken]
+    rows = con.execute(
+        f"SELECT file_row_number, {', '.join(hidden(n) for n in wanted)} FROM {source} "  # noqa: S608
+        f"WHERE {not_blank} AND ({any_bad}) ORDER BY file_row_number LIMIT {infer.MAX_ERRORS}"
+    ).fetchall()
+    records = [row[0] for row in rows]
+    for mapper in (_quick_lines_of, _lines_of):  # the quick one is checked like the slow one
+        lines = mapper(table, records)
+        issues = _issues(rows, wanted, lines, fields, bad) if lines is not None else None
+        if issues is not None:
+            for issue in issues:
+                report.error(*issue)
+            report.error_count = len(table.header.issues) + total
+            return True
+    return False
+
+
+Lines = dict[int, tuple[int, list[str]]]
+
+
+def _issues(
+    rows: list[Any],
+    wanted: list[str],
+    lines: Lines,
+    fields: list[dict[str, Any]],
+    bad: dict[int, str],
+) -> list[tuple[int, str | None, str]] | None:
+    """The report entries of the bad rows; None if a cell differs from Python's reading."""
+    width = len(fields)
+    issues: list[tuple[int, str | None, str]] = []
+    for row in rows:
+        record, values = row[0], dict(zip(wanted, row[1:], strict=True))
+        if record not in lines:
+            return None
+        line, cells = lines[record]
+        found = values.get("w")
+        if found is not None:
+            if found < width:
+                issues.append(
+                    (line, None, f"faltam células (esperadas {width}, encontradas {found}).")
+                )
+            else:
+                issues.append(
+                    (line, None, f"há células a mais (esperadas {width}, encontradas {found}).")
+                )
+        for i in bad:
+            text = values[f"e{i}"]
+            if text is None:
+                continue
+            if (cells[i].strip() if i < len(cells) else "") != text:
+                return None  # DuckDB and Python disagree on this record
+            shown = text if len(text) <= 60 else text[:57] + "…"
+            key = values.get(f"k{i}")
+            if key:
+                checks = constraints.active(fields[i])
+                issues.append((line, fields[i]["name"], constraints.message(key, checks, shown)))
+            else:
+                issues.append((line, fields[i]["name"], f"“{shown}” {infer.complaint(fields[i])}"))
+    return issues
+
+
+def _quick_lines_of(table: Table, records: list[int]) -> Lines | None:
+    """Like ``_lines_of``, but finds record starts by quote parity on raw lines (fast).
+
+    Only the wanted records are parsed. A stray quote inside an unquoted field
+    breaks the parity: the cells then differ and the caller uses ``_lines_of``.
+    """
+    assert table.dialect is not None
+    encoding = table.dialect.encoding
+    if encoding == "utf-16":
+        return None
+    wanted, last = set(records), max(records)
+    first = next(table.records(), None)
+    if first is None:
+        return None
+    found: Lines = {}
+    index, inside, collecting = -1, False, False
+    start, parts = 0, list[bytes]()
+    with table.path.open("rb") as raw:
+        for number, line in enumerate(raw, start=1):
+            if number < first[0]:
+                continue
+            if not inside:
+                if not line.strip(b"\r\n"):
+                    continue  # empty lines are not records (DuckDB skips them too)
+                index += 1
+                start, collecting, parts = number, index in wanted, []
+            if collecting:
+                parts.append(line)
+            if line.count(b'"') % 2:
+                inside = not inside
+            if not inside and collecting:
+                text = b"".join(parts).decode(encoding, errors="replace").removeprefix("\ufeff")
+                cells = next(
+                    csv.reader(io.StringIO(text, newline=""), delimiter=table.dialect.delimiter), []
+                )
+                found[index] = (start, cells)
+                collecting = False
+            if index >= last and not inside:
+                break
+    return found if len(found) == len(wanted) else None
+
+
+def _lines_of(table: Table, records: list[int]) -> Lines | None:
+    """Physical line and cells of the given DuckDB record numbers (empty lines skipped)."""
+    wanted = set(records)
+    last = max(records)
+    found: Lines = {}
+    index = -1
+    try:
+        for line, cells in table.records():
+            if not cells:
+                continue
+            index += 1
+            if index in wanted:
+                found[index] = (line, cells)
+            if index >= last:
+                break
+    except TabularError:
+        return None
+    return found if len(found) == len(wanted) else None

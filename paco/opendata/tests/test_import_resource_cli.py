@@ -1,0 +1,150 @@
+"""``paco import-resource``: dataset created as draft, JSON last line, exit codes."""
+
+from __future__ import annotations
+
+import io
+import json
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+
+from paco.opendata import actions
+from paco.opendata.models import Dataset, DatasetState, Resource, VersionStatus
+from paco.opendata.testing import opendata_storage  # noqa: F401
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("opendata_storage")]
+
+KEYS = {"dataset", "resource_id", "version", "rows", "status", "errors", "personal_data"}
+
+
+def last_json(text: str) -> dict:
+    return json.loads(text.strip().splitlines()[-1])
+
+
+def run(*args: str) -> tuple[dict, str]:
+    out, err = io.StringIO(), io.StringIO()
+    call_command("import-resource", *args, stdout=out, stderr=err)
+    return last_json(out.getvalue()), err.getvalue()
+
+
+def test_creates_draft_dataset_in_main_unit_and_publishes(town_x, unit_x_a, tmp_path: Path):
+    f = tmp_path / "Obras 2025.csv"
+    f.write_bytes(
+        "obra;valor;início\nPonte “nova”;1.234,56;01/02/2025\nEscola;10,00;\n".encode("cp1252")
+    )
+    summary, err = run("obras", str(f), "--municipality", town_x.slug, "--title", "Obras públicas")
+    assert set(summary) == KEYS
+    dataset = Dataset.objects.get(municipality=town_x, name="obras")
+    assert dataset.state == DatasetState.DRAFT and dataset.unit.parent is None
+    assert dataset.title == "Obras públicas"
+    resource = Resource.objects.get(pk=summary["resource_id"])
+    assert resource.current_version is not None
+    assert resource.name == "obras-2025" and resource.current_version.number == 1
+    assert summary == {
+        "dataset": "obras",
+        "resource_id": str(resource.pk),
+        "version": 1,
+        "rows": 2,
+        "status": "published",
+        "errors": [],
+        "personal_data": [],
+    }
+    assert "rascunho" in err
+
+
+def test_second_import_is_a_new_version_of_the_only_resource(town_x, unit_x_a, tmp_path):
+    f = tmp_path / "a.csv"
+    f.write_text("x;y\n1;2\n")
+    first, _ = run("frota", str(f), "--municipality", town_x.slug)
+    g = tmp_path / "outro-nome.csv"
+    g.write_text("x;y\n1;2\n3;4\n")
+    second, _ = run("frota", str(g), "--municipality", town_x.slug)
+    assert second["resource_id"] == first["resource_id"] and second["version"] == 2
+    assert second["rows"] == 2
+    named, _ = run("frota", str(g), "--municipality", town_x.slug, "--resource", "extra")
+    assert named["resource_id"] != first["resource_id"] and named["version"] == 1
+
+
+def test_existing_dataset_keeps_its_unit(town_x, unit_x_a, tmp_path):
+    actions.create_dataset(None, town_x, title="Despesas", unit=unit_x_a, name="despesas")
+    f = tmp_path / "d.csv"
+    f.write_text("x;y\n1;2\n")
+    run("despesas", str(f), "--municipality", town_x.slug)
+    assert Dataset.objects.get(name="despesas").unit == unit_x_a
+
+
+def test_personal_data_needs_review_and_exits_zero(town_x, unit_x_a, tmp_path):
+    f = tmp_path / "servidores.csv"
+    f.write_text(
+        "nome;cpf;salario\nMaria da Silva;529.982.247-25;1.000,00\n"
+        "João Souza;111.444.777-35;2.000,00\nAna Lima;935.411.347-80;3.000,00\n"
+    )
+    summary, _ = run("servidores", str(f), "--municipality", town_x.slug)
+    assert summary["status"] == VersionStatus.NEEDS_REVIEW
+    cpf = [p for p in summary["personal_data"] if p["column"] == "cpf"]
+    assert cpf and cpf[0]["kind"] == "cpf" and cpf[0]["reason"]
+    assert "529.982.247-25" not in json.dumps(summary)
+    assert Resource.objects.get(pk=summary["resource_id"]).current_version is None
+
+
+def test_type_errors_do_not_block_and_are_listed(town_x, unit_x_a, tmp_path):
+    f = tmp_path / "valores.csv"
+    f.write_text("item;valor\n" + "".join(f"i{n};{n},5\n" for n in range(30)) + "x;doze\n")
+    summary, _ = run("valores", str(f), "--municipality", town_x.slug)
+    assert summary["status"] == "published"
+    assert any("Linha 32" in e and "valor" in e for e in summary["errors"])
+
+
+def test_many_errors_are_summarized(town_x, unit_x_a, tmp_path):
+    f = tmp_path / "ruins.csv"
+    good = "".join(f"i{n};{n},5\n" for n in range(2000))
+    bad = "".join(f"x{n};abc{n}\n" for n in range(150))
+    f.write_text("item;valor\n" + good + bad)
+    summary, _ = run("ruins", str(f), "--municipality", town_x.slug)
+    assert len(summary["errors"]) == 101
+    assert summary["errors"][-1].startswith("… e mais 50 problema(s)")
+
+
+def test_rejected_file_exits_non_zero_after_the_json_line(town_x, unit_x_a, tmp_path):
+    f = tmp_path / "quebrado.csv"
+    f.write_text('a;b\n1;2\n3;"sem fim\n4;5\n')
+    out = io.StringIO()
+    with pytest.raises(CommandError) as exc:
+        call_command("import-resource", "q", str(f), "--municipality", town_x.slug, stdout=out)
+    assert exc.value.returncode == 1
+    summary = last_json(out.getvalue())
+    assert summary["status"] == "rejected" and summary["rows"] is None
+    assert summary["errors"] and summary["errors"][0].startswith("Linha 3")
+
+
+def test_missing_file_and_unknown_town(town_x, unit_x_a, tmp_path):
+    with pytest.raises(CommandError, match="não encontrado"):
+        run("x", str(tmp_path / "nada.csv"), "--municipality", town_x.slug)
+    f = tmp_path / "a.csv"
+    f.write_text("a\n1\n")
+    with pytest.raises(CommandError, match="Município"):
+        run("x", str(f), "--municipality", "nao-existe")
+
+
+def test_progress_bar_only_on_a_terminal(town_x, unit_x_a, tmp_path):
+    class Tty(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    f = tmp_path / "a.csv"
+    f.write_text("a;b\n" + "1;2\n" * 50)
+    err, out = Tty(), io.StringIO()
+    call_command(
+        "import-resource", "t", str(f), "--municipality", town_x.slug, stdout=out, stderr=err
+    )
+    assert "100%" in err.getvalue() or "99%" in err.getvalue()
+    assert "\r[" in err.getvalue()
+    assert "\r" not in out.getvalue()
+
+
+def test_the_command_is_documented():
+    from paco.core.clidocs import COMMANDS
+
+    assert "import-resource" in COMMANDS

@@ -1,0 +1,177 @@
+"""Kill the worker mid-import (SIGKILL): what is published stays, and the job resumes.
+
+Everything runs in real child processes against a database they share with
+this test: a SQLite file (migrated by a child) or, on PostgreSQL, the test
+database itself (``transaction=True`` so the children see committed rows).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pytest
+from django.db import connection
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+ROWS = 400_000
+
+SETUP = """
+import io, json, sys
+import django
+django.setup()
+from paco.opendata.pipeline.services import submit_version
+from paco.opendata.testing import publish_table
+from paco.tenancy.models import Municipality, Unit
+town = Municipality.objects.create(name="Kill", slug="kill", uf="SC", ibge_code="4219507",
+                                   cnpj="11.222.333/0001-81", hosts="kill.paco.test")
+unit = Unit.objects.create(municipality=town, name="Gabinete", acronym="GAB", slug="gab")
+resource = publish_table(town, unit)
+with open(sys.argv[1], "rb") as fh:
+    v2 = submit_version(None, resource, fh, "grande.csv", auto_publish=True, accept_errors=True,
+                        enqueue=False)
+print(json.dumps({"resource": str(resource.pk), "v1": resource.current_version_id,
+                  "v1_parquet": resource.current_version.parquet, "v2": v2.pk}))
+"""
+
+WORK = """
+import sys
+import django
+django.setup()
+from paco.opendata.pipeline.processing import run_version
+run_version(int(sys.argv[1]))
+print("terminou")
+"""
+
+RECOVER = """
+import datetime, json
+import django
+django.setup()
+from paco.opendata.pipeline.processing import recover_stale_versions
+found = recover_stale_versions(older_than=datetime.timedelta(0))
+print(json.dumps([v.pk for v in found]))
+"""
+
+
+def _big_csv(path: Path) -> None:
+    with path.open("w", encoding="cp1252", newline="") as out:
+        out.write("data;credor;histórico;valor\r\n")
+        for n in range(ROWS):
+            out.write(
+                f'{n % 28 + 1:02d}/03/2024;Fornecedor {n % 977} Ltda;"Empenho nº {n} – '
+                f'serviço “contínuo”";{n % 9000 + 1}.{n % 1000:03d},{n % 100:02d}\r\n'
+            )
+
+
+class Shared:
+    """The database the children use, seen from this process."""
+
+    def __init__(self, tmp: Path) -> None:
+        self.vendor = connection.vendor
+        if self.vendor == "postgresql":
+            s = connection.settings_dict
+            auth = s["USER"] + (f":{s['PASSWORD']}" if s.get("PASSWORD") else "")
+            self.url = (
+                f"postgres://{auth}@{s['HOST'] or '127.0.0.1'}:{s['PORT'] or 5432}/{s['NAME']}"
+            )
+        else:
+            self.path = tmp / "db.sqlite3"
+            self.url = f"sqlite:///{self.path}"
+
+    def one(self, sql: str, *params: Any) -> tuple[Any, ...] | None:
+        if self.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute(sql.replace("?", "%s"), params)
+                return cursor.fetchone()
+        with sqlite3.connect(self.path, timeout=10) as con:
+            return con.execute(sql, params).fetchone()
+
+
+def _env(data_dir: Path, url: str) -> dict[str, str]:
+    env = dict(os.environ)
+    env.update(
+        DJANGO_SETTINGS_MODULE="paco.settings",
+        PACO_ENV="test",
+        PACO_DATA_DIR=str(data_dir),
+        DATABASE_URL=url,
+        PACO_SECRET_KEY="chave-do-teste-de-interrupcao-" + "x" * 30,
+    )
+    return env
+
+
+def _run(script: str, *args: str, env: dict[str, str]) -> str:
+    done = subprocess.run(
+        [sys.executable, "-c", script, *args],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    return done.stdout.strip().splitlines()[-1]
+
+
+def test_sigkill_mid_import_keeps_published_version_and_job_resumes(tmp_path: Path) -> None:
+    data_dir = tmp_path / "data"
+    data_dir.mkdir()
+    db = Shared(tmp_path)
+    env = _env(data_dir, db.url)
+    if db.vendor != "postgresql":
+        paco = str(Path(sys.executable).with_name("paco"))
+        subprocess.run([paco, "migrate", "--no-input", "-v", "0"], env=env, check=True, timeout=300)
+    big = tmp_path / "grande.csv"
+    _big_csv(big)
+    ids = json.loads(_run(SETUP, str(big), env=env))
+
+    worker = subprocess.Popen(
+        [sys.executable, "-c", WORK, str(ids["v2"])],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    status_sql = "SELECT status, attempts FROM opendata_resourceversion WHERE id = ?"
+    deadline = time.monotonic() + 120
+    seen = None
+    while time.monotonic() < deadline:
+        seen = db.one(status_sql, ids["v2"])
+        if seen and seen[0] == "processing":
+            break
+        assert worker.poll() is None, worker.stderr.read().decode()[-3000:] if worker.stderr else ""
+        time.sleep(0.05)
+    assert seen and seen[0] == "processing"
+    time.sleep(0.5)  # well inside the conversion
+    assert worker.poll() is None, "the import ended before the kill: make the file bigger"
+    os.kill(worker.pid, signal.SIGKILL)
+    worker.wait(timeout=30)
+    assert worker.returncode == -signal.SIGKILL
+
+    # what is published did not move, and its file is intact
+    current_sql = "SELECT current_version_id FROM opendata_resource WHERE id = ?"
+    resource_key = (
+        ids["resource"] if db.vendor == "postgresql" else ids["resource"].replace("-", "")
+    )
+    assert db.one(current_sql, resource_key) == (ids["v1"],)
+    assert db.one(status_sql, ids["v2"]) == ("processing", 1)
+    parquet = data_dir / "media" / ids["v1_parquet"]
+    with duckdb.connect() as con:
+        assert con.execute("SELECT count(*) FROM read_parquet(?)", [str(parquet)]).fetchone() == (
+            5,
+        )
+
+    # the worker starting again finds the stale job and resumes it to completion
+    assert json.loads(_run(RECOVER, env=env)) == [ids["v2"]]
+    final = db.one(
+        "SELECT status, attempts, rows FROM opendata_resourceversion WHERE id = ?", ids["v2"]
+    )
+    assert final == ("published", 2, ROWS)
+    assert db.one(current_sql, resource_key) == (ids["v2"],)

@@ -1,0 +1,119 @@
+"""LGPD screening: which columns hold personal data, with thresholds and masked examples."""
+
+import random
+
+import duckdb
+import pytest
+
+from paco.opendata.tabular import screen
+from paco.opendata.tabular.convert import to_parquet
+from paco.opendata.tabular.sqltext import literal
+
+
+def _python_cpf_ok(text):
+    digits = [int(c) for c in text if c.isdigit()]
+    if len(digits) != 11 or len(set(digits)) == 1:
+        return False
+    for size in (9, 10):
+        total = sum(d * (size + 1 - i) for i, d in enumerate(digits[:size]))
+        if total * 10 % 11 % 10 != digits[size]:
+            return False
+    return True
+
+
+def test_cpf_check_digits_in_sql_match_the_definition():
+    rng = random.Random(3)
+    numbers = [f"{rng.randrange(10**11):011d}" for _ in range(3000)]
+    numbers += ["11111111111", "00000000000", "52998224725", "529.982.247-25", "529982247-25"]
+    numbers += ["5299822472", "529.982.247-2", "52998224725x", "12.345.678/0001-95"]
+    with duckdb.connect() as con:
+        screen.install_macros(con)
+        values = ", ".join(f"({literal(n)})" for n in numbers)
+        got = [
+            row[0]
+            for row in con.execute(
+                f"SELECT paco_is_cpf(n) FROM (VALUES {values}) AS t(n)"  # noqa: S608
+            ).fetchall()
+        ]
+    expected = [
+        _python_cpf_ok(n) and bool(__import__("re").fullmatch(r"\d{3}\.?\d{3}\.?\d{3}-?\d{2}", n))
+        for n in numbers
+    ]
+    assert got == expected
+    assert 10 < sum(got) < 100  # random numbers pass ~1% of the time: both outcomes covered
+
+
+def _screen(tmp_path, text, name="f.csv"):
+    source = tmp_path / name
+    source.write_text(text, encoding="utf-8")
+    return to_parquet(source, tmp_path / "out.parquet").personal_data
+
+
+def test_share_threshold(tmp_path):
+    valid = ["529.982.247-25", "111.444.777-35", "123.456.789-09"]
+    # 3 valid CPFs in 20 codes (15%) are below the 20% threshold; 5 in 20 are above.
+    below = "doc\n" + "\n".join(valid + [f"2025.{i:06d}" for i in range(17)]) + "\n"
+    assert _screen(tmp_path, below) == []
+    above = "doc\n" + "\n".join(valid * 2 + [f"2025.{i:06d}" for i in range(14)]) + "\n"
+    (finding,) = _screen(tmp_path, above)
+    assert finding["kind"] == "cpf"
+    assert finding["count"] == 6
+    assert finding["reason"] == "6 de 20 valores são CPFs válidos."
+
+
+def test_cpfs_read_as_numbers_count(tmp_path):
+    # Plain 11-digit CPFs without leading zero in a column not named like a code → integers.
+    text = "documento;valor\n52998224725;1\n11144477735;2\n12345678909;3\n"
+    (finding,) = _screen(tmp_path, text)
+    assert (finding["column"], finding["kind"], finding["count"]) == ("documento", "cpf", 3)
+    assert finding["examples"] == ["***.982.247-**", "***.444.777-**", "***.456.789-**"]
+
+
+def test_names_only_in_columns_named_like_people(tmp_path):
+    people = "\n".join(f"Maria {s} da Silva;1" for s in ["Clara", "Rita", "Luz"])
+    assert _screen(tmp_path, "nome;x\n" + people + "\n")[0]["kind"] == "name"
+    assert _screen(tmp_path, "nome_escola;x\n" + people + "\n") == []
+    assert _screen(tmp_path, "descricao;x\n" + people + "\n") == []
+    companies = "\n".join(f"Maria {s} Comércio LTDA;1" for s in ["Clara", "Rita", "Luz"])
+    assert _screen(tmp_path, "beneficiario;x\n" + companies + "\n") == []
+
+
+@pytest.mark.parametrize(
+    ("column", "values", "kind"),
+    [
+        ("contato", ["ana@x.com.br", "b.c@prefeitura.sp.gov.br", "c@d.org"], "email"),
+        ("contato", ["(11) 98765-4321", "+55 61 3333-4444", "3333-4444"], "phone"),
+        ("celular", ["11987654321", "61999990000", "21988887777"], "phone"),
+        ("observacao", ["11987654321", "61999990000", "21988887777"], None),
+        ("dt_nasc", ["01/02/1980", "03/04/1990", "05/06/2000"], "birth_date"),
+        ("data", ["01/02/1980", "03/04/1990", "05/06/2000"], None),
+        ("endereco_residencial", ["Rua A, 10", "Av. B nº 20", "Travessa C, 5"], "address"),
+        ("endereco", ["Rua A, 10", "Av. B nº 20", "Travessa C, 5"], None),
+        ("endereco", ["Rua A", "Avenida B", "Travessa C"], None),
+        ("cnpj", ["12.345.678/0001-95", "00.394.460/0001-41", "11.222.333/0001-81"], None),
+    ],
+)
+def test_kinds(tmp_path, column, values, kind):
+    findings = _screen(tmp_path, f"{column};n\n" + "".join(f"{v};1\n" for v in values))
+    assert [f["kind"] for f in findings] == ([kind] if kind else [])
+
+
+def test_examples_are_masked(tmp_path):
+    text = "nome;email;cpf;telefone\n" + "".join(
+        f"João {s} Souza;joao{i}@exemplo.com;529.982.247-25;(11) 9876{i}-432{i}\n"
+        for i, s in enumerate(["Pedro", "Paulo", "Carlos"])
+    )
+    findings = {f["kind"]: f for f in _screen(tmp_path, text)}
+    assert findings["name"]["examples"] == ["J. P. S.", "J. P. S.", "J. C. S."]
+    assert findings["email"]["examples"] == ["j***@exemplo.com"] * 3
+    assert findings["cpf"]["examples"] == ["***.982.247-**"]
+    assert findings["phone"]["examples"] == ["***-4320", "***-4321", "***-4322"]
+    for finding in findings.values():
+        assert finding["count"] == 3
+
+
+def test_screen_can_be_switched_off(tmp_path):
+    source = tmp_path / "f.csv"
+    source.write_text("email\na@b.com\nc@d.com\n")
+    assert to_parquet(source, tmp_path / "o.parquet", screen=False).personal_data == []
+    assert to_parquet(source, tmp_path / "o.parquet").personal_data[0]["kind"] == "email"
