@@ -10,6 +10,7 @@ cell: the first violated constraint in that order.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -18,13 +19,32 @@ from .errors import TabularError
 from .sqltext import literal
 
 ORDER = ["required", "minimum", "maximum", "minLength", "maxLength", "pattern", "enum"]
+_ORDERED = {"integer", "number", "date", "datetime"}
 _APPLIES = {
-    "minimum": {"integer", "number", "date", "datetime"},
-    "maximum": {"integer", "number", "date", "datetime"},
+    "minimum": _ORDERED,
+    "maximum": _ORDERED,
     "minLength": {"string"},
     "maxLength": {"string"},
     "pattern": {"string"},
     "enum": {"string", "integer", "number"},
+}
+# Each constraint (after "required") twice, side by side: the Python test on a typed value and
+# the SQL test ({v}: the typed cell, {limit}: the limit as SQL), true when the value breaks it.
+_BREAKS: dict[str, Callable[[Any, Any], bool]] = {
+    "minimum": lambda value, limit: value < limit,
+    "maximum": lambda value, limit: value > limit,
+    "minLength": lambda value, limit: len(value) < limit,
+    "maxLength": lambda value, limit: len(value) > limit,
+    "pattern": lambda value, limit: re.fullmatch(limit, value) is None,
+    "enum": lambda value, limit: value not in limit,
+}
+_BREAKS_SQL = {
+    "minimum": "{v} < {limit}",
+    "maximum": "{v} > {limit}",
+    "minLength": "length({v}) < {limit}",
+    "maxLength": "length({v}) > {limit}",
+    "pattern": "NOT regexp_full_match({v}, {limit})",
+    "enum": "{v} NOT IN ({limit})",
 }
 
 
@@ -80,23 +100,7 @@ def violation(checks: dict[str, Any], value: Any) -> str | None:
     """The first constraint ``value`` (typed, None when missing) violates."""
     if value is None:
         return "required" if checks.get("required") else None
-    for key in ORDER[1:]:
-        if key not in checks:
-            continue
-        limit = checks[key]
-        if key == "minimum" and value < limit:
-            return key
-        if key == "maximum" and value > limit:
-            return key
-        if key == "minLength" and len(value) < limit:
-            return key
-        if key == "maxLength" and len(value) > limit:
-            return key
-        if key == "pattern" and not re.fullmatch(limit, value):
-            return key
-        if key == "enum" and value not in limit:
-            return key
-    return None
+    return next((k for k in ORDER[1:] if k in checks and _BREAKS[k](value, checks[k])), None)
 
 
 def message(key: str, checks: dict[str, Any], shown: str) -> str:
@@ -127,19 +131,17 @@ def _sql_value(kind: str, value: Any) -> str:
 
 
 def _test_sql(key: str, limit: Any, kind: str, value: str) -> str:
-    if key == "minimum":
-        return f"{value} < {_sql_value(kind, limit)}"
-    if key == "maximum":
-        return f"{value} > {_sql_value(kind, limit)}"
-    if key == "minLength":
-        return f"length({value}) < {int(limit)}"
-    if key == "maxLength":
-        return f"length({value}) > {int(limit)}"
-    if key == "pattern":
-        return f"NOT regexp_full_match({value}, {literal(limit)})"
-    if not limit:  # enum with no value allowed
-        return "true"
-    return f"{value} NOT IN ({', '.join(_sql_value(kind, item) for item in limit)})"
+    if key in {"minLength", "maxLength"}:
+        sql_limit = str(int(limit))
+    elif key == "pattern":
+        sql_limit = literal(limit)
+    elif key == "enum":
+        if not limit:  # no value allowed
+            return "true"
+        sql_limit = ", ".join(_sql_value(kind, item) for item in limit)
+    else:
+        sql_limit = _sql_value(kind, limit)
+    return _BREAKS_SQL[key].format(v=value, limit=sql_limit)
 
 
 def violation_sql(checks: dict[str, Any], kind: str, value: str, missing: str) -> str | None:

@@ -27,12 +27,12 @@ from typing import Any
 
 import duckdb
 
-from .errors import TabularError
+from .errors import NO_ROWS, TabularError
 from .infer import Report, infer_schema, validate
 from .progress import Progress, ProgressCallback
 from .screen import screen_parquet
 from .source import Table, open_table
-from .sqltext import literal
+from .sqltext import copy_to_parquet, literal
 from .stats import column_stats
 
 DUCKDB_TYPES = {
@@ -84,9 +84,8 @@ def _copy_sql(csv_path: Path, parquet_path: Path, schema: dict[str, Any]) -> str
         "max_line_size = 8388608, "
         f"columns = {{{columns}}})"
     )
-    target = literal(str(parquet_path))
     # Every interpolated piece is a quoted literal or a fixed type name.
-    return f"COPY (SELECT * FROM {source}) TO {target} (FORMAT parquet)"  # noqa: S608
+    return copy_to_parquet(f"SELECT * FROM {source}", parquet_path)  # noqa: S608
 
 
 def connect(workdir: str) -> duckdb.DuckDBPyConnection:
@@ -118,8 +117,6 @@ def _python_path(
             writer.writerow([_cell(value) for value in row])
             if report.rows % 2000 == 0:
                 tracker.update(int(table.bytes_read * 0.8))
-    if report.rows == 0:
-        raise TabularError("O arquivo não tem linhas de dados abaixo do cabeçalho.")
     con.execute(_copy_sql(normalized, partial, schema))
     normalized.unlink()
     return report
@@ -158,6 +155,8 @@ def to_parquet(
                     engine = "duckdb" if report is not None else engine
                 if report is None:
                     report = _python_path(con, table, schema, partial, workdir, tracker)
+                if report.rows == 0:
+                    raise TabularError(NO_ROWS)
                 tracker.fraction(0.85)
                 report.stats = column_stats(con, str(partial), schema["fields"])
                 tracker.fraction(0.9)

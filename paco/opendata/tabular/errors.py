@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+NO_ROWS = "O arquivo não tem linhas de dados abaixo do cabeçalho."
+
 
 class TabularError(Exception):
     """A file that cannot be imported; ``message`` is shown to staff as is (pt-BR)."""
@@ -13,10 +15,12 @@ class TabularError(Exception):
         super().__init__(self.describe())
 
     def describe(self) -> str:
-        where = []
-        if self.line is not None:
-            where.append(f"Linha {self.line}")
-        if self.column is not None:
-            where.append(f"coluna “{self.column}”")
-        prefix = ", ".join(where)
-        return f"{prefix}: {self.message}" if prefix else self.message
+        return located(self.message, self.line, self.column)
+
+
+def located(message: str, line: int | None, column: str | None) -> str:
+    """``message`` prefixed with where it happened: “Linha 4, coluna “valor”: …”."""
+    where = [f"Linha {line}"] if line is not None else []
+    if column is not None:
+        where.append(f"coluna “{column}”")
+    return f"{', '.join(where)}: {message}" if where else message

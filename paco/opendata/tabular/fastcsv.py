@@ -34,8 +34,8 @@ from .errors import TabularError
 from .fastsql import BAD_VALUE, MAX_RECORD_BYTES, cell_errors, hidden, read_csv_sql, typed_sql
 from .infer import Report
 from .progress import Progress
-from .source import Table
-from .sqltext import ident, literal
+from .source import Table, bad_bytes
+from .sqltext import copy_to_parquet, ident, literal
 
 CHUNK_BYTES = 4 * 1024 * 1024
 TRANSCODE_SHARE = 0.35  # of the progress bar
@@ -62,11 +62,7 @@ def transcode(table: Table, target: Path, skip_lines: int, tracker: Progress) ->
                 line = lines_before + 1
                 if newline_bytes is not None:
                     line += chunk[: max(exc.start, 0)].count(newline_bytes)
-                raise TabularError(
-                    f"há bytes inválidos para a codificação detectada ({encoding}); "
-                    "salve o arquivo em UTF-8 e envie de novo.",
-                    line=line,
-                ) from exc
+                raise bad_bytes(encoding, line) from exc
             if newline_bytes is not None:
                 lines_before += chunk.count(newline_bytes)
             while to_skip and text:
@@ -117,8 +113,7 @@ def _execute(con: duckdb.DuckDBPyConnection, sql: str, tracker: Progress, start:
 
 
 def _copy(con: duckdb.DuckDBPyConnection, sql: str, target: Path, tracker: Progress) -> int:
-    copy = f"COPY ({sql}) TO {literal(str(target))} (FORMAT parquet)"
-    written = _execute(con, copy, tracker, TRANSCODE_SHARE)
+    written = _execute(con, copy_to_parquet(sql, target), tracker, TRANSCODE_SHARE)
     return int(written[0]) if written else 0
 
 
@@ -226,8 +221,6 @@ def convert_csv(
     finally:
         converted.unlink(missing_ok=True)
         staging.unlink(missing_ok=True)
-    if report.rows == 0:
-        raise TabularError("O arquivo não tem linhas de dados abaixo do cabeçalho.")
     return report
 
 
@@ -236,10 +229,11 @@ def _finish(
 ) -> int:
     """The final Parquet: the staging file without hidden columns and blank rows."""
     names = ", ".join(ident(f["name"]) for f in fields)
-    written = con.execute(
-        f"COPY (SELECT {names} FROM read_parquet({literal(str(staging))}) "  # noqa: S608
-        f"WHERE {hidden('blank')} IS NULL) TO {literal(str(partial))} (FORMAT parquet)"
-    ).fetchone()
+    query = (
+        f"SELECT {names} FROM read_parquet({literal(str(staging))}) "  # noqa: S608
+        f"WHERE {hidden('blank')} IS NULL"
+    )
+    written = con.execute(copy_to_parquet(query, partial)).fetchone()
     return int(written[0]) if written else 0
 
 
@@ -304,27 +298,20 @@ def _issues(
         line, cells = lines[record]
         found = values.get("w")
         if found is not None:
-            if found < width:
-                issues.append(
-                    (line, None, f"faltam células (esperadas {width}, encontradas {found}).")
-                )
-            else:
-                issues.append(
-                    (line, None, f"há células a mais (esperadas {width}, encontradas {found}).")
-                )
+            issues.append((line, None, infer.width_message(width, found)))
         for i in bad:
             text = values[f"e{i}"]
             if text is None:
                 continue
             if (cells[i].strip() if i < len(cells) else "") != text:
                 return None  # DuckDB and Python disagree on this record
-            shown = text if len(text) <= 60 else text[:57] + "…"
             key = values.get(f"k{i}")
             if key:
                 checks = constraints.active(fields[i])
-                issues.append((line, fields[i]["name"], constraints.message(key, checks, shown)))
+                message = constraints.message(key, checks, infer.shown(text))
             else:
-                issues.append((line, fields[i]["name"], f"“{shown}” {infer.complaint(fields[i])}"))
+                message = f"“{infer.shown(text)}” {infer.complaint(fields[i])}"
+            issues.append((line, fields[i]["name"], message))
     return issues
 
 

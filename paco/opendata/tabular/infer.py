@@ -17,7 +17,7 @@ from typing import Any
 
 from . import constraints
 from . import values as v
-from .errors import TabularError
+from .errors import TabularError, located
 from .source import Table
 
 SAMPLE_ROWS = 1000
@@ -188,6 +188,18 @@ def complaint(spec: dict[str, Any]) -> str:
     }.get(kind, "")
 
 
+def shown(text: str) -> str:
+    """A cell as quoted in error messages: at most 60 characters."""
+    return text if len(text) <= 60 else text[:57] + "…"
+
+
+def width_message(width: int, found: int) -> str:
+    """The error of a row with ``found`` cells where the header has ``width``."""
+    if found < width:
+        return f"faltam células (esperadas {width}, encontradas {found})."
+    return f"há células a mais (esperadas {width}, encontradas {found})."
+
+
 def _parser(spec: dict[str, Any]) -> Callable[[str], Any]:
     kind: str = spec["type"]
     fmt: str = spec.get("format") or ""
@@ -218,10 +230,7 @@ class Issue:
 
     @property
     def text(self) -> str:
-        where = [f"Linha {self.line}"] if self.line is not None else []
-        if self.column is not None:
-            where.append(f"coluna “{self.column}”")
-        return f"{', '.join(where)}: {self.message}" if where else self.message
+        return located(self.message, self.line, self.column)
 
 
 @dataclass
@@ -262,23 +271,22 @@ def validate(table: Table, schema: dict[str, Any], report: Report) -> Iterator[l
         row: list[Any] = []
         for index, (name, (parse, complaint_text)) in enumerate(zip(names, parsers, strict=True)):
             text = cells[index].strip() if index < len(cells) else ""
-            value = None if text.casefold() in missing else parse(text)
-            shown = text if len(text) <= 60 else text[:57] + "…"
-            if value is None and text.casefold() not in missing:
-                report.error(line, name, f"“{shown}” {complaint_text}")
+            absent = text.casefold() in missing
+            value = None if absent else parse(text)
+            if value is None and not absent:
+                report.error(line, name, f"“{shown(text)}” {complaint_text}")
             elif checks[index]:
                 broken = constraints.violation(checks[index], value)
                 if broken:
-                    report.error(line, name, constraints.message(broken, checks[index], shown))
+                    message = constraints.message(broken, checks[index], shown(text))
+                    report.error(line, name, message)
             row.append(value)
         report.rows += 1
         yield row
 
 
 def _check_width(report: Report, line: int, cells: list[str], width: int, *, strict: bool) -> None:
-    if len(cells) < width and strict:
-        report.error(line, None, f"faltam células (esperadas {width}, encontradas {len(cells)}).")
-    elif len(cells) > width and any(c.strip() for c in cells[width:]):
-        report.error(
-            line, None, f"há células a mais (esperadas {width}, encontradas {len(cells)})."
-        )
+    if (len(cells) < width and strict) or (
+        len(cells) > width and any(c.strip() for c in cells[width:])
+    ):
+        report.error(line, None, width_message(width, len(cells)))

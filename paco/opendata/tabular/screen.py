@@ -64,7 +64,7 @@ _HOME_COLUMN = re.compile(r"\b(residencia|residencial|domicilio|moradia|endereco
 _BIRTH_COLUMN = re.compile(r"(nascimento|\bnasc\b|\bdn\b|\bdt nasc|\bdata nasc|data de nasc)")
 
 _EMAIL = r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}"
-_CPF_SHAPE = r"\d{3}\.?\d{3}\.?\d{3}-?\d{2}"
+CPF_SHAPE = r"\d{3}\.?\d{3}\.?\d{3}-?\d{2}"
 _PHONE = (
     r"(\+?55[\s-]?)?(\(\d{2}\)\s?|\d{2}[\s-])?(9\s?\d{4}|[2-5]\d{3})[\s.-]\d{4}"
     r"|\+?55\s?\d{10,11}"
@@ -101,7 +101,7 @@ _DIGIT_FIRST = "ascii(s) BETWEEN 48 AND 57"
 MACROS = [
     f"CREATE OR REPLACE TEMP MACRO paco_cpf_ok(n) AS {_cpf_check_sql('n')}",
     "CREATE OR REPLACE TEMP MACRO paco_is_cpf(s) AS CASE WHEN length(s) BETWEEN 11 AND 14 "
-    f"AND {_DIGIT_FIRST} AND regexp_full_match(s, {literal(_CPF_SHAPE)}) "
+    f"AND {_DIGIT_FIRST} AND regexp_full_match(s, {literal(CPF_SHAPE)}) "
     "THEN paco_cpf_ok(CAST(regexp_replace(s, '[^0-9]', '', 'g') AS BIGINT)) ELSE false END",
     "CREATE OR REPLACE TEMP MACRO paco_is_email(s) AS CASE WHEN contains(s, '@') "
     f"THEN regexp_full_match(s, {literal(_EMAIL)}) ELSE false END",
@@ -262,11 +262,11 @@ def mask_phone(text: str) -> str:
     return "***-" + re.sub(r"\D", "", text)[-4:]
 
 
-_PARTICLES = {"da", "de", "do", "das", "dos", "e", "di", "du", "del"}
+PARTICLES = {"da", "de", "do", "das", "dos", "e", "di", "du", "del"}
 
 
 def mask_name(text: str) -> str:
-    words = [w for w in text.split() if w.casefold() not in _PARTICLES]
+    words = [w for w in text.split() if w.casefold() not in PARTICLES]
     return " ".join(f"{w[0].upper()}." for w in words if w[:1].isalpha()) or "***"
 
 

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO
 
-from .errors import TabularError
+from .errors import NO_ROWS, TabularError
 from .jsonsource import json_header, json_records
 from .sheets import SUFFIXES as SHEET_SUFFIXES
 from .sheets import cell_text, sheet_name, sheet_rows
@@ -91,7 +91,7 @@ class _Lines:
                     self._count(line)
                     yield line
             except UnicodeDecodeError as exc:
-                raise self._bad_bytes(self.count + 1) from exc
+                raise bad_bytes(self.encoding, self.count + 1) from exc
             return
         if self.encoding == "utf-8-sig":
             self.raw.read(3)
@@ -100,7 +100,7 @@ class _Lines:
             try:
                 yield chunk.decode(self.encoding)
             except UnicodeDecodeError as exc:
-                raise self._bad_bytes(self.count) from exc
+                raise bad_bytes(self.encoding, self.count) from exc
 
     def _count(self, chunk: str | bytes) -> None:
         if len(chunk) > MAX_LINE_BYTES:
@@ -109,12 +109,14 @@ class _Lines:
         self.count += 1
         self.size += len(chunk)
 
-    def _bad_bytes(self, line: int) -> TabularError:
-        return TabularError(
-            f"há bytes inválidos para a codificação detectada ({self.encoding}); "
-            "salve o arquivo em UTF-8 e envie de novo.",
-            line=line,
-        )
+
+def bad_bytes(encoding: str, line: int) -> TabularError:
+    """The error of a byte that ``encoding`` cannot decode, on physical ``line``."""
+    return TabularError(
+        f"há bytes inválidos para a codificação detectada ({encoding}); "
+        "salve o arquivo em UTF-8 e envie de novo.",
+        line=line,
+    )
 
 
 def _csv_rows(table: Table) -> Iterator[Record]:
@@ -189,5 +191,5 @@ def _open_sheet(path: Path, sheet: str | None) -> Table:
 def _open_json(path: Path) -> Table:
     names = json_header(path)
     if not names:
-        raise TabularError("O arquivo não tem linhas de dados abaixo do cabeçalho.")
+        raise TabularError(NO_ROWS)
     return Table(path=path, kind="json", header=normalize_header(0, names), header_line=1)

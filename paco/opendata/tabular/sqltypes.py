@@ -32,12 +32,6 @@ _NUMBER_GROUPS = ["po", "sign", "rs", "m2", "int", "frac", "pc", "pct"]
 _INTEGER = rf"[+-]?(0|[1-9]\d{{0,{v.MAX_INTEGER_DIGITS - 1}}})"
 
 _DAY, _MONTH = r"(\d{1,2})", r"(\d{1,2})"
-_DATES = {  # format -> (regex, SQL of year, month, day from groups 1..3)
-    "%d/%m/%Y": (rf"{_DAY}/{_MONTH}/(\d{{4}})", 3, 2, 1),
-    "%d/%m/%y": (rf"{_DAY}/{_MONTH}/(\d{{2}})", 3, 2, 1),
-    "%d-%m-%Y": (rf"{_DAY}-{_MONTH}-(\d{{4}})", 3, 2, 1),
-    "%Y-%m-%d": (r"(\d{4})-(\d{2})-(\d{2})", 1, 2, 3),
-}
 _HOUR, _MINUTE = r"(2[0-3]|[01]?\d)", r"([0-5]?\d)"
 _DATETIMES = {  # format -> (regex, year, month, day, hour, minute, second groups)
     "%d/%m/%Y %H:%M:%S": (
@@ -114,7 +108,7 @@ _NO_YEAR_ZERO = {
 
 def date_sql(cell: str, fmt: str) -> str:
     """DuckDB's strptime, behind the same shape as the Python parser (it is laxer)."""
-    regex = _DATES[fmt][0]
+    regex = v.DATE_SHAPES[fmt].pattern  # the Python parser's shape (RE2 reads it alike)
     guard = _NO_YEAR_ZERO[fmt].format(c=cell)
     return (
         f"CASE WHEN regexp_full_match({cell}, {literal(regex)}) AND {guard} "

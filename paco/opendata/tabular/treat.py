@@ -23,13 +23,13 @@ from typing import Any
 
 import duckdb
 
+from .convert import MEMORY_LIMIT, THREADS
 from .errors import TabularError
-from .screen import install_macros, is_person_column
-from .sqltext import ident, literal
+from .screen import CPF_SHAPE, PARTICLES, install_macros, is_person_column
+from .sqltext import copy_to_parquet, ident, literal
 
 ACTIONS = {"drop", "mask", "hash"}
-_PARTICLES = "'da', 'de', 'do', 'das', 'dos', 'e', 'di', 'du', 'del'"
-_CPF_SHAPE = r"\d{3}\.?\d{3}\.?\d{3}-?\d{2}"
+_PARTICLES = ", ".join(literal(p) for p in sorted(PARTICLES))
 
 
 def _hmac_keys(secret: str) -> tuple[str, str]:
@@ -68,7 +68,7 @@ def mask_sql(name: str, kind: str) -> str:
     v = f"CAST({c} AS VARCHAR)"
     d = f"regexp_replace({v}, '[^0-9]', '', 'g')"
     cpf = f"lpad({d}, 11, '0')"
-    is_cpf = f"regexp_full_match({v}, {literal(_CPF_SHAPE)})"
+    is_cpf = f"regexp_full_match({v}, {literal(CPF_SHAPE)})"
     if kind == "integer":  # a CPF read as a number lost its leading zeros
         is_cpf = f"{c} BETWEEN 1000000 AND 99999999999"
     name_rule = f"WHEN true THEN {_initials_sql(v)} " if is_person_column(name) else ""
@@ -105,8 +105,8 @@ def apply_treatments(
     partial = dst_parquet.with_name(f".{dst_parquet.name}.{uuid.uuid4().hex}.tmp")
     try:
         with duckdb.connect(":memory:") as con:
-            con.execute("SET threads = 2")
-            con.execute("SET memory_limit = '256MB'")
+            con.execute(f"SET threads = {THREADS}")
+            con.execute(f"SET memory_limit = {literal(MEMORY_LIMIT)}")
             install_macros(con)
             source = f"read_parquet({literal(str(src_parquet))})"
             try:
@@ -115,10 +115,8 @@ def apply_treatments(
                 raise TabularError("Os dados normalizados não puderam ser lidos.") from exc
             columns = [(row[0], _schema_type(str(row[1]))) for row in described]
             selects = _selects(columns, treatments, secret)
-            con.execute(
-                f"COPY (SELECT {', '.join(selects)} FROM {source}) "  # noqa: S608
-                f"TO {literal(str(partial))} (FORMAT parquet)"
-            )
+            query = f"SELECT {', '.join(selects)} FROM {source}"  # noqa: S608
+            con.execute(copy_to_parquet(query, partial))
         os.replace(partial, dst_parquet)
     except duckdb.Error as exc:
         raise TabularError(f"Falha ao aplicar o tratamento dos dados pessoais ({exc}).") from exc

@@ -46,7 +46,7 @@ DATETIME_FORMATS = [
     "%Y-%m-%d %H:%M:%S",
     "%Y-%m-%d %H:%M",
 ]
-_DATE_SHAPE = {  # named groups d, m, y; strptime is too slow for millions of cells
+DATE_SHAPES = {  # named groups d, m, y; strptime is too slow (sqltypes.py uses them too)
     "%d/%m/%Y": re.compile(r"^(?P<d>\d{1,2})/(?P<m>\d{1,2})/(?P<y>\d{4})$", re.ASCII),
     "%d/%m/%y": re.compile(r"^(?P<d>\d{1,2})/(?P<m>\d{1,2})/(?P<y>\d{2})$", re.ASCII),
     "%d-%m-%Y": re.compile(r"^(?P<d>\d{1,2})-(?P<m>\d{1,2})-(?P<y>\d{4})$", re.ASCII),
@@ -118,7 +118,7 @@ def parse_boolean(text: str) -> bool | None:
 
 
 def parse_date(text: str, fmt: str) -> date | None:
-    shape = _DATE_SHAPE.get(fmt)
+    shape = DATE_SHAPES.get(fmt)
     match = shape.match(text.strip()) if shape else None
     if match is None:
         return None

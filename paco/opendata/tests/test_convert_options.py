@@ -85,18 +85,15 @@ def test_progress_is_monotonic_throttled_and_complete(tmp_path, monkeypatch, eng
     assert [d for d, _ in calls] == sorted(d for d, _ in calls)
 
 
-def test_progress_rate_limit():
+def test_progress_rate_limit(monkeypatch):
     now = [0.0]
     calls = []
     tracker = progress_module.Progress(lambda d, t: calls.append(d), 1000)
-    progress_module.time.monotonic, saved = (lambda: now[0]), progress_module.time.monotonic
-    try:
-        for step in range(1000):
-            now[0] = 1 + step * 0.001  # 1000 updates in one second
-            tracker.update(step)
-        tracker.finish()
-    finally:
-        progress_module.time.monotonic = saved
+    monkeypatch.setattr(progress_module.time, "monotonic", lambda: now[0])
+    for step in range(1000):
+        now[0] = 1 + step * 0.001  # 1000 updates in one second
+        tracker.update(step)
+    tracker.finish()
     assert 10 <= len(calls) <= 12  # ~10 per second, plus the final one
     assert calls[-1] == 1000
 

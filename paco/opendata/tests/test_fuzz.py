@@ -29,13 +29,7 @@ def _mangle(rng, content):
     return bytes(data)
 
 
-@pytest.mark.parametrize("seed", SEEDS)
-def test_mangled_file_imports_or_is_rejected_in_portuguese(seed, tmp_path):
-    rng = random.Random(seed)
-    name = rng.choice(sorted(SMALL))
-    source = tmp_path / "f.csv"
-    source.write_bytes(_mangle(rng, SMALL[name]))
-    target = tmp_path / "out.parquet"
+def _imports_or_is_rejected_in_portuguese(source, target):
     try:
         result = to_parquet(source, target)
     except TabularError as error:
@@ -44,6 +38,15 @@ def test_mangled_file_imports_or_is_rejected_in_portuguese(seed, tmp_path):
     else:
         assert target.stat().st_size > 0
         assert result.report.rows > 0
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_mangled_file_imports_or_is_rejected_in_portuguese(seed, tmp_path):
+    rng = random.Random(seed)
+    name = rng.choice(sorted(SMALL))
+    source = tmp_path / "f.csv"
+    source.write_bytes(_mangle(rng, SMALL[name]))
+    _imports_or_is_rejected_in_portuguese(source, tmp_path / "out.parquet")
 
 
 SHEETS = ["despesas.ods", "formulas.ods", "abas.ods"]
@@ -68,12 +71,4 @@ def test_mangled_spreadsheet_imports_or_is_rejected_in_portuguese(seed, tmp_path
         content = _mangle(rng, content)
     source = tmp_path / f"f{suffix}"
     source.write_bytes(content)
-    target = tmp_path / "out.parquet"
-    try:
-        result = to_parquet(source, target)
-    except TabularError as error:
-        assert error.message
-        assert not target.exists()
-    else:
-        assert result.report.rows > 0
-        assert target.exists()
+    _imports_or_is_rejected_in_portuguese(source, tmp_path / "out.parquet")

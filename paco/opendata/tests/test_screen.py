@@ -1,6 +1,7 @@
 """LGPD screening: which columns hold personal data, with thresholds and masked examples."""
 
 import random
+import re
 
 import duckdb
 import pytest
@@ -36,7 +37,7 @@ def test_cpf_check_digits_in_sql_match_the_definition():
             ).fetchall()
         ]
     expected = [
-        _python_cpf_ok(n) and bool(__import__("re").fullmatch(r"\d{3}\.?\d{3}\.?\d{3}-?\d{2}", n))
+        _python_cpf_ok(n) and bool(re.fullmatch(r"\d{3}\.?\d{3}\.?\d{3}-?\d{2}", n))
         for n in numbers
     ]
     assert got == expected

@@ -67,12 +67,15 @@ def test_drop_mask_hash(parquet, tmp_path):
 
 def test_sql_masks_agree_with_the_python_masks_of_the_examples(parquet, tmp_path):
     src, _ = parquet
-    apply_treatments(src, tmp_path / "m.parquet", {"cpf": "mask", "email": "mask"}, "k")
+    masked = {"nome": "mask", "cpf": "mask", "email": "mask", "telefone": "mask"}
+    apply_treatments(src, tmp_path / "m.parquet", masked, "k")
     _, rows = _read(tmp_path / "m.parquet")
     _, original = _read(src)
     for before, after in zip(original[:2], rows[:2], strict=True):
+        assert after[0] == mask_value("name", before[0])
         assert after[1] == mask_value("cpf", before[1])
         assert after[2] == mask_value("email", before[2])
+        assert after[3] == mask_value("phone", before[3])
 
 
 def test_hash_is_stable_across_versions_and_secret_dependent(parquet, tmp_path):
