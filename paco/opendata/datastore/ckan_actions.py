@@ -23,14 +23,12 @@ from django.http import HttpRequest
 from paco.opendata import storage
 from paco.opendata.ckan.errors import NotAuthorized, NotFound, ValidationError, missing
 from paco.opendata.datastore import sandbox
-from paco.opendata.datastore.engine import QueryError, table_for
-from paco.opendata.datastore.query import MAX_LIMIT, TableQuery, query_table
+from paco.opendata.datastore.engine import QueryError, current_version, parse_bool, table_for
+from paco.opendata.datastore.query import MAX_LIMIT, TableQuery, field_specs, query_table
 from paco.opendata.models import Resource, ResourceVersion
 from paco.tenancy.access import current_municipality
 
 RECORDS_FORMATS = ("objects", "lists", "csv", "tsv")
-_TRUE = {"true", "1", "yes", "on", "sim", "t"}
-_FALSE = {"false", "0", "no", "off", "não", "nao", "f", ""}
 
 
 # --- parameters -----------------------------------------------------------------
@@ -38,14 +36,10 @@ def _bool(params: dict[str, Any], key: str, default: bool) -> bool:
     value = params.get(key)
     if value is None:
         return default
-    if isinstance(value, bool):
-        return value
-    text = str(value).strip().lower()
-    if text in _TRUE:
-        return True
-    if text in _FALSE:
-        return False
-    raise ValidationError({key: ["Valor booleano inválido (use true ou false)."]})
+    flag = False if value == "" else parse_bool(value)
+    if flag is None:
+        raise ValidationError({key: ["Valor booleano inválido (use true ou false)."]})
+    return flag
 
 
 def _int(params: dict[str, Any], key: str, default: int, *, low: int, high: int) -> int:
@@ -144,8 +138,11 @@ def _split_sort(text: str) -> list[str]:
 
 
 # --- the resource ---------------------------------------------------------------
-def datastore_resource(request: HttpRequest, resource_id: Any) -> Resource:
-    """A published tabular resource of the request's municipality, or CKAN's NotFound."""
+def datastore_resource(request: HttpRequest, resource_id: Any) -> tuple[Resource, ResourceVersion]:
+    """A published tabular resource of the request's municipality and its current version.
+
+    Raises CKAN's NotFound otherwise.
+    """
     if resource_id in (None, ""):
         raise missing("resource_id")
     try:
@@ -160,9 +157,10 @@ def datastore_resource(request: HttpRequest, resource_id: Any) -> Resource:
         .filter(pk=pk)
         .first()
     )
-    if resource is None or resource.current_version is None:
+    version = current_version(resource) if resource is not None else None
+    if resource is None or version is None:
         raise NotFound(f"Recurso “{resource_id}” não encontrado.")
-    return resource
+    return resource, version
 
 
 def _query_error(exc: QueryError) -> ValidationError:
@@ -171,8 +169,7 @@ def _query_error(exc: QueryError) -> ValidationError:
 
 # --- datastore_search -----------------------------------------------------------
 def datastore_search(request: HttpRequest, params: dict[str, Any]) -> dict[str, Any]:
-    resource = datastore_resource(request, params.get("resource_id") or params.get("id"))
-    version: ResourceVersion = resource.current_version  # type: ignore[assignment]
+    resource, version = datastore_resource(request, params.get("resource_id") or params.get("id"))
     filters = _json(params, "filters") or {}
     if not isinstance(filters, dict):
         raise ValidationError({"filters": ["Deve ser um objeto JSON {coluna: valor}."]})
@@ -240,16 +237,16 @@ def _links(request: HttpRequest, params: dict[str, Any], limit: int, offset: int
 
 # --- datastore_info -------------------------------------------------------------
 def datastore_info(request: HttpRequest, params: dict[str, Any]) -> dict[str, Any]:
-    resource = datastore_resource(request, params.get("id") or params.get("resource_id"))
-    version: ResourceVersion = resource.current_version  # type: ignore[assignment]
+    resource, version = datastore_resource(request, params.get("id") or params.get("resource_id"))
     try:
-        result = query_table(version, TableQuery(limit=0, include_total=False))
         table = table_for(version)
     except QueryError as exc:
         raise _query_error(exc) from None
-    fields = []
-    for field_dict, column in zip(result.fields, table.columns, strict=True):
-        fields.append({**field_dict, "schema": {"native_type": column.duck_type}})
+    specs = field_specs(version, list(table.columns))
+    fields = [
+        {**spec, "schema": {"native_type": column.duck_type}}
+        for spec, column in zip(specs, table.columns, strict=True)
+    ]
     return {
         "meta": {
             "id": str(resource.pk),
@@ -260,7 +257,7 @@ def datastore_info(request: HttpRequest, params: dict[str, Any]) -> dict[str, An
             "size": version.size,
         },
         "fields": fields,
-        "schema": {f["id"]: f["type"] for f in result.fields},
+        "schema": {f["id"]: f["type"] for f in specs},
     }
 
 
@@ -279,10 +276,10 @@ def datastore_search_sql(request: HttpRequest, params: dict[str, Any]) -> dict[s
     )
     allowed = {str(pk): name for pk, name in published.items()}
     try:
-        _, used = sandbox.check(sql, set(allowed))
+        text, used = sandbox.check(sql, set(allowed))
         tables = {name: str(storage.local_path(allowed[name])) for name in used}
-        result = sandbox.run(
-            sql,
+        result = sandbox.execute(
+            text,
             tables,
             timeout=float(getattr(settings, "PACO_SQL_TIMEOUT_SECONDS", 10)),
             max_rows=int(getattr(settings, "PACO_SQL_MAX_ROWS", 32000)),

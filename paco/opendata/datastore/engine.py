@@ -29,7 +29,7 @@ import duckdb
 from paco.opendata import storage
 
 if TYPE_CHECKING:
-    from paco.opendata.models import ResourceVersion
+    from paco.opendata.models import Resource, ResourceVersion
 
 ROW_KEY = "_id"
 #: how much memory one thread's DuckDB may use before spilling / failing
@@ -142,6 +142,19 @@ _tables: OrderedDict[str, Table] = OrderedDict()
 _tables_lock = threading.Lock()
 
 
+def current_version(resource: Resource) -> ResourceVersion | None:
+    """The resource's current version, linked back to ``resource``.
+
+    ``select_related("current_version")`` does not fill ``version.resource``, and
+    the field specs read the resource's data dictionary through it: without the
+    link every API request pays one more query for a resource already in hand.
+    """
+    version = resource.current_version
+    if version is not None:
+        version.resource = resource
+    return version
+
+
 def table_for(version: ResourceVersion) -> Table:
     """The table of a version (columns read from the Parquet footer once, then cached)."""
     if not version.parquet:
@@ -169,8 +182,21 @@ def table_at(path: str) -> Table:
 
 
 # --- values -------------------------------------------------------------------
-_TRUE = {"true", "1", "sim", "s", "yes", "t"}
-_FALSE = {"false", "0", "não", "nao", "n", "no", "f"}
+#: the one yes/no vocabulary of the data API: boolean cells, filters and query parameters
+TRUE_WORDS = frozenset({"true", "1", "yes", "on", "sim", "s", "t"})
+FALSE_WORDS = frozenset({"false", "0", "no", "off", "não", "nao", "n", "f"})
+
+
+def parse_bool(value: Any) -> bool | None:
+    """``value`` as a boolean (pt-BR or English words, any case); None when it is neither."""
+    if isinstance(value, bool):
+        return value
+    text = str(value).strip().lower()
+    if text in TRUE_WORDS:
+        return True
+    if text in FALSE_WORDS:
+        return False
+    return None
 
 
 def coerce(column: Column, value: Any) -> Any:
@@ -207,14 +233,10 @@ def coerce(column: Column, value: Any) -> Any:
         if kind == "timestamp":
             return datetime.datetime.fromisoformat(str(value).strip())
         if kind == "bool":
-            if isinstance(value, bool):
-                return value
-            text = str(value).strip().lower()
-            if text in _TRUE:
-                return True
-            if text in _FALSE:
-                return False
-            raise ValueError
+            flag = parse_bool(value)
+            if flag is None:
+                raise ValueError
+            return flag
     except (ValueError, TypeError):
         raise QueryError(
             f"Valor inválido para a coluna “{column.name}” ({kind}): {str(value)[:80]!r}.",

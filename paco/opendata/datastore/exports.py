@@ -18,6 +18,7 @@ Numbers (typed columns) are never touched, so ``-12.5`` stays a number.
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import tempfile
@@ -27,6 +28,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
+from django.core.files.storage import default_storage
 
 from paco.opendata.datastore.engine import Column, QueryError, connection, quote_literal
 from paco.opendata.datastore.query import Compiled
@@ -151,8 +153,6 @@ def _via_temp_file(sql: str, params: list[object], fmt: Format) -> Iterator[byte
 
 def ckan_json_dump(compiled: Compiled, fields: list[dict[str, object]]) -> Iterator[bytes]:
     """CKAN's JSON dump: ``{"fields": [...], "records": [[...], ...]}``, streamed."""
-    import json
-
     yield b'{"fields": ' + json.dumps(fields, ensure_ascii=False).encode() + b', "records": [\n'
     pending = b""
     for chunk in stream(compiled, JSON_LINES):
@@ -171,8 +171,6 @@ def _export_error(exc: BaseException) -> QueryError:
 
 def stored_file(name: str) -> Iterator[bytes]:
     """A stored file (the whole table's Parquet, an original upload) in chunks."""
-    from django.core.files.storage import default_storage
-
     with default_storage.open(name, "rb") as fh:
         while chunk := fh.read(CHUNK):
             yield chunk

@@ -19,14 +19,16 @@ import json
 import uuid
 from typing import Any
 
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.views.decorators.http import require_safe
 
 from paco.opendata import access
-from paco.opendata.datastore.engine import ROW_KEY, QueryError
+from paco.opendata.datastore.engine import ROW_KEY, QueryError, current_version, parse_bool
 from paco.opendata.datastore.params import split_commas, table_query, version_number
 from paco.opendata.datastore.query import facet_counts, query_table
+from paco.opendata.datastore.views import public_json
 from paco.opendata.models import Resource, ResourceVersion
+from paco.tenancy.access import current_municipality
 
 DEFAULT_LIMIT = 100
 MAX_LIMIT = 10000
@@ -49,12 +51,6 @@ def decode_cursor(text: str) -> list[Any]:
     return values
 
 
-def _json(data: dict[str, Any], status: int = 200) -> JsonResponse:
-    response = JsonResponse(data, status=status, json_dumps_params={"ensure_ascii": False})
-    response["Access-Control-Allow-Origin"] = "*"
-    return response
-
-
 def _limit(request: HttpRequest) -> int:
     raw = request.GET.get("limit", "")
     if not raw:
@@ -72,14 +68,14 @@ def records_page(request: HttpRequest, resource: Resource) -> dict[str, Any]:
     number = version_number(request.GET)
     version: ResourceVersion | None
     if number is None:
-        version = resource.current_version
+        version = current_version(resource)
     else:
         version = access.public_version(request, resource.pk, number)
     if version is None or not version.parquet:
         raise Http404("Este recurso não tem dados tabulares.")
     limit = _limit(request)
     after = request.GET.get("after")
-    include_total = request.GET.get("total", "true").lower() not in ("false", "0", "nao", "não")
+    include_total = parse_bool(request.GET.get("total", "true")) is not False
     query = table_query(
         request.GET,
         limit=limit + 1,  # one more row tells whether there is a next page
@@ -127,16 +123,16 @@ def records_page(request: HttpRequest, resource: Resource) -> dict[str, Any]:
 
 def _answer(request: HttpRequest, resource: Resource) -> HttpResponse:
     try:
-        return _json(records_page(request, resource))
+        return public_json(records_page(request, resource))
     except QueryError as exc:
-        return _json({"erro": exc.message, "campo": exc.field}, status=400)
+        return public_json({"erro": exc.message, "campo": exc.field}, status=400)
 
 
 @require_safe
 def records_by_name(request: HttpRequest, name: str, resource: str) -> HttpResponse:
     dataset = access.public_dataset(request, name)
     found = (
-        Resource.objects.for_municipality(dataset.municipality)
+        Resource.objects.for_municipality(current_municipality(request))
         .with_datastore()
         .select_related("dataset", "current_version")
         .filter(dataset=dataset, name=resource)

@@ -14,6 +14,8 @@ from django.http import HttpRequest, JsonResponse
 from django.views.decorators.http import require_safe
 
 from paco.opendata.datastore.native import DEFAULT_LIMIT, MAX_FACETS, MAX_LIMIT
+from paco.opendata.datastore.views import public_json
+from paco.opendata.models import VersionStatus
 
 _STR: dict[str, Any] = {"type": "string"}
 _INT: dict[str, Any] = {"type": "integer"}
@@ -120,17 +122,7 @@ VERSION_STATUS = {
         "resource": _STR,
         "resource_id": {"type": "string", "format": "uuid"},
         "version": _INT,
-        "status": {
-            "enum": [
-                "queued",
-                "processing",
-                "needs_review",
-                "ready",
-                "published",
-                "rejected",
-                "failed",
-            ]
-        },
+        "status": {"enum": list(VersionStatus.values)},
         "progress": _INT,
         "rows": {"type": ["integer", "null"]},
         "errors": {"type": "array", "items": _STR},
@@ -316,8 +308,4 @@ def spec(server_url: str = "") -> dict[str, Any]:
 
 @require_safe
 def openapi_json(request: HttpRequest) -> JsonResponse:
-    response = JsonResponse(
-        spec(request.build_absolute_uri("/").rstrip("/")), json_dumps_params={"ensure_ascii": False}
-    )
-    response["Access-Control-Allow-Origin"] = "*"
-    return response
+    return public_json(spec(request.build_absolute_uri("/").rstrip("/")))

@@ -19,7 +19,7 @@ from typing import Any
 
 from django.http import QueryDict
 
-from paco.opendata.datastore.engine import QueryError
+from paco.opendata.datastore.engine import QueryError, parse_bool
 from paco.opendata.datastore.query import OPERATORS, TableQuery
 
 RESERVED = {"versao", "q", "sort", "fields", "limit", "after", "facets", "bom", "offset", "format"}
@@ -50,7 +50,7 @@ def table_query(params: QueryDict, **extra: Any) -> TableQuery:
         elif op == "in":
             conditions.append((name, "in", [v for value in values for v in split_commas(value)]))
         elif op == "isnull":
-            wanted = values[-1].strip().lower() in ("true", "1", "sim")
+            wanted = parse_bool(values[-1]) is True
             conditions.append((name, "eq" if wanted else "ne", None))
         else:
             conditions.extend((name, op, value) for value in values)

@@ -171,9 +171,18 @@ def _clean(message: str) -> str:
 
 
 def run(sql: str, tables: dict[str, str], *, timeout: float, max_rows: int) -> SqlResult:
-    """Run one SELECT over ``tables`` (name -> local Parquet path) in a locked database."""
+    """Check ``sql`` and run it over ``tables`` (name -> local Parquet path)."""
     text, used = check(sql, set(tables))
-    paths_used = sorted({tables[name] for name in used})
+    return execute(text, {name: tables[name] for name in used}, timeout=timeout, max_rows=max_rows)
+
+
+def execute(text: str, tables: dict[str, str], *, timeout: float, max_rows: int) -> SqlResult:
+    """Run a SELECT that :func:`check` accepted over exactly ``tables``, in a locked database.
+
+    ``tables`` are the ones the statement names (``check`` returns them): each
+    becomes a view, and only their files are readable.
+    """
+    paths_used = sorted(set(tables.values()))
     con = duckdb.connect(
         ":memory:",
         config={
@@ -190,8 +199,7 @@ def run(sql: str, tables: dict[str, str], *, timeout: float, max_rows: int) -> S
         paths = "[" + ", ".join(quote_literal(p) for p in paths_used) + "]"
         con.execute(f"SET allowed_paths = {paths}")
         con.execute("SET enable_external_access = false")
-        for name in sorted(used):
-            path = tables[name]
+        for name, path in sorted(tables.items()):
             con.execute(
                 f"CREATE VIEW {quote_ident(name)} AS "  # noqa: S608
                 f"SELECT * FROM read_parquet({quote_literal(path)})"

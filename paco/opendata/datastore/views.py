@@ -14,7 +14,9 @@ import json
 import uuid
 from collections.abc import Iterator
 from pathlib import PurePosixPath
+from typing import Any
 
+from django.core.files.storage import default_storage
 from django.http import (
     FileResponse,
     Http404,
@@ -29,8 +31,8 @@ from django.views.decorators.http import require_safe
 from paco.opendata import access
 from paco.opendata.datastore import exports
 from paco.opendata.datastore.ckan_actions import parse_sort
-from paco.opendata.datastore.engine import QueryError, table_for
-from paco.opendata.datastore.params import table_query, version_number
+from paco.opendata.datastore.engine import QueryError, current_version, parse_bool, table_for
+from paco.opendata.datastore.params import split_commas, table_query, version_number
 from paco.opendata.datastore.query import TableQuery, compile_query, field_specs
 from paco.opendata.models import Resource, ResourceVersion
 
@@ -44,12 +46,21 @@ def _cors(response: HttpResponseBase) -> HttpResponseBase:
     return response
 
 
+def public_json(data: dict[str, Any], status: int = 200) -> JsonResponse:
+    """A JSON answer any site may read (``Access-Control-Allow-Origin: *``), accents kept."""
+    response = JsonResponse(data, status=status, json_dumps_params={"ensure_ascii": False})
+    response["Access-Control-Allow-Origin"] = "*"
+    return response
+
+
 def error_response(message: str, status: int = 400) -> HttpResponse:
-    response = JsonResponse(
-        {"erro": message}, status=status, json_dumps_params={"ensure_ascii": False}
-    )
+    response = public_json({"erro": message}, status=status)
     _cors(response)
     return response
+
+
+def _wants_bom(request: HttpRequest) -> bool:
+    return parse_bool(request.GET.get("bom", "")) is True
 
 
 def _etag(version: ResourceVersion, *parts: str) -> str:
@@ -76,14 +87,15 @@ def _version(
     request: HttpRequest, resource_id: uuid.UUID | str
 ) -> tuple[Resource, ResourceVersion, bool]:
     """The requested (``?versao=N``) or current version; True when it was numbered."""
-    resource = access.public_resource(request, resource_id)
     number = version_number(request.GET)
-    if number is None:
-        version = resource.current_version
-        if version is None:
-            raise Http404("Recurso sem versão publicada.")
-        return resource, version, False
-    return resource, access.public_version(request, resource_id, number), True
+    if number is not None:
+        numbered = access.public_version(request, resource_id, number)
+        return numbered.resource, numbered, True  # reached through the resource: no query
+    resource = access.public_resource(request, resource_id)
+    version = current_version(resource)
+    if version is None:
+        raise Http404("Recurso sem versão publicada.")
+    return resource, version, False
 
 
 def _not_modified_response(etag: str, immutable: bool) -> HttpResponseBase:
@@ -99,8 +111,6 @@ def original(request: HttpRequest, resource_id: uuid.UUID, number: int) -> HttpR
     etag = f'"{version.sha256}"' if version.sha256 else _etag(version, "original")
     if _not_modified(request, etag):
         return _not_modified_response(etag, True)
-    from django.core.files.storage import default_storage
-
     name = version.original_name or PurePosixPath(version.original).name
     response = FileResponse(
         default_storage.open(version.original, "rb"),
@@ -129,7 +139,6 @@ def export(request: HttpRequest, resource_id: uuid.UUID, fmt: str) -> HttpRespon
         return error_response(exc.message)
     if not version.parquet:
         raise Http404("Este recurso não tem dados tabulares.")
-    bom = request.GET.get("bom", "").lower() in ("1", "true", "sim")
     etag = _etag(version, fmt, request.GET.urlencode())
     if _not_modified(request, etag):
         return _not_modified_response(etag, numbered)
@@ -148,7 +157,7 @@ def export(request: HttpRequest, resource_id: uuid.UUID, fmt: str) -> HttpRespon
             )
         except QueryError as exc:
             return error_response(exc.message)
-        chunks = exports.stream(compiled, fmt_spec, bom=bom)
+        chunks = exports.stream(compiled, fmt_spec, bom=_wants_bom(request))
     response = StreamingHttpResponse(chunks, content_type=fmt_spec.content_type)
     return _finish(response, etag, immutable=numbered, filename=filename)
 
@@ -176,12 +185,11 @@ def dump(request: HttpRequest, resource_id: uuid.UUID) -> HttpResponseBase:
     etag = _etag(version, "dump", request.GET.urlencode())
     if _not_modified(request, etag):
         return _not_modified_response(etag, numbered)
-    bom = request.GET.get("bom", "").lower() in ("1", "true", "sim")
     compiled = dataclasses.replace(compiled, limit=query.limit, offset=query.offset)
     if fmt == "json":
         chunks = exports.ckan_json_dump(compiled, field_specs(version, compiled.columns))
     else:
-        chunks = exports.stream(compiled, exports.FORMATS[fmt], bom=bom)
+        chunks = exports.stream(compiled, exports.FORMATS[fmt], bom=_wants_bom(request))
     response = StreamingHttpResponse(chunks, content_type=exports.FORMATS[fmt].content_type)
     filename = f"{resource.pk}.{fmt}"
     return _finish(response, etag, immutable=numbered, filename=filename)
@@ -207,12 +215,11 @@ def _dump_query(request: HttpRequest) -> TableQuery:
         raise QueryError("“limit” e “offset” devem ser números inteiros.") from None
     if (limit is not None and limit < 0) or (offset is not None and offset < 0):
         raise QueryError("“limit” e “offset” não podem ser negativos.")
-    fields = [f.strip() for f in params.get("fields", "").split(",") if f.strip()] or None
     return TableQuery(
         filters=filters,
         q=params.get("q", ""),
         sort=parse_sort(params.get("sort", "")),
-        fields=fields,
+        fields=split_commas(params.get("fields", "")) or None,
         limit=limit,
         offset=offset or 0,
         include_total=False,

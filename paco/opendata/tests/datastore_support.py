@@ -1,17 +1,18 @@
 """Published tables for the data-API tests, written straight to Parquet with DuckDB.
 
 Faster than the full pipeline and independent of it: the data API only needs a
-published version whose Parquet file is in storage.
+published version whose Parquet file is in storage. Tests using these helpers
+put the storage in a temporary directory with
+``paco.opendata.testing.opendata_storage``.
 """
 
 from __future__ import annotations
 
 import tempfile
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import duckdb
-import pytest
 from django.utils import timezone
 
 from paco.opendata import storage
@@ -109,14 +110,20 @@ def publish_parquet(
     return version
 
 
-@pytest.fixture
-def media(settings: Any, tmp_path: Path) -> Path:
-    """Django's default storage in a temporary directory for the test."""
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "default": {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"location": str(tmp_path / "media"), "base_url": "/arquivos/"},
-        },
-    }
-    return tmp_path / "media"
+class HiddenTables(NamedTuple):
+    """Tables town X's public must never reach through the data API."""
+
+    other_town: ResourceVersion  # published, but in town Y
+    draft: ResourceVersion  # in town X, dataset not published
+    pending: ResourceVersion  # in town X, version processed but never published
+
+
+def hidden_tables(
+    town_x: Municipality, unit_x_a: Unit, town_y: Municipality, unit_y: Unit
+) -> HiddenTables:
+    """The three tables of every access matrix (town Y's is named ``outra/dados``)."""
+    return HiddenTables(
+        other_town=publish_parquet(town_y, unit_y, dataset="outra"),
+        draft=publish_parquet(town_x, unit_x_a, dataset="rascunho", published=False),
+        pending=publish_parquet(town_x, unit_x_a, dataset="pendente", version_published=False),
+    )

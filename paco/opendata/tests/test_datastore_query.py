@@ -13,10 +13,11 @@ from paco.opendata.datastore.query import (
     query_table,
 )
 from paco.opendata.models import ResourceVersion
-from paco.opendata.tests.datastore_support import media, publish_parquet  # noqa: F401
+from paco.opendata.testing import opendata_storage  # noqa: F401
+from paco.opendata.tests.datastore_support import publish_parquet
 from paco.tenancy.models import Municipality, Unit
 
-pytestmark = pytest.mark.usefixtures("media")
+pytestmark = pytest.mark.usefixtures("opendata_storage")
 
 
 @pytest.fixture

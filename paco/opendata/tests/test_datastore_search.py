@@ -11,13 +11,14 @@ import pytest
 from django.test import Client
 
 from paco.opendata.models import ResourceVersion
-from paco.opendata.tests.datastore_support import media, publish_parquet  # noqa: F401
+from paco.opendata.testing import opendata_storage  # noqa: F401
+from paco.opendata.tests.datastore_support import hidden_tables, publish_parquet
 from paco.tenancy.models import Municipality, Unit
 
 URL = "/api/3/action/datastore_search"
 
 
-pytestmark = pytest.mark.usefixtures("media")
+pytestmark = pytest.mark.usefixtures("opendata_storage")
 
 
 @pytest.fixture
@@ -142,18 +143,17 @@ def test_access_matrix(
     data_editor_x: Any,
     citizen_a: Any,
 ) -> None:
-    other_town = publish_parquet(town_y, unit_y)
-    draft = publish_parquet(town_x, unit_x_a, dataset="rascunho", published=False)
-    pending = publish_parquet(town_x, unit_x_a, dataset="pendente", version_published=False)
+    hidden = hidden_tables(town_x, unit_x_a, town_y, unit_y)
     for user in (None, citizen_a, data_editor_x, admin_x):
         client = client_for(user, town_x)
         assert get(client, resource_id=str(version.resource_id)).status_code == 200
-        for hidden in (other_town, draft, pending):
-            response = get(client, resource_id=str(hidden.resource_id))
-            assert response.status_code == 404, (user, hidden)
+        for table in hidden:
+            response = get(client, resource_id=str(table.resource_id))
+            assert response.status_code == 404, (user, table)
             assert response.json()["error"]["__type"] == "Not Found Error"
-    assert get(client_for(None, town_y), resource_id=str(version.resource_id)).status_code == 404
-    assert get(client_for(None, town_y), resource_id=str(other_town.resource_id)).status_code == 200
+    client_y = client_for(None, town_y)
+    assert get(client_y, resource_id=str(version.resource_id)).status_code == 404
+    assert get(client_y, resource_id=str(hidden.other_town.resource_id)).status_code == 200
     assert get(client_for(None, town_x), resource_id="not-a-uuid").status_code == 404
     assert get(client_for(None, town_x)).status_code == 409
 

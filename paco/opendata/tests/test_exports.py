@@ -15,10 +15,10 @@ from django.urls import reverse
 
 from paco.opendata.models import ResourceVersion
 from paco.opendata.testing import opendata_storage  # noqa: F401
-from paco.opendata.tests.datastore_support import media, publish_parquet  # noqa: F401
+from paco.opendata.tests.datastore_support import hidden_tables, publish_parquet
 from paco.tenancy.models import Municipality, Unit
 
-pytestmark = pytest.mark.usefixtures("media")
+pytestmark = pytest.mark.usefixtures("opendata_storage")
 
 
 @pytest.fixture
@@ -193,9 +193,7 @@ def test_access_matrix(
     citizen_a: Any,
     admin_y: Any,
 ) -> None:
-    other_town = publish_parquet(town_y, unit_y)
-    draft = publish_parquet(town_x, unit_x_a, dataset="rascunho", published=False)
-    pending = publish_parquet(town_x, unit_x_a, dataset="pendente", version_published=False)
+    hidden = hidden_tables(town_x, unit_x_a, town_y, unit_y)
 
     def urls(v: ResourceVersion) -> list[str]:
         return [
@@ -209,17 +207,16 @@ def test_access_matrix(
         client = client_for(user, town_x)
         for url in urls(version):
             assert client.get(url).status_code == 200, (user, url)
-        for hidden in (other_town, draft, pending):
-            for url in urls(hidden):
+        for table in hidden:
+            for url in urls(table):
                 assert client.get(url).status_code == 404, (user, url)
     client_y = client_for(None, town_y)
     for url in urls(version):
         assert client_y.get(url).status_code == 404
-    for url in urls(other_town):
+    for url in urls(hidden.other_town):
         assert client_y.get(url).status_code == 200
 
 
-@pytest.mark.usefixtures("opendata_storage")
 def test_with_the_real_pipeline(anon_x: Client, town_x: Municipality, unit_x_a: Unit) -> None:
     from paco.opendata.testing import publish_table
 

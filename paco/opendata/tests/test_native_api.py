@@ -10,10 +10,11 @@ from django.test import Client
 from django.urls import reverse
 
 from paco.opendata.models import ResourceVersion
-from paco.opendata.tests.datastore_support import media, publish_parquet  # noqa: F401
+from paco.opendata.testing import opendata_storage  # noqa: F401
+from paco.opendata.tests.datastore_support import hidden_tables, publish_parquet
 from paco.tenancy.models import Municipality, Unit
 
-pytestmark = pytest.mark.usefixtures("media")
+pytestmark = pytest.mark.usefixtures("opendata_storage")
 
 
 @pytest.fixture
@@ -149,17 +150,15 @@ def test_access_matrix(
     data_editor_x: Any,
     citizen_a: Any,
 ) -> None:
-    other_town = publish_parquet(town_y, unit_y, dataset="outra")
-    draft = publish_parquet(town_x, unit_x_a, dataset="rascunho", published=False)
-    pending = publish_parquet(town_x, unit_x_a, dataset="pendente", version_published=False)
+    hidden = hidden_tables(town_x, unit_x_a, town_y, unit_y)
     for user in (None, citizen_a, data_editor_x, admin_x):
         client = client_for(user, town_x)
         assert client.get(by_name(version)).status_code == 200
-        for hidden in (other_town, draft, pending):
-            assert client.get(by_name(hidden)).status_code == 404
-            assert client.get(by_id(hidden)).status_code == 404
+        for table in hidden:
+            assert client.get(by_name(table)).status_code == 404
+            assert client.get(by_id(table)).status_code == 404
     assert client_for(None, town_y).get(by_id(version)).status_code == 404
-    assert client_for(None, town_y).get(by_id(other_town)).status_code == 200
+    assert client_for(None, town_y).get(by_id(hidden.other_town)).status_code == 200
 
 
 def test_queries_are_bounded(

@@ -13,10 +13,11 @@ from paco.opendata.ckan.errors import NotAuthorized, ValidationError
 from paco.opendata.datastore import sandbox
 from paco.opendata.datastore.ckan_actions import datastore_search_sql
 from paco.opendata.models import ResourceVersion
-from paco.opendata.tests.datastore_support import media, publish_parquet  # noqa: F401
+from paco.opendata.testing import opendata_storage  # noqa: F401
+from paco.opendata.tests.datastore_support import hidden_tables, publish_parquet
 from paco.tenancy.models import Municipality, Unit
 
-pytestmark = pytest.mark.usefixtures("media")
+pytestmark = pytest.mark.usefixtures("opendata_storage")
 
 
 @pytest.fixture
@@ -104,13 +105,13 @@ def test_other_towns_and_unpublished_tables_do_not_exist(
     unit_y: Unit,
     unit_x_a: Unit,
 ) -> None:
-    other = publish_parquet(town_y, unit_y)
-    draft = publish_parquet(town_x, unit_x_a, dataset="rascunho", published=False)
-    pending = publish_parquet(town_x, unit_x_a, dataset="pendente", version_published=False)
-    for rid in (other.resource_id, draft.resource_id, pending.resource_id):
+    hidden = hidden_tables(town_x, unit_x_a, town_y, unit_y)
+    for table in hidden:
+        rid = table.resource_id
         assert "Tabela não encontrada" in refused(town_x, f'SELECT * FROM "{rid}"')  # noqa: S608
     # the same table is reachable from its own town
-    assert len(sql_for(town_y, f'SELECT * FROM "{other.resource_id}"')["records"]) == 6  # noqa: S608
+    other = hidden.other_town.resource_id
+    assert len(sql_for(town_y, f'SELECT * FROM "{other}"')["records"]) == 6  # noqa: S608
 
 
 def test_engine_lockdown_holds_without_the_parser_checks(version: ResourceVersion) -> None:
