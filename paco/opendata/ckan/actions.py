@@ -13,12 +13,11 @@ from :mod:`paco.opendata.datastore.ckan_actions` and are merged into
 
 from __future__ import annotations
 
-import logging
 import uuid
+from collections import Counter
 from collections.abc import Callable
 from typing import Any
 
-from django.db.models import Count
 from django.http import Http404, HttpRequest
 
 from paco.opendata import access, vocab
@@ -26,11 +25,11 @@ from paco.opendata.ckan import packages
 from paco.opendata.ckan.errors import NotFound, ValidationError, missing
 from paco.opendata.ckan.query import norm
 from paco.opendata.ckan.search import ROWS_MAX, boolean, integer, package_search, string_list
+from paco.opendata.datastore.ckan_actions import ACTIONS as DATASTORE_ACTIONS
 from paco.opendata.models import Dataset, Theme
+from paco.opendata.portal.search import index_for
 from paco.tenancy.access import current_municipality
 from paco.tenancy.models import Municipality, Unit
-
-logger = logging.getLogger(__name__)
 
 Action = Callable[[HttpRequest, dict[str, Any]], Any]
 
@@ -112,23 +111,14 @@ def current_package_list_with_resources(request: HttpRequest, params: dict[str, 
 
 
 # --- organizations (units that publish) and groups (themes) ----------------------------
-def _unit_counts(town: Municipality) -> dict[int, int]:
-    rows = (
-        Dataset.objects.for_municipality(town)
-        .published()
-        .values("unit_id")
-        .annotate(n=Count("id"))
-        .order_by()
-    )
-    return {row["unit_id"]: row["n"] for row in rows}
+# Counts come from the portal's cached search index of published datasets.
+def _unit_counts(town: Municipality) -> Counter[int]:
+    return Counter(entry.unit_id for entry in index_for(town))
 
 
-def _theme_counts(town: Municipality) -> dict[int, int]:
-    through = Dataset.themes.through.objects.filter(
-        dataset__municipality=town, dataset__state="published"
-    )
-    rows = through.values("theme_id").annotate(n=Count("dataset_id")).order_by()
-    return {row["theme_id"]: row["n"] for row in rows}
+def _theme_counts(town: Municipality) -> Counter[str]:
+    """Published datasets per theme key."""
+    return Counter(key for entry in index_for(town) for key, _label in entry.themes)
 
 
 _LIST_SORTS = ("name", "title", "package_count")
@@ -175,7 +165,7 @@ def group_list(request: HttpRequest, params: dict[str, Any]) -> list[Any]:
     """The DCAT-BR themes (names: theme keys); ``all_fields`` gives ``package_count``."""
     counts = _theme_counts(_town(request))
     Theme.objects.ensure_loaded()
-    items = [packages.group_dict(t, package_count=counts.get(t.pk, 0)) for t in Theme.objects.all()]
+    items = [packages.group_dict(t, package_count=counts[t.key]) for t in Theme.objects.all()]
     return _list_result(_sorted_groups(items, params, wanted_key="groups"), params)
 
 
@@ -212,15 +202,14 @@ def group_show(request: HttpRequest, params: dict[str, Any]) -> dict[str, Any]:
     if theme is None:
         raise NotFound("grupo (tema) não encontrado")
     town = _town(request)
-    data = packages.group_dict(theme, package_count=_theme_counts(town).get(theme.pk, 0))
+    data = packages.group_dict(theme, package_count=_theme_counts(town)[theme.key])
     datasets = packages.package_queryset(town).filter(themes=theme)
     return _with_datasets(request, data, datasets, params)
 
 
 def tag_list(request: HttpRequest, params: dict[str, Any]) -> list[Any]:
     """Keywords of the published datasets; ``query`` filters, ``all_fields`` gives dicts."""
-    rows = Dataset.objects.for_municipality(_town(request)).published()
-    names = sorted({str(k) for kws in rows.values_list("keywords", flat=True) for k in kws or []})
+    names = sorted({k for entry in index_for(_town(request)) for k in entry.keywords})
     query = norm(str(params.get("query") or params.get("q") or ""))
     if query:  # CKAN: a substring, case-insensitive (here accent-insensitive too)
         names = [n for n in names if query in norm(n)]
@@ -314,13 +303,4 @@ ACTIONS: dict[str, Action] = {
     "license_list": license_list,
     "help_show": help_show,
 }
-
-try:
-    from paco.opendata.datastore.ckan_actions import ACTIONS as DATASTORE_ACTIONS
-except ImportError as exc:  # helper module not written yet: the API works without it
-    if exc.name != "paco.opendata.datastore.ckan_actions":
-        raise
-    logger.warning("paco.opendata.datastore.ckan_actions ausente: ações datastore_* desativadas")
-    DATASTORE_ACTIONS = {}
-
 ACTIONS.update(DATASTORE_ACTIONS)

@@ -12,7 +12,6 @@ exception                  status  ``error.__type``
 :class:`NotFound`          404     ``Not Found Error``
 :class:`NotAuthorized`     403     ``Authorization Error``
 :class:`SearchError`       409     ``Search Error``
-:class:`SearchQueryError`  400     ``Search Query Error``
 =========================  ======  =========================
 
 :class:`BadRequest` (400) is CKAN's "Bad request - …" answer for an unknown
@@ -80,14 +79,6 @@ class SearchError(CkanError):
     status = 409
     type_name = "Search Error"
     prefix = "Erro na busca"
-
-
-class SearchQueryError(CkanError):
-    """Invalid search parameters: 400, like CKAN."""
-
-    status = 400
-    type_name = "Search Query Error"
-    prefix = "Consulta de busca inválida"
 
 
 class BadRequest(CkanError):

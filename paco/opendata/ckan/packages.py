@@ -60,8 +60,13 @@ def _day(value: datetime.date | None) -> str:
     return value.isoformat() if value else ""
 
 
+def unit_org_id(municipality_id: int, unit_id: int) -> str:
+    """The organization id of a unit, from its key alone (the search index has no Unit)."""
+    return str(uuid.uuid5(ID_NAMESPACE, f"unit:{municipality_id}:{unit_id}"))
+
+
 def org_id(unit: Unit) -> str:
-    return str(uuid.uuid5(ID_NAMESPACE, f"unit:{unit.municipality_id}:{unit.pk}"))
+    return unit_org_id(unit.municipality_id, unit.pk)
 
 
 def group_id(theme: Theme) -> str:
@@ -108,44 +113,45 @@ def dataset_page_url(request: HttpRequest, dataset: Dataset) -> str:
     return _absolute_reverse(request, "portal:dataset", dataset.name)
 
 
-def organization_dict(unit: Unit, *, package_count: int | None = None) -> dict[str, Any]:
+def _group_like(
+    kind: str, id: str, name: str, title: str, package_count: int | None, **more: Any
+) -> dict[str, Any]:
+    """What CKAN's organization and group dicts share (an organization is a kind of group)."""
     data: dict[str, Any] = {
-        "id": org_id(unit),
-        "name": unit.slug,
-        "title": unit.name,
-        "display_name": unit.name,
-        "description": f"{unit.name} ({unit.acronym})" if unit.acronym else "",
-        "type": "organization",
-        "is_organization": True,
-        "state": "active",
-        "approval_status": "approved",
-        "image_url": "",
-        "image_display_url": "",
-        "created": None,
-    }
-    if package_count is not None:
-        data["package_count"] = package_count
-    return data
-
-
-def group_dict(theme: Theme, *, package_count: int | None = None) -> dict[str, Any]:
-    data: dict[str, Any] = {
-        "id": group_id(theme),
-        "name": theme.key,
-        "title": theme.label,
-        "display_name": theme.label,
+        "id": id,
+        "name": name,
+        "title": title,
+        "display_name": title,
         "description": "",
         "image_url": "",
         "image_display_url": "",
-        "type": "group",
-        "is_organization": False,
+        "type": kind,
+        "is_organization": kind == "organization",
         "state": "active",
         "approval_status": "approved",
-        "uri": theme.uri,
+        **more,
     }
     if package_count is not None:
         data["package_count"] = package_count
     return data
+
+
+def organization_dict(unit: Unit, *, package_count: int | None = None) -> dict[str, Any]:
+    return _group_like(
+        "organization",
+        org_id(unit),
+        unit.slug,
+        unit.name,
+        package_count,
+        description=f"{unit.name} ({unit.acronym})" if unit.acronym else "",
+        created=None,
+    )
+
+
+def group_dict(theme: Theme, *, package_count: int | None = None) -> dict[str, Any]:
+    return _group_like(
+        "group", group_id(theme), theme.key, theme.label, package_count, uri=theme.uri
+    )
 
 
 def tag_dict(name: str) -> dict[str, Any]:
@@ -192,11 +198,12 @@ def resource_dict(request: HttpRequest, resource: Resource, position: int) -> di
     }
 
 
-def _extras(dataset: Dataset, town: Municipality, page_url: str) -> list[dict[str, str]]:
+def _extras(
+    dataset: Dataset, town: Municipality, page_url: str, themes: list[Theme]
+) -> list[dict[str, str]]:
     spatial = dataset.spatial or town.ibge_code
     frequency = vocab.term(vocab.frequencies(), dataset.periodicity)
     access = vocab.term(vocab.access_rights(), dataset.access_rights)
-    themes = list(dataset.themes.all())
     values = {
         "identifier": str(dataset.pk),
         "issued": timestamp(dataset.published_at) or "",
@@ -260,7 +267,7 @@ def package_dict(request: HttpRequest, dataset: Dataset, town: Municipality) -> 
         "tags": tags,
         "groups": [group_dict(t) for t in themes],
         "resources": [resource_dict(request, r, i) for i, r in enumerate(resources)],
-        "extras": _extras(dataset, town, page_url),
+        "extras": _extras(dataset, town, page_url, themes),
         "relationships_as_object": [],
         "relationships_as_subject": [],
     }

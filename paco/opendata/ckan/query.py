@@ -14,7 +14,7 @@ Supported, as CKAN's Solr schema (default operator AND) understands it:
 
 The result is a tree of :class:`Node` evaluated over the in-memory search index
 by :mod:`paco.opendata.ckan.search`, which supplies field values through a
-:class:`Fields` object.
+:class:`Fields` object. Dates are parsed once, when the query is.
 """
 
 from __future__ import annotations
@@ -82,16 +82,11 @@ class Text(Node):
 @dataclass
 class Term(Node):
     field: str
-    value: str  # normalized (dates: as written)
+    value: str  # normalized
     prefix: bool = False  # ``val*``
     anything: bool = False  # ``*``
 
     def matches(self, doc: Fields) -> bool:
-        if self.field in DATE_FIELDS:
-            when = doc.date(self.field)
-            if when is None or self.anything:
-                return when is not None
-            return when == parse_date(self.value, self.field)
         values = doc.values(self.field)
         if not values:
             return False
@@ -111,23 +106,33 @@ def _within(value: Any, low: Any, high: Any, low_inclusive: bool, high_inclusive
 @dataclass
 class Range(Node):
     field: str
-    low: str
-    high: str
+    low: str | None  # normalized; None: open end (``*``)
+    high: str | None
     low_inclusive: bool
     high_inclusive: bool
 
     def matches(self, doc: Fields) -> bool:
-        inclusive = (self.low_inclusive, self.high_inclusive)
-        if self.field in DATE_FIELDS:
-            when = doc.date(self.field)
-            if when is None:
-                return False
-            low = None if self.low == "*" else parse_date(self.low, self.field)
-            high = None if self.high == "*" else parse_date(self.high, self.field)
-            return _within(when, low, high, *inclusive)
-        low_s = None if self.low == "*" else norm(self.low)
-        high_s = None if self.high == "*" else norm(self.high)
-        return any(_within(v, low_s, high_s, *inclusive) for v in doc.values(self.field) or ())
+        bounds = (self.low, self.high, self.low_inclusive, self.high_inclusive)
+        return any(_within(v, *bounds) for v in doc.values(self.field) or ())
+
+
+@dataclass
+class DateRange(Node):
+    """A date field within bounds parsed once per query (so ``NOW`` is one instant).
+
+    ``field:value`` is ``[value TO value]`` and ``field:*`` is ``[* TO *]``.
+    """
+
+    field: str
+    low: datetime.datetime | None  # None: open end
+    high: datetime.datetime | None
+    low_inclusive: bool = True
+    high_inclusive: bool = True
+
+    def matches(self, doc: Fields) -> bool:
+        when = doc.date(self.field)
+        bounds = (self.low, self.high, self.low_inclusive, self.high_inclusive)
+        return when is not None and _within(when, *bounds)
 
 
 @dataclass
@@ -375,7 +380,8 @@ class Parser:
         if field in TEXT_FIELDS:
             return Text(field, text.query_terms(value))
         if field in DATE_FIELDS:
-            return Term(field, value, anything=value == "*" and not quoted)
+            when = None if value == "*" and not quoted else parse_date(value, field)
+            return DateRange(field, when, when)
         if quoted:
             return Term(field, norm(value))
         if value == "*":
@@ -420,11 +426,12 @@ class Parser:
             raise self.fail("intervalo deve ser [início TO fim]")
         self.i = end + 1
         low, high = (b.strip().strip('"') for b in bounds)
+        inclusive = (low_inclusive, high_inclusive)
         if field in DATE_FIELDS:
-            for bound in (low, high):
-                if bound != "*":
-                    parse_date(bound, field)  # fail early on a bad date
-        return Range(field, low, high, low_inclusive, high_inclusive)
+            low_date, high_date = (None if b == "*" else parse_date(b, field) for b in (low, high))
+            return DateRange(field, low_date, high_date, *inclusive)
+        low_s, high_s = (None if b == "*" else norm(b) for b in (low, high))
+        return Range(field, low_s, high_s, *inclusive)
 
 
 def parse(source: str) -> Node:

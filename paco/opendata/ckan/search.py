@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import datetime
 import json
-import uuid
 from collections import Counter
 from collections.abc import Callable
 from typing import Any
@@ -26,19 +25,25 @@ from typing import Any
 from django.http import HttpRequest
 
 from paco.catalog import search as text
-from paco.opendata import vocab
 from paco.opendata.ckan import query as solr
 from paco.opendata.ckan.errors import SearchError, ValidationError
-from paco.opendata.ckan.packages import org_id, package_dict, package_queryset
-from paco.opendata.models import Dataset
-from paco.opendata.portal.search import IndexedDataset, index_for
-from paco.tenancy.models import Municipality, Unit
+from paco.opendata.ckan.packages import package_dict, package_queryset, unit_org_id
+from paco.opendata.portal.search import IndexedDataset, facet_labels, index_for
+from paco.tenancy.models import Municipality
 
 ROWS_DEFAULT = 10
 ROWS_MAX = 1000
 FACET_LIMIT_DEFAULT = 50
 DEFAULT_SORT = "score desc, metadata_modified desc"
-FACET_FIELDS = ("organization", "groups", "tags", "res_format", "license_id")
+#: CKAN's facet fields and the portal's facets they are
+PORTAL_FACETS = {
+    "organization": "organizacao",
+    "groups": "tema",
+    "tags": "palavra",
+    "res_format": "formato",
+    "license_id": "licenca",
+}
+FACET_FIELDS = tuple(PORTAL_FACETS)
 MAX_QUERY_LENGTH = 2000
 
 # values that every (published, public) dataset has in CKAN's index
@@ -52,8 +57,11 @@ _CONSTANT_FIELDS = {
 }
 
 
-def integer(params: dict[str, Any], key: str, default: int) -> int:
-    """A natural number parameter, with CKAN's validation errors in pt-BR."""
+def integer(params: dict[str, Any], key: str, default: int, *, natural: bool = True) -> int:
+    """An integer parameter, natural unless told (``facet.limit``: -1 is "no limit").
+
+    With CKAN's validation errors in pt-BR.
+    """
     raw = params.get(key, default)
     if raw in ("", None):
         return default
@@ -61,18 +69,9 @@ def integer(params: dict[str, Any], key: str, default: int) -> int:
         value = int(str(raw).strip())
     except (TypeError, ValueError):
         raise ValidationError({key: ["Número inteiro inválido"]}) from None
-    if value < 0:
+    if natural and value < 0:
         raise ValidationError({key: ["Deve ser um número natural"]})
     return value
-
-
-def signed_integer(params: dict[str, Any], key: str, default: int) -> int:
-    """An integer where -1 means "no limit" (``facet.limit``)."""
-    raw = params.get(key, default)
-    try:
-        return default if raw in ("", None) else int(str(raw).strip())
-    except ValueError:
-        raise ValidationError({key: ["Número inteiro inválido"]}) from None
 
 
 def boolean(params: dict[str, Any], key: str, default: bool) -> bool:
@@ -107,32 +106,24 @@ def string_list(params: dict[str, Any], key: str) -> list[str]:
 
 
 class _Doc:
-    """One indexed dataset as the query language sees it."""
+    """One indexed dataset as the query language sees it (:class:`.query.Fields`)."""
 
-    def __init__(self, entry: IndexedDataset, context: _Context) -> None:
+    def __init__(self, entry: IndexedDataset, town_id: int) -> None:
         self.entry = entry
-        self.context = context
+        self.town_id = town_id
 
     def values(self, field: str) -> tuple[str, ...] | None:
         e = self.entry
         if field in _CONSTANT_FIELDS:
             return _CONSTANT_FIELDS[field]
+        if field in PORTAL_FACETS:
+            return tuple(solr.norm(v) for v in e.values(PORTAL_FACETS[field]))
         if field == "id":
             return (str(e.id),)
         if field == "name":
             return (e.name,)
-        if field == "organization":
-            return (solr.norm(e.unit_slug),)
         if field == "owner_org":
-            return (self.context.org_ids().get(e.unit_slug, ""),)
-        if field == "groups":
-            return tuple(solr.norm(key) for key, _label in e.themes)
-        if field == "tags":
-            return tuple(solr.norm(k) for k in e.keywords)
-        if field == "res_format":
-            return tuple(solr.norm(f) for f in e.formats)
-        if field == "license_id":
-            return (solr.norm(e.license),)
+            return (unit_org_id(self.town_id, e.unit_id),)
         if field == "num_tags":
             return (str(len(e.keywords)),)
         if field == "title_string":
@@ -142,42 +133,10 @@ class _Doc:
     def date(self, field: str) -> datetime.datetime | None:
         if field == "metadata_modified":
             return self.entry.modified_at
-        return self.context.created().get(self.entry.id)
+        return self.entry.created_at
 
     def has_text(self, field: str, terms: list[tuple[str, ...]]) -> bool:
-        document = self.entry.title_document if field == "title" else self.entry.document
-        return all(any(f" {form}" in document for form in forms) for forms in terms)
-
-
-class _Context:
-    """Data some queries need, loaded once per request and only when used."""
-
-    def __init__(self, town: Municipality) -> None:
-        self.town = town
-        self._created: dict[uuid.UUID, datetime.datetime] | None = None
-        self._org_ids: dict[str, str] | None = None
-
-    def created(self) -> dict[uuid.UUID, datetime.datetime]:
-        if self._created is None:
-            rows = Dataset.objects.for_municipality(self.town).published()
-            self._created = dict(rows.values_list("id", "created_at"))
-        return self._created
-
-    def org_ids(self) -> dict[str, str]:
-        if self._org_ids is None:
-            units = Unit.objects.for_municipality(self.town).only("id", "slug", "municipality_id")
-            self._org_ids = {u.slug: org_id(u) for u in units}
-        return self._org_ids
-
-
-def _score(entry: IndexedDataset, terms: list[tuple[str, ...]]) -> int:
-    score = 0
-    for forms in terms:
-        if any(f" {form}" in entry.title_document for form in forms):
-            score += 3
-        elif any(f" {form}" in entry.document for form in forms):
-            score += 1
-    return score
+        return self.entry.has_text(terms, title_only=field == "title")
 
 
 def _parse_q(q: str) -> solr.Node:
@@ -196,7 +155,7 @@ _SORT_KEYS: dict[str, SortKey] = {
     "title_string": lambda d, score: solr.norm(d.entry.title),
     "title": lambda d, score: solr.norm(d.entry.title),
     "metadata_modified": lambda d, score: d.entry.modified_at,
-    "metadata_created": lambda d, score: d.date("metadata_created"),
+    "metadata_created": lambda d, score: d.entry.created_at,
     "views_recent": lambda d, score: d.entry.view_count,
     "views_total": lambda d, score: d.entry.view_count,
     "num_tags": lambda d, score: len(d.entry.keywords),
@@ -229,29 +188,9 @@ def _ordered(scored: list[tuple[_Doc, int]], sort: list[tuple[str, bool]]) -> li
     return [doc for doc, _score in items]
 
 
-def _facet_display(field: str, index: list[IndexedDataset]) -> dict[str, str]:
-    names: dict[str, str] = {}
-    if field == "organization":
-        names = {e.unit_slug: e.unit_name for e in index}
-    elif field == "groups":
-        names = {key: label for e in index for key, label in e.themes}
-    elif field == "license_id":
-        names = {t.key: t.label for t in vocab.licenses()}
-    return names
-
-
 def _facet_values(entry: IndexedDataset, field: str) -> tuple[str, ...]:
-    if field == "organization":
-        return (entry.unit_slug,)
-    if field == "groups":
-        return tuple(key for key, _label in entry.themes)
-    if field == "tags":
-        return entry.keywords
-    if field == "res_format":
-        return tuple(f.upper() for f in entry.formats)
-    if field == "license_id":
-        return (entry.license,)
-    return ()
+    values = entry.values(PORTAL_FACETS[field])
+    return tuple(v.upper() for v in values) if field == "res_format" else values
 
 
 def _facets(
@@ -259,6 +198,7 @@ def _facets(
 ) -> tuple[dict[str, dict[str, int]], dict[str, Any]]:
     facets: dict[str, dict[str, int]] = {}
     search_facets: dict[str, Any] = {}
+    labels = facet_labels(index) if fields else {}
     for field in fields:
         counts = Counter(v for d in docs for v in _facet_values(d.entry, field))
         ranked = sorted(
@@ -266,7 +206,7 @@ def _facets(
         )
         if limit >= 0:
             ranked = ranked[:limit]
-        names = _facet_display(field, index)
+        names = labels[PORTAL_FACETS[field]]
         facets[field] = dict(ranked)
         search_facets[field] = {
             "title": field,
@@ -288,7 +228,7 @@ def package_search(request: HttpRequest, town: Municipality, params: dict[str, A
     for field in facet_fields:
         if field not in FACET_FIELDS:
             raise SearchError(f"faceta não disponível: {field!r}")
-    facet_limit = signed_integer(params, "facet.limit", FACET_LIMIT_DEFAULT)
+    facet_limit = integer(params, "facet.limit", FACET_LIMIT_DEFAULT, natural=False)
     facet_mincount = integer(params, "facet.mincount", 1)
     fl = string_list(params, "fl")
 
@@ -297,12 +237,11 @@ def package_search(request: HttpRequest, town: Municipality, params: dict[str, A
     terms = q_node.positive_terms()
 
     index = index_for(town)
-    context = _Context(town)
     matched: list[tuple[_Doc, int]] = []
     for entry in index:
-        doc = _Doc(entry, context)
+        doc = _Doc(entry, town.pk)
         if q_node.matches(doc) and all(f.matches(doc) for f in filters):
-            matched.append((doc, _score(entry, terms) if terms else 0))
+            matched.append((doc, entry.text_score(terms)))
     ordered = _ordered(matched, sort)
     page = ordered[start : start + rows]
 

@@ -128,7 +128,7 @@ def action(request: HttpRequest, name: str) -> HttpResponse:
         response["Allow"] = "GET, POST, OPTIONS"
         return response
     if name not in ACTIONS:
-        return _json(f"Bad request - Action name not known: {name}", 400)
+        return _json(errors.BadRequest(f"Action name not known: {name}").body(), 400)
     # The API takes no session authentication: whatever cookie came along, act anonymously.
     request.user = AnonymousUser()
     try:

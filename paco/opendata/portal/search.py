@@ -52,6 +52,8 @@ SORTS: tuple[tuple[str, str], ...] = (
     ("visitados", "Mais visitados"),
 )
 MAX_VALUES_PER_FACET = 8
+#: part of the cache key: bump it when :class:`IndexedDataset` changes shape
+INDEX_FORMAT = 2
 MAX_QUERY_LENGTH = 200
 
 
@@ -63,12 +65,14 @@ class IndexedDataset:
     name: str
     title: str
     description: str
+    unit_id: int
     unit_slug: str
     unit_name: str
     license: str
     keywords: tuple[str, ...]
     themes: tuple[tuple[str, str], ...]  # (key, label)
     formats: tuple[str, ...]  # lower-case, e.g. "csv"
+    created_at: datetime.datetime
     modified_at: datetime.datetime
     published_at: datetime.datetime | None
     next_update_due: datetime.date | None
@@ -92,6 +96,25 @@ class IndexedDataset:
     def update_is_late(self, today: datetime.date) -> bool:
         return bool(self.next_update_due and self.next_update_due < today)
 
+    def has_text(self, terms: list[tuple[str, ...]], *, title_only: bool = False) -> bool:
+        """Whether every term (alternative prefixes from ``query_terms``) starts some token."""
+        document = self.title_document if title_only else self.document
+        return all(_found(document, forms) for forms in terms)
+
+    def text_score(self, terms: list[tuple[str, ...]]) -> int:
+        """Relevance: 3 per term found in the title or keywords, 1 per term found elsewhere."""
+        score = 0
+        for forms in terms:
+            if _found(self.title_document, forms):
+                score += 3
+            elif _found(self.document, forms):
+                score += 1
+        return score
+
+
+def _found(document: str, forms: tuple[str, ...]) -> bool:
+    return any(f" {form}" in document for form in forms)
+
 
 def build_index(town: Municipality) -> list[IndexedDataset]:
     """Every published dataset of ``town`` as an :class:`IndexedDataset` (three queries)."""
@@ -105,10 +128,12 @@ def build_index(town: Municipality) -> list[IndexedDataset]:
             "description",
             "license",
             "keywords",
+            "created_at",
             "modified_at",
             "published_at",
             "next_update_due",
             "view_count",
+            "unit_id",
             "unit__slug",
             "unit__name",
         )
@@ -142,12 +167,14 @@ def build_index(town: Municipality) -> list[IndexedDataset]:
                 name=row["name"],
                 title=row["title"],
                 description=row["description"],
+                unit_id=row["unit_id"],
                 unit_slug=row["unit__slug"],
                 unit_name=row["unit__name"],
                 license=row["license"],
                 keywords=keywords,
                 themes=dataset_themes,
                 formats=tuple(sorted(formats[pk])),
+                created_at=row["created_at"],
                 modified_at=row["modified_at"],
                 published_at=row["published_at"],
                 next_update_due=row["next_update_due"],
@@ -171,7 +198,7 @@ def index_for(town: Municipality) -> list[IndexedDataset]:
     seconds = settings.PACO_PAGE_CACHE_SECONDS
     if seconds <= 0:
         return build_index(town)
-    key = f"paco:opendata:index:{town.pk}:{content_version(town.pk)}"
+    key = f"paco:opendata:index:{INDEX_FORMAT}:{town.pk}:{content_version(town.pk)}"
     index: list[IndexedDataset] | None = cache.get(key)
     if index is None:
         index = build_index(town)
@@ -245,19 +272,6 @@ def parse_query(
     return SearchQuery(q=q, selected=selected, sort=sort if sort in dict(SORTS) else "")
 
 
-def _score(entry: IndexedDataset, terms: list[tuple[str, ...]]) -> int:
-    """0 when some term matches nowhere; else higher for matches in the title/keywords."""
-    score = 0
-    for forms in terms:
-        if any(f" {form}" in entry.title_document for form in forms):
-            score += 3
-        elif any(f" {form}" in entry.document for form in forms):
-            score += 1
-        else:
-            return 0
-    return score
-
-
 @dataclass
 class FacetValue:
     value: str
@@ -291,7 +305,8 @@ class SearchResult:
         return [v for facet in self.facets for v in facet.values if v.selected]
 
 
-def _labels(index: Iterable[IndexedDataset]) -> dict[str, dict[str, str]]:
+def facet_labels(index: Iterable[IndexedDataset]) -> dict[str, dict[str, str]]:
+    """Display labels of facet values, by facet key (formats have none: they show as is)."""
     labels: dict[str, dict[str, str]] = {key: {} for key in FACET_KEYS}
     for entry in index:
         labels["tema"].update(dict(entry.themes))
@@ -318,9 +333,8 @@ def filter_index(
     for entry in index:
         if any(not values <= set(entry.values(key)) for key, values in wanted.items()):
             continue
-        score = _score(entry, terms) if terms else 1
-        if score:
-            out.append((score, entry))
+        if entry.has_text(terms):
+            out.append((entry.text_score(terms) if terms else 1, entry))
     return out
 
 
@@ -345,7 +359,7 @@ def run_search(
     index = index_for(town)
     sort = query.effective_sort()
     results = _ordered(filter_index(index, query, fixed), sort)
-    labels = _labels(index)
+    labels = facet_labels(index)
     facets = []
     for key, label in FACETS:
         if fixed and key in fixed:

@@ -12,7 +12,6 @@ import datetime
 import ckanapi
 import pytest
 
-from paco.opendata.ckan.actions import ACTIONS
 from paco.opendata.models import Dataset
 from paco.opendata.testing import opendata_storage, publish_table  # noqa: F401
 from paco.opendata.tests.ckan_support import UTC, make_dataset
@@ -108,8 +107,6 @@ def test_errors_map_to_ckanapi_exceptions(ckan):
 
 
 def test_datastore_search_through_ckanapi(ckan):
-    if "datastore_search" not in ACTIONS:
-        pytest.skip("paco.opendata.datastore.ckan_actions ainda não existe")
     table = ckan.table
     found = ckan.action.datastore_search(resource_id=str(table.pk), limit=2)
     assert found["total"] == table.current_version.rows == 5
