@@ -23,6 +23,7 @@ from django.utils.safestring import SafeString
 
 from paco.accounts.models import ApiToken, Role
 from paco.accounts.permissions import covered_unit_ids, has_role
+from paco.catalog.admin import FollowParentPermissions
 from paco.core.admin import (
     ReadOnlyAdminMixin,
     TenantAdmin,
@@ -142,7 +143,7 @@ class ResourceInlineForm(forms.ModelForm):
         return data
 
 
-class ResourceInline(TenantInline):
+class ResourceInline(FollowParentPermissions, TenantInline):
     model = Resource
     form = ResourceInlineForm
     fk_name = "dataset"
@@ -159,20 +160,8 @@ class ResourceInline(TenantInline):
     verbose_name_plural = "recursos (para enviar arquivos, use a página de envio de dados)"
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
-    def _parent(self) -> Any:
-        return self.admin_site._registry[self.parent_model]
-
-    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return bool(self._parent().has_view_permission(request, obj))
-
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return bool(self._parent().has_change_permission(request, obj))
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return bool(self._parent().has_change_permission(request, obj))
-
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
+        return False  # resources are never deleted from here
 
     @admin.display(description="versão publicada")
     def published_version(self, obj: Resource) -> str:

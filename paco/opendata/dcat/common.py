@@ -9,10 +9,9 @@ which fields to fill; the machine formats stay valid meanwhile).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 from django.http import HttpRequest
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 
 from paco.opendata import links, vocab
 from paco.opendata.models import Dataset, Resource, ResourceKind
@@ -108,37 +107,42 @@ def has_datastore(resource: Resource) -> bool:
     return resource.kind == ResourceKind.FILE and version is not None and bool(version.parquet)
 
 
-def _reverse_or(name: str, args: list[Any], fallback: str) -> str:
-    try:
-        return reverse(name, args=args)
-    except NoReverseMatch:
-        return fallback
-
-
 def landing_page(request: HttpRequest, dataset: Dataset) -> str:
-    path = _reverse_or("portal:dataset", [dataset.name], f"/dataset/{dataset.name}/")
-    return links.absolute(request, path)
+    return links.absolute(request, reverse("portal:dataset", args=[dataset.name]))
 
 
 def portal_home(request: HttpRequest) -> str:
-    return links.absolute(request, _reverse_or("portal:home", [], "/dados/"))
+    return links.absolute(request, reverse("portal:home"))
 
 
 def organization_page(request: HttpRequest, unit: Unit) -> str:
-    path = _reverse_or("portal:organization", [unit.slug], f"/organization/{unit.slug}/")
-    return links.absolute(request, path)
+    return links.absolute(request, reverse("portal:organization", args=[unit.slug]))
 
 
-def license_term(key: str) -> vocab.Term:
-    term = vocab.term(vocab.licenses(), key) or vocab.term(vocab.licenses(), vocab.DEFAULT_LICENSE)
+def term_or(terms: tuple[vocab.Term, ...], key: str, fallback: str) -> vocab.Term:
+    """The vocabulary term of ``key``, or that of ``fallback`` when ``key`` is not listed."""
+    term = vocab.term(terms, key) or vocab.term(terms, fallback)
     assert term is not None
     return term
 
 
+def license_term(key: str) -> vocab.Term:
+    return term_or(vocab.licenses(), key, vocab.DEFAULT_LICENSE)
+
+
+#: DCAT-BR's minimum lengths (``sh:minLength`` of the shapes) for titles and descriptions
+MIN_TITLE = 3
+MIN_DESCRIPTION = 10
+
+
+def long_enough(value: str, minimum: int) -> bool:
+    """Whether ``value`` has ``minimum`` characters once runs of whitespace count as one."""
+    return len(" ".join(value.split())) >= minimum
+
+
 def description_of(dataset: Dataset) -> str:
     """The dataset's description, or a generated sentence when it is too short for DCAT-BR."""
-    text = " ".join(dataset.description.split())
-    if len(text) >= 10:
+    if long_enough(dataset.description, MIN_DESCRIPTION):
         return dataset.description.strip()
     town = dataset.municipality
     return (
@@ -149,12 +153,11 @@ def description_of(dataset: Dataset) -> str:
 
 def resource_title(resource: Resource) -> str:
     title = resource.title.strip()
-    return title if len(title) >= 3 else f"{title or 'Recurso'} — {resource.dataset.title}"
+    return title if len(title) >= MIN_TITLE else f"{title or 'Recurso'} — {resource.dataset.title}"
 
 
 def resource_description(resource: Resource, fmt: FileFormat | None = None) -> str:
-    text = " ".join(resource.description.split())
-    if len(text) >= 10:
+    if long_enough(resource.description, MIN_DESCRIPTION):
         return resource.description.strip()
     kind = "Link externo" if resource.kind == ResourceKind.LINK else "Arquivo"
     label = f" ({fmt.label})" if fmt else ""

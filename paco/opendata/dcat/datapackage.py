@@ -76,7 +76,9 @@ def export_stats(request: HttpRequest, resource: Resource) -> tuple[str, int] | 
     version = resource.current_version
     if version is None:
         return None
-    key = f"paco:datapackage:csv:{version.pk}:{resource.modified_at.timestamp()}"
+    # the export is a function of the version alone (its ETag says so too): a metadata
+    # edit of the resource must not trigger another full export
+    key = f"paco:datapackage:csv:{version.pk}"
     cached = cache.get(key)
     if cached is not None:
         return (str(cached[0]), int(cached[1]))

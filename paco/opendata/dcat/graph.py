@@ -222,27 +222,21 @@ class CatalogGraph:
 
     def _dictionary(self, dataset: Dataset, landing: str) -> URIRef:
         """The data dictionary (art. 29 III) as a distribution: the ``datapackage.json``."""
-        g, c = self.graph, self.concepts
         node = URIRef(landing + "#dicionario-de-dados")
         url = URIRef(links.absolute(self.request, reverse("dcat:datapackage", args=[dataset.name])))
-        g.add((node, RDF.type, DCAT.Distribution))
-        g.add((node, DCTERMS.title, text(f"Dicionário de dados — {dataset.title}")))
-        g.add(
-            (
-                node,
-                DCTERMS.description,
-                text(
-                    "Estrutura e significado de cada coluna das tabelas (títulos, descrições, "
-                    "unidades, tipos e restrições), no formato Frictionless Data Package."
-                ),
-            )
+        self._distribution(
+            node,
+            f"Dicionário de dados — {dataset.title}",
+            "Estrutura e significado de cada coluna das tabelas (títulos, descrições, "
+            "unidades, tipos e restrições), no formato Frictionless Data Package.",
+            dataset.license,
+            "DICIONARIO_DE_DADOS",
+            common.file_format("json"),
         )
-        g.add((node, DCAT.accessURL, url))
-        g.add((node, DCAT.downloadURL, url))
-        g.add((node, DCTERMS.type, c.resource_type("DICIONARIO_DE_DADOS")))
-        g.add((node, DCTERMS.license, c.license(dataset.license)))
-        g.add((node, DCTERMS.conformsTo, URIRef("https://specs.frictionlessdata.io/data-package/")))
-        self._format(node, common.file_format("json"))
+        self._download(node, url)
+        self.graph.add(
+            (node, DCTERMS.conformsTo, URIRef("https://specs.frictionlessdata.io/data-package/"))
+        )
         self._add(node, DCTERMS.modified, _datetime(dataset.modified_at))
         return node
 
@@ -258,23 +252,46 @@ class CatalogGraph:
         self.graph.add((node, DCTERMS.format, concept))
         self.graph.add((node, DCAT.mediaType, concept))
 
+    def _distribution(
+        self,
+        node: URIRef,
+        title: str,
+        description: str,
+        license_key: str,
+        kind: str,
+        fmt: common.FileFormat | None,
+    ) -> None:
+        """What every distribution states: title, description, licence, DCAT-BR type, format."""
+        g, c = self.graph, self.concepts
+        g.add((node, RDF.type, DCAT.Distribution))
+        g.add((node, DCTERMS.title, text(title)))
+        g.add((node, DCTERMS.description, text(description)))
+        g.add((node, DCTERMS.license, c.license(license_key)))
+        g.add((node, DCTERMS.type, c.resource_type(kind)))
+        self._format(node, fmt)
+
+    def _download(self, node: URIRef, url: URIRef) -> None:
+        self.graph.add((node, DCAT.accessURL, url))
+        self.graph.add((node, DCAT.downloadURL, url))
+
     def distributions(self, resource: Resource, landing: str) -> Iterable[URIRef]:
-        g, c, request = self.graph, self.concepts, self.request
-        dataset = resource.dataset
+        g = self.graph
         fmt = common.resource_format(resource)
         node = URIRef(f"{landing}#recurso-{resource.pk}")
-        g.add((node, RDF.type, DCAT.Distribution))
-        g.add((node, DCTERMS.identifier, Literal(str(resource.pk))))
-        g.add((node, DCTERMS.title, text(common.resource_title(resource))))
-        g.add((node, DCTERMS.description, text(common.resource_description(resource, fmt))))
-        g.add((node, DCTERMS.license, c.license(dataset.license)))
-        self._format(node, fmt)
         if fmt is None:
             kind = "OUTRO"
         else:
             kind = "DOCUMENTACAO" if fmt.key in DOCUMENT_FORMATS else "DADOS"
-        g.add((node, DCTERMS.type, c.resource_type(kind)))
-        url = links.download_url(request, resource)
+        self._distribution(
+            node,
+            common.resource_title(resource),
+            common.resource_description(resource, fmt),
+            resource.dataset.license,
+            kind,
+            fmt,
+        )
+        g.add((node, DCTERMS.identifier, Literal(str(resource.pk))))
+        url = links.download_url(self.request, resource)
         version = resource.current_version if resource.kind == ResourceKind.FILE else None
         if url:
             g.add((node, DCAT.accessURL, URIRef(url)))
@@ -300,31 +317,21 @@ class CatalogGraph:
             yield from self._exports(resource, landing, version.number)
 
     def _exports(self, resource: Resource, landing: str, number: int) -> Iterable[URIRef]:
-        g, c = self.graph, self.concepts
         service = self.data_service()
-        g.add((service, DCAT.servesDataset, URIRef(landing + "#conjunto")))
+        self.graph.add((service, DCAT.servesDataset, URIRef(landing + "#conjunto")))
         for key in common.EXPORT_FORMATS:
-            fmt = common.file_format(key)
             node = URIRef(f"{landing}#recurso-{resource.pk}-{key}")
-            url = URIRef(links.export_url(self.request, resource, key))
-            g.add((node, RDF.type, DCAT.Distribution))
-            g.add((node, DCTERMS.title, text(f"{common.resource_title(resource)} ({key.upper()})")))
-            g.add(
-                (
-                    node,
-                    DCTERMS.description,
-                    text(
-                        f"Tabela “{resource.title}” (versão {number}) normalizada, "
-                        f"em {key.upper()}, gerada pela API de dados."
-                    ),
-                )
+            self._distribution(
+                node,
+                f"{common.resource_title(resource)} ({key.upper()})",
+                f"Tabela “{resource.title}” (versão {number}) normalizada, "
+                f"em {key.upper()}, gerada pela API de dados.",
+                resource.dataset.license,
+                "DADOS",
+                common.file_format(key),
             )
-            g.add((node, DCAT.accessURL, url))
-            g.add((node, DCAT.downloadURL, url))
-            g.add((node, DCAT.accessService, service))
-            g.add((node, DCTERMS.license, c.license(resource.dataset.license)))
-            g.add((node, DCTERMS.type, c.resource_type("DADOS")))
-            self._format(node, fmt)
+            self._download(node, URIRef(links.export_url(self.request, resource, key)))
+            self.graph.add((node, DCAT.accessService, service))
             self._add(node, DCTERMS.modified, _datetime(resource.modified_at))
             yield node
 

@@ -14,6 +14,7 @@ from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCAT, DCTERMS, FOAF, ORG, RDF, SKOS, XSD
 
 from paco.opendata import vocab
+from paco.opendata.dcat import common
 
 VCARD = Namespace("http://www.w3.org/2006/vcard/ns#")
 SPDX = Namespace("http://spdx.org/rdf/terms#")
@@ -115,27 +116,19 @@ class Concepts:
         return self.add(uri, label, schemes=(THEME_SCHEME,))
 
     def license(self, key: str) -> URIRef:
-        term = vocab.term(vocab.licenses(), key) or vocab.term(
-            vocab.licenses(), vocab.DEFAULT_LICENSE
-        )
-        assert term is not None
-        node = self.add(
+        term = common.license_term(key)
+        return self.add(
             term.uri, term.label, schemes=(LICENSE_SCHEME,), types=(DCTERMS.LicenseDocument,)
         )
-        return node
 
     def access_rights(self, key: str) -> URIRef:
-        term = vocab.term(vocab.access_rights(), key) or vocab.term(
-            vocab.access_rights(), vocab.DEFAULT_ACCESS_RIGHTS
-        )
-        assert term is not None
+        term = common.term_or(vocab.access_rights(), key, vocab.DEFAULT_ACCESS_RIGHTS)
         return self.add(
             term.uri, term.label, schemes=(ACCESS_SCHEME,), types=(DCTERMS.RightsStatement,)
         )
 
     def frequency(self, key: str) -> URIRef:
-        term = vocab.term(vocab.frequencies(), key) or vocab.term(vocab.frequencies(), "OUTRAS")
-        assert term is not None
+        term = common.term_or(vocab.frequencies(), key, "OUTRAS")
         node = self.add(
             frequency_uri(term.key),
             term.label,

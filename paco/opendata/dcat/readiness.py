@@ -34,19 +34,17 @@ import datetime
 from dataclasses import dataclass, field
 
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 
-from paco.accounts.models import Role
-from paco.accounts.permissions import covered_unit_ids
 from paco.opendata import links
 from paco.opendata.access import editable_datasets
 from paco.opendata.dcat import common
 from paco.opendata.dcat.graph import with_related
 from paco.opendata.models import Dataset, Resource
-from paco.tenancy.access import current_municipality
+from paco.opendata.pipeline.views import editor_town
 
 TIERS = (("bronze", "Bronze"), ("prata", "Prata"), ("ouro", "Ouro"))
 
@@ -106,12 +104,18 @@ def assess(dataset: Dataset, today: datetime.date) -> Readiness:
 
     # bronze: mandatory in DCAT-BR
     add(Check("bronze", "Publicado no catálogo", dataset.is_published, "Publique o conjunto."))
-    add(Check("bronze", "Título (3 caracteres ou mais)", len(dataset.title.strip()) >= 3))
+    add(
+        Check(
+            "bronze",
+            "Título (3 caracteres ou mais)",
+            len(dataset.title.strip()) >= common.MIN_TITLE,
+        )
+    )
     add(
         Check(
             "bronze",
             "Descrição (10 caracteres ou mais)",
-            len(" ".join(dataset.description.split())) >= 10,
+            common.long_enough(dataset.description, common.MIN_DESCRIPTION),
             "Explique em linguagem simples o que há nos dados e para que servem.",
         )
     )
@@ -154,7 +158,8 @@ def assess(dataset: Dataset, today: datetime.date) -> Readiness:
             "Recursos com título, descrição e formato",
             bool(resources)
             and all(
-                len(res.title.strip()) >= 3 and len(" ".join(res.description.split())) >= 10
+                len(res.title.strip()) >= common.MIN_TITLE
+                and common.long_enough(res.description, common.MIN_DESCRIPTION)
                 for res in resources
             )
             and all(formats),
@@ -195,7 +200,7 @@ def assess(dataset: Dataset, today: datetime.date) -> Readiness:
             "Publique a atualização prevista (atualização atrasada).",
         )
     )
-    distinct = {f.key for f in formats if f} | ({"csv", "json", "parquet"} if tables else set())
+    distinct = {f.key for f in formats if f} | (set(common.EXPORT_FORMATS) if tables else set())
     add(Check("ouro", "Vários formatos", len(distinct) >= 2))
     return r
 
@@ -215,10 +220,7 @@ def harvest_urls(request: HttpRequest) -> list[tuple[str, str]]:
 
 @login_required
 def page(request: HttpRequest) -> HttpResponse:
-    town = current_municipality(request)
-    covered = covered_unit_ids(request.user, town, Role.DATA_EDITOR)
-    if covered is not None and not covered:
-        raise Http404("Página não encontrada.")
+    town = editor_town(request)
     datasets = with_related(editable_datasets(request.user, town).order_by("title"))
     today = timezone.localdate()
     rows = [assess(ds, today) for ds in datasets]

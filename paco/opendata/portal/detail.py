@@ -1,9 +1,4 @@
-"""What the dataset and resource pages show, built in a constant number of queries.
-
-Links to other parts of the open-data app (DCAT RDF, ``datapackage.json``,
-schema.org JSON-LD, the native API) are looked up by URL name; a part that is
-not installed simply leaves its link out.
-"""
+"""What the dataset and resource pages show, built in a constant number of queries."""
 
 from __future__ import annotations
 
@@ -15,11 +10,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.http import HttpRequest
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils.safestring import SafeString
 
 from paco.catalog.jsonld import script_content
 from paco.opendata import links, vocab
+from paco.opendata.dcat.schemaorg import dataset_jsonld
 from paco.opendata.models import Dataset, Resource, ResourceKind, ResourceVersion
 from paco.opendata.portal.preview import Preview, build_preview, type_label
 
@@ -30,26 +26,6 @@ RDF_FORMATS = (
     ("rdf", "application/rdf+xml", "DCAT-BR em RDF/XML"),
     ("jsonld", "application/ld+json", "DCAT-BR em JSON-LD"),
 )
-
-
-def try_reverse(name: str, *args: Any) -> str:
-    """The path of URL ``name``, or "" when that part of the app has not mounted it."""
-    try:
-        return reverse(name, args=args)
-    except NoReverseMatch:
-        return ""
-
-
-def human_size(size: int | None) -> str:
-    if not size:
-        return ""
-    value = float(size)
-    for unit in ("bytes", "KB", "MB", "GB"):
-        if value < 1024 or unit == "GB":
-            text = f"{value:.0f}" if unit == "bytes" else f"{value:.1f}".replace(".", ",")
-            return f"{text} {unit}"
-        value /= 1024
-    return str(size)
 
 
 def constraint_text(constraints: Mapping[str, Any] | None) -> str:
@@ -101,7 +77,7 @@ class VersionRow:
     number: int
     published_at: datetime.datetime | None
     rows: int | None
-    size: str
+    size: int
     original_url: str
     original_name: str
     csv_url: str
@@ -153,7 +129,7 @@ def _history(
                 number=v.number,
                 published_at=v.published_at,
                 rows=v.rows,
-                size=human_size(v.size),
+                size=v.size,
                 original_url=links.original_url(request, v) if v.original else "",
                 original_name=v.original_name,
                 csv_url=csv_url,
@@ -284,20 +260,19 @@ def api_examples(
         )
     )
     native = native_api_url(request, dataset, view.resource)
-    if native:
-        examples.append(
-            ApiExample(
-                "API nativa com paginação por cursor (documentada em /api/v1/openapi.json)",
-                f'curl "{native}?limit=5"',
-                "import json, urllib.request\n\n"
-                f'url = "{native}?limit=5"\n'
-                "while url:\n"
-                "    with urllib.request.urlopen(url) as resposta:\n"
-                "        pagina = json.load(resposta)\n"
-                '    print(len(pagina["records"]), "registros")\n'
-                '    url = pagina.get("next")',
-            )
+    examples.append(
+        ApiExample(
+            "API nativa com paginação por cursor (documentada em /api/v1/openapi.json)",
+            f'curl "{native}?limit=5"',
+            "import json, urllib.request\n\n"
+            f'url = "{native}?limit=5"\n'
+            "while url:\n"
+            "    with urllib.request.urlopen(url) as resposta:\n"
+            "        pagina = json.load(resposta)\n"
+            '    print(len(pagina["records"]), "registros")\n'
+            '    url = pagina.get("next")',
         )
+    )
     csv_url = links.export_url(request, view.resource, "csv")
     examples.append(
         ApiExample(
@@ -310,36 +285,26 @@ def api_examples(
 
 
 def native_api_url(request: HttpRequest, dataset: Dataset, resource: Resource) -> str:
-    for name, args in (
-        ("datastore:records", (dataset.name, resource.pk)),
-        ("datastore:native_records", (dataset.name, resource.pk)),
-        ("datastore:table", (resource.pk,)),
-        ("datastore:records", (resource.pk,)),
-    ):
-        path = try_reverse(name, *args)
-        if path:
-            return request.build_absolute_uri(path)
-    return ""
+    path = reverse("datastore:records", args=[dataset.name, resource.name])
+    return request.build_absolute_uri(path)
 
 
 def alternates(request: HttpRequest, dataset: Dataset) -> list[tuple[str, str, str]]:
     """(absolute url, media type, title) of the machine-readable descriptions of ``dataset``."""
-    out = []
-    for fmt, media_type, title in RDF_FORMATS:
-        path = try_reverse("dcat:dataset", dataset.name, fmt)
-        if path:
-            out.append((request.build_absolute_uri(path), media_type, title))
-    path = try_reverse("dcat:datapackage", dataset.name)
-    if path:
-        out.append((request.build_absolute_uri(path), "application/json", "Data Package (JSON)"))
+    out = [
+        (
+            request.build_absolute_uri(reverse("dcat:dataset", args=[dataset.name, fmt])),
+            media_type,
+            title,
+        )
+        for fmt, media_type, title in RDF_FORMATS
+    ]
+    path = reverse("dcat:datapackage", args=[dataset.name])
+    out.append((request.build_absolute_uri(path), "application/json", "Data Package (JSON)"))
     return out
 
 
-def schemaorg(request: HttpRequest, dataset: Dataset) -> SafeString | None:
-    try:
-        from paco.opendata.dcat.schemaorg import dataset_jsonld
-    except ImportError:
-        return None
+def schemaorg(request: HttpRequest, dataset: Dataset) -> SafeString:
     return script_content(dataset_jsonld(request, dataset))
 
 

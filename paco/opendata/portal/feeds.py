@@ -13,13 +13,14 @@ from typing import Any
 
 from django.contrib.syndication.views import Feed
 from django.db.models import QuerySet
-from django.http import Http404, HttpRequest
+from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 
 from paco.catalog.models import Service
 from paco.core.cache import public_page
 from paco.opendata.models import Dataset, Theme
+from paco.opendata.portal.views import theme_or_404
 from paco.tenancy.access import current_municipality, get_for_request
 from paco.tenancy.models import Municipality, Unit
 
@@ -106,9 +107,7 @@ class OrganizationFeed(DatasetFeed):
 class ThemeFeed(DatasetFeed):
     def get_object(self, request: HttpRequest, *args: Any, **kwargs: Any) -> Scope:
         town = current_municipality(request)
-        theme = Theme.objects.filter(key=kwargs["key"]).first()
-        if theme is None:
-            raise Http404("Tema não encontrado.")
+        theme = theme_or_404(kwargs["key"])
         return Scope(
             town=town,
             title=f"Dados abertos: {theme.label} — {town.display_name}",

@@ -29,7 +29,6 @@ from paco.core.cache import public_page
 from paco.opendata import vocab
 from paco.opendata.models import Dataset, InventoryItem, Theme
 from paco.opendata.portal import search
-from paco.opendata.portal.detail import try_reverse
 from paco.plans.dates import today_local
 from paco.plans.models import Plan, PlanKind
 from paco.tenancy.access import current_municipality, get_for_request
@@ -49,11 +48,18 @@ def open_data_plan(town: Municipality) -> Plan | None:
 
 
 def request_links() -> dict[str, str]:
-    """The art. 30 request pages (``paco.datarequests``), when that app is installed."""
+    """The art. 30 request pages (``paco.datarequests``)."""
     return {
-        "new_request_url": try_reverse("datarequests:new"),
-        "requests_url": try_reverse("datarequests:list"),
+        "new_request_url": reverse("datarequests:new"),
+        "requests_url": reverse("datarequests:list"),
     }
+
+
+def theme_or_404(key: str) -> Theme:
+    theme = Theme.objects.filter(key=key).first()
+    if theme is None:
+        raise Http404("Tema não encontrado.")
+    return theme
 
 
 def _counts(index: list[search.IndexedDataset]) -> tuple[list[Any], list[Any]]:
@@ -151,7 +157,12 @@ def organizations(request: HttpRequest) -> HttpResponse:
 @public_page
 def organization(request: HttpRequest, slug: str) -> HttpResponse:
     unit = get_for_request(request, Unit, slug=slug)
-    if not Dataset.objects.for_municipality(unit.municipality).published().filter(unit=unit):
+    if (
+        not Dataset.objects.for_municipality(unit.municipality)
+        .published()
+        .filter(unit=unit)
+        .exists()
+    ):
         raise Http404("Esta organização não publica dados.")
     feed = reverse("portal:feed_organization", args=[unit.slug])
     return _search_page(
@@ -165,9 +176,7 @@ def organization(request: HttpRequest, slug: str) -> HttpResponse:
 
 @public_page
 def group(request: HttpRequest, key: str) -> HttpResponse:
-    theme = Theme.objects.filter(key=key).first()
-    if theme is None:
-        raise Http404("Tema não encontrado.")
+    theme = theme_or_404(key)
     feed = reverse("portal:feed_theme", args=[theme.key])
     return _search_page(
         request,

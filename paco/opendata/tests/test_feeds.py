@@ -8,16 +8,11 @@ import pytest
 
 from paco.catalog.tests.conftest import add, detail
 from paco.opendata import actions
-from paco.opendata.models import Dataset, DatasetState
+from paco.opendata.models import Dataset
+from paco.opendata.tests.portal_support import published
 
 pytestmark = pytest.mark.django_db
 ATOM = "{http://www.w3.org/2005/Atom}"
-
-
-def published(town, unit, title, **fields):
-    ds = actions.create_dataset(None, town, title=title, unit=unit, **fields)
-    actions.set_dataset_state(None, ds, DatasetState.PUBLISHED)
-    return ds
 
 
 def entries(client, path):

@@ -95,6 +95,15 @@ def test_dictionary_downloads_history_and_api_examples(despesas, town_x, unit_x_
     assert "import json, urllib.request" in text
 
 
+def test_native_api_example_answers(despesas, anon_x):
+    text = page(anon_x, "/dataset/despesas/")
+    urls = re.findall(r'curl &quot;http://x\.paco\.test(/api/v1/[^&"?]+)\?limit=5', text)
+    assert urls, "no native API example on the page"
+    response = anon_x.get(urls[0], {"limit": 5})
+    assert response.status_code == 200, (urls[0], response.status_code)
+    assert len(response.json()["records"]) == 5
+
+
 def test_preview_filter_sort_and_paging(town_x, unit_x_a, anon_x):
     resource = publish_table(town_x, unit_x_a, dataset="bairros", csv_text=ROWS_CSV)
     rid = str(resource.pk)

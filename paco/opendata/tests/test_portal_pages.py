@@ -8,16 +8,11 @@ import pytest
 
 from paco.catalog.tests.conftest import add, detail
 from paco.opendata import actions
-from paco.opendata.models import DatasetState, InventoryStatus
+from paco.opendata.models import InventoryStatus
+from paco.opendata.tests.portal_support import published
 from paco.plans.models import Plan, PlanKind, Stage
 
 pytestmark = pytest.mark.django_db
-
-
-def published(town, unit, title, **fields):
-    ds = actions.create_dataset(None, town, title=title, unit=unit, **fields)
-    actions.set_dataset_state(None, ds, DatasetState.PUBLISHED)
-    return ds
 
 
 def html_of(client, path):
