@@ -72,6 +72,27 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
+def loadavg() -> str:
+    return " ".join(Path("/proc/loadavg").read_text().split()[:3])
+
+
+def production_env(data_dir: Path, port: int) -> dict[str, str]:
+    """``paco serve`` as in production, on 127.0.0.1 over plain HTTP, with its own data dir."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PACO_")}
+    env.pop("DATABASE_URL", None)
+    env.update(
+        PACO_DATA_DIR=str(data_dir),
+        PACO_ENV="production",
+        PACO_SECRET_KEY=secrets.token_urlsafe(64),
+        PACO_ALLOWED_HOSTS="127.0.0.1",
+        PACO_SSL_REDIRECT="0",
+        PACO_EMAIL_HOST="localhost",
+        PACO_LOG_LEVEL="WARNING",
+        PORT=str(port),
+    )
+    return env
+
+
 def paco(env: dict[str, str], *args: str) -> str:
     result = subprocess.run(
         [PYTHON, "-m", "paco", *args], cwd=ROOT, env=env, capture_output=True, text=True
@@ -94,9 +115,9 @@ def prepare(env: dict[str, str], services: int) -> None:
     print(f"{services} serviços importados em {time.monotonic() - started:.0f} s")
 
 
-def get(url: str) -> tuple[int, bytes]:
+def get(url: str, timeout: float = 10) -> tuple[int, bytes]:
     try:
-        with urllib.request.urlopen(url, timeout=10) as response:
+        with urllib.request.urlopen(url, timeout=timeout) as response:
             return response.status, response.read()
     except urllib.error.HTTPError as exc:
         return exc.code, exc.read()
@@ -152,6 +173,22 @@ def to_ms(value: str) -> float:
     return float(number) * {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60000.0}[unit]
 
 
+def parse_wrk(out: str) -> tuple[float, float, float, int]:
+    """(req/s, p50 ms, p99 ms, errors) from wrk ``--latency`` output; errors are non-2xx/3xx
+    responses plus socket errors."""
+    rps = re.search(r"Requests/sec:\s+([\d.]+)", out)
+    p50_match = re.search(r"^\s+50%\s+(\S+)", out, re.M)  # the "Latency Distribution" lines
+    p99_match = re.search(r"^\s+99%\s+(\S+)", out, re.M)
+    p50 = to_ms(p50_match.group(1)) if p50_match else float("nan")
+    p99 = to_ms(p99_match.group(1)) if p99_match else float("nan")
+    bad = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", out)
+    errors = int(bad.group(1)) if bad else 0
+    socket_errors = re.search(r"Socket errors: (.*)", out)
+    if socket_errors:
+        errors += sum(int(n) for n in re.findall(r"\d+", socket_errors.group(1)))
+    return float(rps.group(1)) if rps else 0.0, p50, p99, errors
+
+
 def run_wrk(wrk: str, url: str, connections: int, duration: int) -> tuple[float, float, float, int]:
     out = subprocess.run(
         [
@@ -171,17 +208,7 @@ def run_wrk(wrk: str, url: str, connections: int, duration: int) -> tuple[float,
         text=True,
         check=True,
     ).stdout
-    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))  # type: ignore[union-attr]
-    p50_match = re.search(r"^\s+50%\s+(\S+)", out, re.M)  # the "Latency Distribution" lines
-    p99_match = re.search(r"^\s+99%\s+(\S+)", out, re.M)
-    p50 = to_ms(p50_match.group(1)) if p50_match else float("nan")
-    p99 = to_ms(p99_match.group(1)) if p99_match else float("nan")
-    bad = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", out)
-    errors = int(bad.group(1)) if bad else 0
-    socket_errors = re.search(r"Socket errors: (.*)", out)
-    if socket_errors:
-        errors += sum(int(n) for n in re.findall(r"\d+", socket_errors.group(1)))
-    return rps, p50, p99, errors
+    return parse_wrk(out)
 
 
 def machine() -> dict[str, str]:
@@ -198,9 +225,6 @@ def machine() -> dict[str, str]:
         "RAM": f"{mem_kb / 1024 / 1024:.1f} GiB",
         "Python": platform.python_version(),
         "Sistema": platform.platform(),
-        "Carga da máquina antes (loadavg 1/5/15 min)": " ".join(
-            Path("/proc/loadavg").read_text().split()[:3]
-        ),
     }
 
 
@@ -228,21 +252,11 @@ def main() -> None:
 
     wrk = ensure_wrk()
     MACHINE.update(machine())
+    MACHINE["Carga da máquina antes (loadavg 1/5/15 min)"] = loadavg()
     data_dir = Path(args.data_dir or tempfile.mkdtemp(prefix="paco-bench-"))
     port = free_port()
-    env = {k: v for k, v in os.environ.items() if not k.startswith("PACO_")}
-    env.pop("DATABASE_URL", None)
-    env.update(
-        PACO_DATA_DIR=str(data_dir),
-        PACO_ENV="production",
-        PACO_SECRET_KEY=secrets.token_urlsafe(64),
-        PACO_ALLOWED_HOSTS="127.0.0.1",
-        PACO_SSL_REDIRECT="0",
-        PACO_EMAIL_HOST="localhost",
-        PACO_BENCH_HELLO="1",
-        PACO_LOG_LEVEL="WARNING",
-        PORT=str(port),
-    )
+    env = production_env(data_dir, port)
+    env["PACO_BENCH_HELLO"] = "1"
     if args.workers:
         env["PACO_WEB_WORKERS"] = str(args.workers)
     if args.threads:

@@ -18,38 +18,12 @@ import sys
 import time
 
 import duckdb
+from gen_expenses import HEADER  # this script's folder is on sys.path when it runs
 
 NUMBERS = ["valor_empenhado", "valor_liquidado", "valor_pago"]
 INTEGERS = ["exercicio", "fonte_recurso"]
 DATES = ["data_empenho"]
-TEXT = [
-    "numero_empenho",
-    "secretaria",
-    "unidade_orcamentaria",
-    "funcao",
-    "elemento_despesa",
-    "modalidade",
-    "credor",
-    "cnpj_credor",
-    "historico",
-]
-ORDER = [
-    "exercicio",
-    "data_empenho",
-    "numero_empenho",
-    "secretaria",
-    "unidade_orcamentaria",
-    "funcao",
-    "elemento_despesa",
-    "modalidade",
-    "credor",
-    "cnpj_credor",
-    "historico",
-    "fonte_recurso",
-    "valor_empenhado",
-    "valor_liquidado",
-    "valor_pago",
-]
+# every other column stays text
 
 
 def literal(text: str) -> str:
@@ -67,7 +41,7 @@ def typed(column: str) -> str:
 
 
 def import_sql(source: str, target: str) -> str:
-    select = ", ".join(typed(c) for c in ORDER)
+    select = ", ".join(typed(c) for c in HEADER)
     reader = (
         f"read_csv({literal(source)}, delim = ';', header = true, quote = '\"', "
         "escape = '\"', all_varchar = true)"

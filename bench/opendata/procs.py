@@ -1,4 +1,8 @@
-"""Processes, servers and HTTP measurements for the open-data benchmark."""
+"""Processes, servers and HTTP measurements for the open-data benchmark.
+
+The small helpers it shares with the page benchmark come from ``bench/run.py``
+(imported as ``bench.run``: the repository root must be on ``sys.path``).
+"""
 
 from __future__ import annotations
 
@@ -7,17 +11,17 @@ import os
 import re
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
 import time
-import urllib.error
-import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from bench.run import get as http_get
+from bench.run import parse_wrk
 
 TIME = "/usr/bin/time"
 
@@ -32,10 +36,6 @@ class Run:
     stdout: str
     stderr: str
     command: list[str] = field(default_factory=list)
-
-
-def loadavg() -> str:
-    return " ".join(Path("/proc/loadavg").read_text().split()[:3])
 
 
 def ensure_tools() -> None:
@@ -65,20 +65,6 @@ def timed(command: list[str], *, env: dict[str, str] | None = None, cwd: Path | 
     match = re.search(r"Maximum resident set size \(kbytes\): (\d+)", text)
     rss = int(match.group(1)) / 1024 if match else float("nan")
     return Run(seconds, rss, proc.returncode, proc.stdout, proc.stderr, command)
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def http_get(url: str, timeout: float = 10) -> tuple[int, bytes]:
-    try:
-        with urllib.request.urlopen(url, timeout=timeout) as response:
-            return response.status, response.read()
-    except urllib.error.HTTPError as exc:
-        return exc.code, exc.read()
 
 
 @contextmanager
@@ -215,14 +201,6 @@ end
 """
 
 
-def to_ms(value: str) -> float:
-    match = re.match(r"([\d.]+)(us|ms|s|m)\b", value)
-    if not match:
-        return float("nan")
-    number, unit = match.groups()
-    return float(number) * {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60000.0}[unit]
-
-
 @dataclass
 class Load:
     connections: int
@@ -247,21 +225,4 @@ def wrk_latency(base: str, paths: list[str], connections: int, seconds: int, tmp
         capture_output=True,
         text=True,
     ).stdout
-    rps_match = re.search(r"Requests/sec:\s+([\d.]+)", out)
-    p50 = re.search(r"^\s+50%\s+(\S+)", out, re.M)
-    p99 = re.search(r"^\s+99%\s+(\S+)", out, re.M)
-    errors = 0
-    bad = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", out)
-    if bad:
-        errors += int(bad.group(1))
-    sock = re.search(r"Socket errors: (.*)", out)
-    if sock:
-        errors += sum(int(n) for n in re.findall(r"\d+", sock.group(1)))
-    return Load(
-        connections,
-        seconds,
-        float(rps_match.group(1)) if rps_match else 0.0,
-        to_ms(p50.group(1)) if p50 else float("nan"),
-        to_ms(p99.group(1)) if p99 else float("nan"),
-        errors,
-    )
+    return Load(connections, seconds, *parse_wrk(out))

@@ -25,11 +25,8 @@ Options: ``--rows N``, ``--big-bytes N`` (0 skips step 5), ``--no-peers``, ``--k
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import json
 import os
-import platform
-import secrets
 import shutil
 import subprocess
 import sys
@@ -41,12 +38,14 @@ from typing import Any
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent.parent
-sys.path.insert(0, str(HERE))
+sys.path[:0] = [str(HERE), str(ROOT)]  # this folder's modules, and bench/run.py as bench.run
 
 import peers  # noqa: E402
 import procs  # noqa: E402
 import report  # noqa: E402
 from gen_expenses import SECRETARIAS, generate  # noqa: E402
+
+from bench.run import free_port, loadavg, machine, production_env  # noqa: E402
 
 PYTHON = sys.executable
 DUCK = [PYTHON, str(HERE / "duck.py")]
@@ -55,23 +54,7 @@ SORT_COLUMN = "valor_pago"
 
 
 def step(message: str) -> None:
-    print(f"[{time.strftime('%H:%M:%S')}] {message} (carga {procs.loadavg()})", flush=True)
-
-
-def paco_env(data_dir: Path, port: int) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("PACO_")}
-    env.pop("DATABASE_URL", None)
-    env.update(
-        PACO_DATA_DIR=str(data_dir),
-        PACO_ENV="production",
-        PACO_SECRET_KEY=secrets.token_urlsafe(64),
-        PACO_ALLOWED_HOSTS="127.0.0.1",
-        PACO_SSL_REDIRECT="0",
-        PACO_EMAIL_HOST="localhost",
-        PACO_LOG_LEVEL="WARNING",
-        PORT=str(port),
-    )
-    return env
+    print(f"[{time.strftime('%H:%M:%S')}] {message} (carga {loadavg()})", flush=True)
 
 
 def paco(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
@@ -258,7 +241,7 @@ def paco_cpu_cost(env: dict[str, str], resource_id: str, work: Path, count: int)
 def measure_datasette(
     bin_dir: Path, database: Path, work: Path, args: argparse.Namespace
 ) -> dict[str, Any]:
-    port = procs.free_port()
+    port = free_port()
     base = f"http://127.0.0.1:{port}"
     out: dict[str, Any] = {}
     env = {k: v for k, v in os.environ.items() if not k.startswith("PACO_")}
@@ -286,23 +269,6 @@ def measure_datasette(
     return out
 
 
-def machine() -> dict[str, str]:
-    cpu = "?"
-    for line in Path("/proc/cpuinfo").read_text().splitlines():
-        if line.startswith("model name"):
-            cpu = line.split(":", 1)[1].strip()
-            break
-    mem_kb = int(Path("/proc/meminfo").read_text().split()[1])
-    return {
-        "Data": dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
-        "Núcleos (nproc)": str(os.cpu_count()),
-        "CPU": cpu,
-        "RAM": f"{mem_kb / 1024 / 1024:.1f} GiB",
-        "Python": platform.python_version(),
-        "Sistema": platform.platform(),
-    }
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=1_000_000)
@@ -318,7 +284,7 @@ def main() -> None:
 
     procs.ensure_tools()
     facts = machine()
-    loads: list[tuple[str, str]] = [("início", procs.loadavg())]
+    loads: list[tuple[str, str]] = [("início", loadavg())]
     work = Path(tempfile.mkdtemp(prefix="paco-bench-opendata-"))
     data = {"args": args, "machine": facts, "loads": loads, "work": str(work)}
     try:
@@ -328,7 +294,7 @@ def main() -> None:
             print(f"diretório mantido: {work}")
         else:
             shutil.rmtree(work, ignore_errors=True)
-    loads.append(("fim", procs.loadavg()))
+    loads.append(("fim", loadavg()))
     section = report.render(data)
     report.write_section(Path(args.output), section)
     print(section)
@@ -341,11 +307,11 @@ def run_all(work: Path, args: argparse.Namespace, data: dict[str, Any]) -> None:
     data["input"] = generate(csv_path, rows_wanted=args.rows)
 
     step("limite da importação: iconv + DuckDB read_csv → Parquet")
-    loads.append(("limite da importação", procs.loadavg()))
+    loads.append(("limite da importação", loadavg()))
     data["limit"] = limit_import(csv_path, work, "1m")
 
-    port = procs.free_port()
-    env = paco_env(work / "data", port)
+    port = free_port()
+    env = production_env(work / "data", port)
     step("paco migrate + demo")
     for args_ in (("migrate", "--no-input", "-v", "0"), ("demo",)):
         done = paco(env, *args_)
@@ -356,13 +322,13 @@ def run_all(work: Path, args: argparse.Namespace, data: dict[str, Any]) -> None:
     data["startup_s"] = startup.seconds  # Python + Django + the command, doing nothing
     if data["has_import"]:
         step(f"paco import-resource ({args.rows} linhas)")
-        loads.append(("importação Paço", procs.loadavg()))
+        loads.append(("importação Paço", loadavg()))
         data["paco"] = paco_import(env, csv_path, SLUG)
     parquet = (data.get("paco") or {}).get("parquet") or data["limit"]["parquet"]
     data["export_source"] = "Paço" if parquet != data["limit"]["parquet"] else "limite"
 
     step("limite da exportação: DuckDB COPY … TO csv")
-    loads.append(("exportações", procs.loadavg()))
+    loads.append(("exportações", loadavg()))
     data["duck_export"] = duck_export(parquet, work, args.repeat)
     count = procs.timed([*DUCK, "count", str(parquet)])
     data["parquet_rows"] = last_json(count.stdout).get("rows")
@@ -392,7 +358,7 @@ def run_all(work: Path, args: argparse.Namespace, data: dict[str, Any]) -> None:
         step(f"gerando arquivo de {args.big_bytes / 1024**3:.2f} GiB")
         data["big_input"] = generate(big, bytes_wanted=args.big_bytes)
         step("limite da importação do arquivo grande")
-        loads.append(("arquivo grande", procs.loadavg()))
+        loads.append(("arquivo grande", loadavg()))
         data["big_limit"] = limit_import(big, work, "big")
         if data["has_import"]:
             step("paco import-resource (arquivo grande)")

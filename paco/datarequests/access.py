@@ -14,13 +14,12 @@
 
 from __future__ import annotations
 
-import hashlib
-
 from django.contrib.auth.models import AnonymousUser
 from django.http import Http404, HttpRequest
 
 from paco.accounts.models import Role, User
 from paco.accounts.permissions import covered_unit_ids, has_role
+from paco.accounts.tokens import digest_of as hash_token  # the link is kept as API tokens are
 from paco.datarequests.models import DataRequest, DataRequestQuerySet
 from paco.tenancy.access import current_municipality
 from paco.tenancy.models import Municipality
@@ -28,8 +27,11 @@ from paco.tenancy.models import Municipality
 AnyUser = User | AnonymousUser | None
 
 
-def hash_token(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
+def _first_or_404(qs: DataRequestQuerySet, message: str) -> DataRequest:
+    found = qs.first()
+    if found is None:
+        raise Http404(message)
+    return found
 
 
 def handled_requests(user: AnyUser, town: Municipality) -> DataRequestQuerySet:
@@ -42,6 +44,7 @@ def handled_requests(user: AnyUser, town: Municipality) -> DataRequestQuerySet:
 
 
 def can_handle(user: AnyUser, data_request: DataRequest) -> bool:
+    """Unassigned requests only for whoever covers the whole municipality."""
     covered = covered_unit_ids(user, data_request.municipality, Role.DATA_EDITOR)
     if covered is None:
         return True
@@ -65,15 +68,8 @@ def can_reveal_identity(user: AnyUser, town: Municipality) -> bool:
 
 def public_request(request: HttpRequest, protocol: str) -> DataRequest:
     town = current_municipality(request)
-    found = (
-        DataRequest.objects.for_municipality(town)
-        .for_public_list()
-        .filter(protocol=protocol.upper())
-        .first()
-    )
-    if found is None:
-        raise Http404("Pedido não encontrado.")
-    return found
+    qs = DataRequest.objects.for_municipality(town).for_public_list()
+    return _first_or_404(qs.filter(protocol=protocol.upper()), "Pedido não encontrado.")
 
 
 def tracked_request(request: HttpRequest, token: str) -> DataRequest:
@@ -81,25 +77,16 @@ def tracked_request(request: HttpRequest, token: str) -> DataRequest:
     town = current_municipality(request)
     if not token or len(token) > 100:
         raise Http404("Link de acompanhamento inválido.")
-    found = (
-        DataRequest.objects.for_municipality(town)
-        .select_related("unit", "dataset")
-        .filter(token_hash=hash_token(token))
-        .first()
+    qs = DataRequest.objects.for_municipality(town).select_related("unit", "dataset")
+    return _first_or_404(
+        qs.filter(token_hash=hash_token(token)),
+        "Link de acompanhamento inválido ou substituído por um mais recente.",
     )
-    if found is None:
-        raise Http404("Link de acompanhamento inválido ou substituído por um mais recente.")
-    return found
 
 
 def staff_request(request: HttpRequest, protocol: str) -> DataRequest:
     town = current_municipality(request)
-    found = (
-        handled_requests(request.user, town)
-        .select_related("unit", "unit__parent", "dataset", "answered_by")
-        .filter(protocol=protocol.upper())
-        .first()
+    qs = handled_requests(request.user, town).select_related(
+        "unit", "unit__parent", "dataset", "answered_by"
     )
-    if found is None:
-        raise Http404("Pedido não encontrado.")
-    return found
+    return _first_or_404(qs.filter(protocol=protocol.upper()), "Pedido não encontrado.")

@@ -17,7 +17,8 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
-from paco.accounts.models import User
+from paco.accounts.models import Role, User
+from paco.accounts.permissions import has_role
 from paco.audit.services import diff, record, snapshot
 from paco.datarequests import deadlines, notify
 from paco.datarequests.access import (
@@ -35,6 +36,7 @@ from paco.datarequests.models import (
     Status,
 )
 from paco.opendata.models import Dataset
+from paco.plans.dates import today_local
 from paco.tenancy.models import Municipality, Unit
 
 PROTOCOL_PREFIX = "DA"
@@ -44,10 +46,6 @@ PRIVATE_FIELDS = ("requester_name", "requester_email", "requester_phone", "token
 
 def _snap(data_request: DataRequest) -> dict[str, Any]:
     return snapshot(data_request, exclude=PRIVATE_FIELDS)
-
-
-def _today() -> Any:
-    return deadlines.local_date(timezone.now())
 
 
 def new_token() -> str:
@@ -77,6 +75,22 @@ def _require_handler(actor: User | None, data_request: DataRequest) -> None:
 def _require_awaiting(data_request: DataRequest) -> None:
     if data_request.status not in AWAITING_ANSWER:
         raise ValidationError("Este pedido não está aguardando resposta.")
+
+
+def _save_and_record(
+    actor: User | None,
+    verb: str,
+    data_request: DataRequest,
+    before: dict[str, Any],
+    *,
+    notice: str,
+    root: str,
+) -> DataRequest:
+    """Save, audit the change (``datarequest.<verb>``) and e-mail the requester on commit."""
+    data_request.save()
+    record(actor, f"datarequest.{verb}", data_request, changes=diff(before, _snap(data_request)))
+    notify.send(notice, data_request, root)
+    return data_request
 
 
 @transaction.atomic
@@ -144,7 +158,7 @@ def assign_unit(
         raise PermissionDenied("A unidade não pertence a este município.")
     _require_handler(actor, data_request)
     _require_awaiting(data_request)
-    if actor is not None and not can_handle_unit(actor, data_request, unit):
+    if actor is not None and not has_role(actor, data_request.municipality, Role.DATA_EDITOR, unit):
         raise PermissionDenied("Você não pode encaminhar pedidos para esta unidade.")
     before = _snap(data_request)
     data_request.unit = unit
@@ -152,15 +166,8 @@ def assign_unit(
     if first:
         data_request.status = Status.IN_ANALYSIS
         data_request.analysis_started_at = timezone.now()
-    data_request.save()
-    record(actor, "datarequest.assign", data_request, changes=diff(before, _snap(data_request)))
-    notify.send("in_analysis" if first else "reassigned", data_request, root)
-    return data_request
-
-
-def can_handle_unit(actor: User, data_request: DataRequest, unit: Unit) -> bool:
-    probe = DataRequest(municipality=data_request.municipality, unit=unit)
-    return can_handle(actor, probe)
+    notice = "in_analysis" if first else "reassigned"
+    return _save_and_record(actor, "assign", data_request, before, notice=notice, root=root)
 
 
 @transaction.atomic
@@ -174,7 +181,7 @@ def extend_deadline(
         raise ValidationError("O prazo deste pedido já foi prorrogado uma vez.")
     if not reason.strip():
         raise ValidationError("Informe a justificativa da prorrogação.")
-    if _today() > data_request.due_date:
+    if today_local() > data_request.due_date:
         raise ValidationError("O prazo já venceu: a prorrogação deve ser feita antes.")
     before = _snap(data_request)
     data_request.extended_at = timezone.now()
@@ -182,10 +189,7 @@ def extend_deadline(
     data_request.due_date = deadlines.answer_due(
         deadlines.local_date(data_request.received_at), extended=True
     )
-    data_request.save()
-    record(actor, "datarequest.extend", data_request, changes=diff(before, _snap(data_request)))
-    notify.send("extended", data_request, root)
-    return data_request
+    return _save_and_record(actor, "extend", data_request, before, notice="extended", root=root)
 
 
 @transaction.atomic
@@ -228,9 +232,7 @@ def answer_request(
         )
         return data_request
     _finish_answer(data_request, text.strip())
-    record(actor, "datarequest.answer", data_request, changes=diff(before, _snap(data_request)))
-    notify.send("answered", data_request, root)
-    return data_request
+    return _save_and_record(actor, "answer", data_request, before, notice="answered", root=root)
 
 
 def _finish_answer(data_request: DataRequest, text: str) -> None:
@@ -240,7 +242,6 @@ def _finish_answer(data_request: DataRequest, text: str) -> None:
     data_request.answered_at = now
     data_request.status = Status.ANSWERED
     data_request.appeal_until = deadlines.appeal_deadline(deadlines.local_date(now))
-    data_request.save()
 
 
 def answer_on_publication(dataset: Dataset) -> int:
@@ -261,10 +262,7 @@ def answer_on_publication(dataset: Dataset) -> int:
                 continue
             before = _snap(data_request)
             _finish_answer(data_request, data_request.pending_answer)
-            record(
-                None, "datarequest.answer", data_request, changes=diff(before, _snap(data_request))
-            )
-            notify.send("answered", data_request, "")
+            _save_and_record(None, "answer", data_request, before, notice="answered", root="")
             done += 1
     return done
 
@@ -273,7 +271,7 @@ def answer_on_publication(dataset: Dataset) -> int:
 def file_appeal(data_request: DataRequest, text: str, *, root: str = "") -> DataRequest:
     """The requester (holding the tracking link) appeals within 10 days of the answer."""
     data_request = DataRequest.objects.select_for_update().get(pk=data_request.pk)
-    if not data_request.can_appeal(_today()):
+    if not data_request.can_appeal(today_local()):
         raise ValidationError("Não é possível recorrer: o prazo acabou ou já houve recurso.")
     if not text.strip():
         raise ValidationError("Escreva as razões do recurso.")
@@ -283,10 +281,7 @@ def file_appeal(data_request: DataRequest, text: str, *, root: str = "") -> Data
     data_request.appeal_text = text.strip()
     data_request.appeal_due = deadlines.appeal_answer_due(deadlines.local_date(now))
     data_request.status = Status.APPEALED
-    data_request.save()
-    record(None, "datarequest.appeal", data_request, changes=diff(before, _snap(data_request)))
-    notify.send("appealed", data_request, root)
-    return data_request
+    return _save_and_record(None, "appeal", data_request, before, notice="appealed", root=root)
 
 
 @transaction.atomic
@@ -320,15 +315,9 @@ def decide_appeal(
         data_request.due_date = deadlines.answer_due(deadlines.local_date(now))
     else:
         data_request.status = Status.APPEAL_DECIDED
-    data_request.save()
-    record(
-        actor,
-        "datarequest.appeal_decision",
-        data_request,
-        changes=diff(before, _snap(data_request)),
+    return _save_and_record(
+        actor, "appeal_decision", data_request, before, notice="appeal_decided", root=root
     )
-    notify.send("appeal_decided", data_request, root)
-    return data_request
 
 
 @transaction.atomic

@@ -5,10 +5,31 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.db.models import QuerySet
 
 from paco.datarequests.models import AppealOutcome, DataRequest, Outcome
 from paco.opendata.models import Dataset, DatasetQuerySet
 from paco.tenancy.models import Unit, UnitQuerySet
+
+
+def _long_text(label: str, *, rows: int, max_length: int, help_text: str = "") -> forms.CharField:
+    return forms.CharField(
+        label=label,
+        widget=forms.Textarea(attrs={"rows": rows}),
+        max_length=max_length,
+        help_text=help_text,
+    )
+
+
+def _limit_choices(form: forms.Form, name: str, queryset: QuerySet[Any]) -> None:
+    """The choices of a ``ModelChoiceField`` known only when the form is built."""
+    field = form.fields[name]
+    assert isinstance(field, forms.ModelChoiceField)
+    field.queryset = queryset
+
+
+#: shown under the texts the requester receives
+SENT_AND_PUBLISHED = "Será enviada ao solicitante e publicada com o pedido."
 
 
 class HoneypotMixin(forms.Form):
@@ -59,9 +80,9 @@ class ResendLinkForm(HoneypotMixin, forms.Form):
 
 
 class AppealForm(forms.Form):
-    text = forms.CharField(
-        label="Razões do recurso",
-        widget=forms.Textarea(attrs={"rows": 5}),
+    text = _long_text(
+        "Razões do recurso",
+        rows=5,
         max_length=5000,
         help_text="Explique por que a resposta não atende ao pedido.",
     )
@@ -74,17 +95,12 @@ class AssignForm(forms.Form):
 
     def __init__(self, *args: Any, units: UnitQuerySet, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        field = self.fields["unit"]
-        assert isinstance(field, forms.ModelChoiceField)
-        field.queryset = units
+        _limit_choices(self, "unit", units)
 
 
 class ExtendForm(forms.Form):
-    reason = forms.CharField(
-        label="Justificativa da prorrogação",
-        widget=forms.Textarea(attrs={"rows": 3}),
-        max_length=2000,
-        help_text="Será enviada ao solicitante e publicada com o pedido.",
+    reason = _long_text(
+        "Justificativa da prorrogação", rows=3, max_length=2000, help_text=SENT_AND_PUBLISHED
     )
 
 
@@ -97,29 +113,23 @@ class AnswerForm(forms.Form):
         help_text="Obrigatório para “atendido”. Se o conjunto ainda for rascunho, o pedido "
         "será respondido automaticamente quando ele for publicado.",
     )
-    text = forms.CharField(
-        label="Resposta (na negativa, os motivos)",
-        widget=forms.Textarea(attrs={"rows": 5}),
+    text = _long_text(
+        "Resposta (na negativa, os motivos)",
+        rows=5,
         max_length=10000,
-        help_text="Será enviada ao solicitante e publicada com o pedido.",
+        help_text=SENT_AND_PUBLISHED,
     )
 
     def __init__(self, *args: Any, datasets: DatasetQuerySet, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        field = self.fields["dataset"]
-        assert isinstance(field, forms.ModelChoiceField)
-        field.queryset = datasets
+        _limit_choices(self, "dataset", datasets)
 
 
 class AppealDecisionForm(forms.Form):
     outcome = forms.ChoiceField(
         label="Decisão", choices=AppealOutcome.choices, widget=forms.RadioSelect
     )
-    decision = forms.CharField(
-        label="Fundamentação",
-        widget=forms.Textarea(attrs={"rows": 4}),
-        max_length=10000,
-    )
+    decision = _long_text("Fundamentação", rows=4, max_length=10000)
 
 
 class RevealForm(forms.Form):

@@ -47,22 +47,25 @@ class AppealOutcome(models.TextChoices):
     REJECTED = "nao_provido", "Recurso não provido (a resposta é mantida)"
 
 
-class DataRequestQuerySet(TenantQuerySet):
-    def awaiting_answer(self) -> Self:
-        return self.filter(status__in=AWAITING_ANSWER)
+def _late_answer(today: datetime.date) -> Q:
+    return Q(status__in=AWAITING_ANSWER, due_date__lt=today)
 
+
+def _late_appeal(today: datetime.date) -> Q:
+    return Q(status=Status.APPEALED, appeal_due__lt=today)
+
+
+class DataRequestQuerySet(TenantQuerySet):
     def answer_overdue(self, today: datetime.date) -> Self:
         """Requests whose answer is past its (possibly extended) due date."""
-        return self.awaiting_answer().filter(due_date__lt=today)
+        return self.filter(_late_answer(today))
 
     def appeal_overdue(self, today: datetime.date) -> Self:
         """Appeals the higher authority has not decided in time."""
-        return self.filter(status=Status.APPEALED, appeal_due__lt=today)
+        return self.filter(_late_appeal(today))
 
     def overdue(self, today: datetime.date) -> Self:
-        late_answer = Q(status__in=AWAITING_ANSWER, due_date__lt=today)
-        late_appeal = Q(status=Status.APPEALED, appeal_due__lt=today)
-        return self.filter(late_answer | late_appeal)
+        return self.filter(_late_answer(today) | _late_appeal(today))
 
     def in_units(self, unit_ids: set[int] | None) -> Self:
         """Requests assigned to these units (``None``: all, unassigned included)."""
@@ -197,15 +200,18 @@ class DataRequest(TenantModel):
     def is_extended(self) -> bool:
         return self.extended_at is not None
 
+    @property
+    def running_deadline(self) -> datetime.date | None:
+        """The deadline that currently runs: the answer's, the appeal decision's, or none."""
+        if self.status in AWAITING_ANSWER:
+            return self.due_date
+        if self.status == Status.APPEALED:
+            return self.appeal_due
+        return None
+
     def days_overdue(self, today: datetime.date) -> int:
         """Days past the deadline that currently runs (0 when on time or nothing is due)."""
-        due: datetime.date | None
-        if self.status in AWAITING_ANSWER:
-            due = self.due_date
-        elif self.status == Status.APPEALED:
-            due = self.appeal_due
-        else:
-            return 0
+        due = self.running_deadline
         return max(0, (today - due).days) if due else 0
 
     def can_appeal(self, today: datetime.date) -> bool:

@@ -12,6 +12,7 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from typing import Any
 
+from django.http import HttpRequest
 from django.template import loader
 from django.urls import NoReverseMatch, reverse
 
@@ -30,6 +31,11 @@ def muted() -> Iterator[None]:
         yield
     finally:
         _muted.reset(token)
+
+
+def request_root(request: HttpRequest) -> str:
+    """The address the visitor used (``https://host``), for links in the messages it causes."""
+    return request.build_absolute_uri("/").rstrip("/")
 
 
 def base_url(town: Municipality) -> str:

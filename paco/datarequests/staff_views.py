@@ -6,18 +6,15 @@ all. Anyone else gets a 404. Every POST goes through :mod:`paco.datarequests.act
 
 from __future__ import annotations
 
-import datetime
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.db.models import Q
 from django.forms import Form
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from paco.accounts.models import Role, User
@@ -29,7 +26,6 @@ from paco.datarequests.access import (
     handled_requests,
     staff_request,
 )
-from paco.datarequests.deadlines import local_date
 from paco.datarequests.forms import (
     AnswerForm,
     AppealDecisionForm,
@@ -38,45 +34,35 @@ from paco.datarequests.forms import (
     RevealForm,
 )
 from paco.datarequests.models import AWAITING_ANSWER, DataRequest, Status
+from paco.datarequests.notify import request_root
+from paco.datarequests.views import listing
 from paco.opendata.access import editable_datasets
 from paco.opendata.models import Dataset, DatasetState
+from paco.plans.dates import today_local
 from paco.tenancy.access import current_municipality
 from paco.tenancy.models import Unit
 
 PAGE_SIZE = 50
-
-
-def _today() -> datetime.date:
-    return local_date(timezone.now())
-
-
-def _root(request: HttpRequest) -> str:
-    return request.build_absolute_uri("/").rstrip("/")
+VIEWS = ("abertos", "atrasados", "todos")
 
 
 @login_required
 def staff_list(request: HttpRequest) -> HttpResponse:
     town = current_municipality(request)
-    if covered_unit_ids(request.user, town, Role.DATA_EDITOR) == set():
+    handled = handled_requests(request.user, town)
+    if handled.query.is_empty():  # no data-editor role here
         raise Http404("Página não encontrada.")
-    today = _today()
-    qs = handled_requests(request.user, town).select_related("unit").order_by("due_date", "pk")
-    view = request.GET.get("ver", "abertos")
+    today = today_local()
+    qs = handled.select_related("unit").order_by("due_date", "pk")
+    view = request.GET.get("ver", "")
+    if view not in VIEWS:
+        view = "abertos"
     if view == "abertos":
         qs = qs.filter(status__in=[*AWAITING_ANSWER, Status.APPEALED])
     elif view == "atrasados":
         qs = qs.overdue(today)
-    elif view != "todos":
-        view = "abertos"
-        qs = qs.filter(status__in=[*AWAITING_ANSWER, Status.APPEALED])
-    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("pagina"))
-    context = {
-        "page": page,
-        "rows": [(r, r.days_overdue(today)) for r in page.object_list],
-        "view": view,
-        "today": today,
-        "overdue": handled_requests(request.user, town).overdue(today).count(),
-    }
+    context = listing(request, qs, PAGE_SIZE, today, ver=view)
+    context |= {"view": view, "overdue": handled.overdue(today).count()}
     return render(request, "datarequests/staff/list.html", context)
 
 
@@ -117,7 +103,7 @@ def _run(
     user = request.user
     assert isinstance(user, User)
     data = form.cleaned_data
-    root = _root(request)
+    root = request_root(request)
     if posted == "assign":
         actions.assign_unit(user, data_request, data["unit"], root=root)
         return f"Pedido encaminhado a {data['unit']}.", None
@@ -169,11 +155,10 @@ def staff_detail(request: HttpRequest, protocol: str) -> HttpResponse:
                 messages.info(request, message)
         if form.errors:
             status = 422
-    today = _today()
+    today = today_local()
     awaiting = data_request.status in AWAITING_ANSWER
     context = {
         "req": data_request,
-        "today": today,
         "late": data_request.days_overdue(today),
         "forms": forms,
         "identity": identity,

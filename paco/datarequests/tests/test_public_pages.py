@@ -59,3 +59,18 @@ def test_cached_public_list_refreshes_after_an_answer(
         actions.assign_unit(None, data_request, unit_x_a)
     again = anon_x.get(f"/dados/pedidos/{data_request.protocol}/")
     assert "Análise iniciada" in again.content.decode()
+
+
+def test_pages_keep_the_status_filter(anon_x, town_x, unit_x_a, submit):
+    for i in range(31):
+        submit(town_x, title=f"Base {i}")
+    assigned, _ = submit(town_x, title="Encaminhado")
+    actions.assign_unit(None, assigned, unit_x_a)
+    first = anon_x.get("/dados/pedidos/?situacao=recebido").content.decode()
+    assert "Página 1 de 2" in first
+    assert 'href="?situacao=recebido&amp;pagina=2"' in first
+    second = anon_x.get("/dados/pedidos/?situacao=recebido&pagina=2").content.decode()
+    assert second.count("/dados/pedidos/DA-") == 1
+    assert assigned.protocol not in first + second
+    unfiltered = anon_x.get("/dados/pedidos/?situacao=nada").content.decode()
+    assert 'href="?pagina=2"' in unfiltered and "na situação escolhida" not in unfiltered
