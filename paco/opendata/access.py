@@ -8,15 +8,25 @@ cover, drafts included. Nothing else in ``opendata`` looks objects up by id.
 from __future__ import annotations
 
 import uuid
+from typing import TypeVar
 
 from django.contrib.auth.models import AnonymousUser
 from django.http import Http404, HttpRequest
 
 from paco.accounts.models import Role, User
 from paco.accounts.permissions import covered_unit_ids, has_role
-from paco.opendata.models import Dataset, DatasetQuerySet, Resource, ResourceVersion
+from paco.opendata.models import (
+    Dataset,
+    DatasetQuerySet,
+    Resource,
+    ResourceQuerySet,
+    ResourceVersion,
+    ResourceVersionQuerySet,
+)
 from paco.tenancy.access import current_municipality
 from paco.tenancy.models import Municipality
+
+T = TypeVar("T")
 
 
 def _uuid(value: str | uuid.UUID) -> uuid.UUID:
@@ -26,13 +36,40 @@ def _uuid(value: str | uuid.UUID) -> uuid.UUID:
         raise Http404("Identificador inválido.") from None
 
 
-def editable_datasets(user: User | AnonymousUser | None, town: Municipality) -> DatasetQuerySet:
-    """Datasets ``user`` may edit in ``town`` (empty for everyone else)."""
-    covered = covered_unit_ids(user, town, Role.DATA_EDITOR)
+def _found(obj: T | None, message: str) -> T:
+    if obj is None:
+        raise Http404(message)
+    return obj
+
+
+def _datasets_in(town: Municipality, covered: set[int] | None) -> DatasetQuerySet:
     qs: DatasetQuerySet = Dataset.objects.for_municipality(town)
     if covered is not None and not covered:
         return qs.none()
     return qs.in_units(covered)
+
+
+def editable_datasets(user: User | AnonymousUser | None, town: Municipality) -> DatasetQuerySet:
+    """Datasets ``user`` may edit in ``town`` (empty for everyone else)."""
+    return _datasets_in(town, covered_unit_ids(user, town, Role.DATA_EDITOR))
+
+
+def editor_units(request: HttpRequest) -> set[int] | None:
+    """``covered_unit_ids`` of the signed-in user for the data-editor role, once per request.
+
+    ``None``: every unit of the municipality; an empty set: none (not an editor).
+    """
+    if not hasattr(request, "_paco_editor_units"):
+        town = current_municipality(request)
+        covered = covered_unit_ids(request.user, town, Role.DATA_EDITOR)
+        request._paco_editor_units = covered  # type: ignore[attr-defined]
+    units: set[int] | None = request._paco_editor_units  # type: ignore[attr-defined]
+    return units
+
+
+def staff_datasets(request: HttpRequest) -> DatasetQuerySet:
+    """:func:`editable_datasets` for the request's user and municipality."""
+    return _datasets_in(current_municipality(request), editor_units(request))
 
 
 def can_edit(user: User | AnonymousUser | None, dataset: Dataset) -> bool:
@@ -42,23 +79,21 @@ def can_edit(user: User | AnonymousUser | None, dataset: Dataset) -> bool:
 def public_dataset(request: HttpRequest, name: str) -> Dataset:
     town = current_municipality(request)
     dataset = Dataset.objects.for_municipality(town).published().filter(name=name).first()
-    if dataset is None:
-        raise Http404("Conjunto de dados não encontrado.")
-    return dataset
+    return _found(dataset, "Conjunto de dados não encontrado.")
+
+
+def _resource(resources: ResourceQuerySet, resource_id: str | uuid.UUID) -> Resource:
+    found = resources.select_related("dataset", "current_version").filter(pk=_uuid(resource_id))
+    return _found(found.first(), "Recurso não encontrado.")
+
+
+def _version(versions: ResourceVersionQuerySet, number: int) -> ResourceVersion:
+    return _found(versions.filter(number=number).first(), "Versão não encontrada.")
 
 
 def public_resource(request: HttpRequest, resource_id: str | uuid.UUID) -> Resource:
     town = current_municipality(request)
-    resource = (
-        Resource.objects.for_municipality(town)
-        .public()
-        .select_related("dataset", "current_version")
-        .filter(pk=_uuid(resource_id))
-        .first()
-    )
-    if resource is None:
-        raise Http404("Recurso não encontrado.")
-    return resource
+    return _resource(Resource.objects.for_municipality(town).public(), resource_id)
 
 
 def public_version(
@@ -66,39 +101,23 @@ def public_version(
 ) -> ResourceVersion:
     """A version that was published at some time (history stays downloadable)."""
     resource = public_resource(request, resource_id)
-    version = resource.versions.published().filter(number=number).first()
-    if version is None:
-        raise Http404("Versão não encontrada.")
-    return version
+    return _version(resource.versions.published(), number)
 
 
 def staff_dataset(request: HttpRequest, name: str) -> Dataset:
     """A dataset the signed-in staff member may edit, drafts included; 404 otherwise."""
-    town = current_municipality(request)
-    dataset = editable_datasets(request.user, town).filter(name=name).first()
-    if dataset is None:
-        raise Http404("Conjunto de dados não encontrado.")
-    return dataset
+    dataset = staff_datasets(request).select_related("unit").filter(name=name).first()
+    return _found(dataset, "Conjunto de dados não encontrado.")
 
 
 def staff_resource(request: HttpRequest, resource_id: str | uuid.UUID) -> Resource:
     town = current_municipality(request)
-    resource = (
-        Resource.objects.for_municipality(town)
-        .filter(pk=_uuid(resource_id), dataset__in=editable_datasets(request.user, town))
-        .select_related("dataset", "current_version")
-        .first()
-    )
-    if resource is None:
-        raise Http404("Recurso não encontrado.")
-    return resource
+    resources = Resource.objects.for_municipality(town).filter(dataset__in=staff_datasets(request))
+    return _resource(resources, resource_id)
 
 
 def staff_version(
     request: HttpRequest, resource_id: str | uuid.UUID, number: int
 ) -> ResourceVersion:
     resource = staff_resource(request, resource_id)
-    version = resource.versions.filter(number=number).first()
-    if version is None:
-        raise Http404("Versão não encontrada.")
-    return version
+    return _version(resource.versions.all(), number)

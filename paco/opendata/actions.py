@@ -54,6 +54,12 @@ def _require_editor(actor: User | None, town: Municipality, unit: Unit) -> None:
         require_role(actor, town, Role.DATA_EDITOR, unit)
 
 
+def _refuse_unknown(fields: dict[str, Any], allowed: tuple[str, ...]) -> None:
+    unknown = set(fields) - set(allowed)
+    if unknown:
+        raise TypeError(f"campos desconhecidos: {sorted(unknown)}")
+
+
 def _check_unit(town: Municipality, unit: Unit) -> None:
     if unit.municipality_id != town.pk:
         raise PermissionDenied("A unidade não pertence a este município.")
@@ -95,9 +101,7 @@ def create_dataset(
     """Create a draft dataset in ``unit``."""
     _check_unit(town, unit)
     _require_editor(actor, town, unit)
-    unknown = set(fields) - set(DATASET_FIELDS)
-    if unknown:
-        raise TypeError(f"campos desconhecidos: {sorted(unknown)}")
+    _refuse_unknown(fields, DATASET_FIELDS)
     fields["keywords"] = clean_keywords(fields.get("keywords", []))
     dataset = Dataset(
         municipality=town,
@@ -134,9 +138,7 @@ def update_dataset(
 ) -> Dataset:
     """Change catalogue fields of a dataset (moving it to another unit needs both units)."""
     _require_editor(actor, dataset.municipality, dataset.unit)
-    unknown = set(fields) - set(DATASET_FIELDS)
-    if unknown:
-        raise TypeError(f"campos desconhecidos: {sorted(unknown)}")
+    _refuse_unknown(fields, DATASET_FIELDS)
     if "unit" in fields:
         _check_unit(dataset.municipality, fields["unit"])
         _require_editor(actor, dataset.municipality, fields["unit"])
@@ -227,9 +229,7 @@ RESOURCE_FIELDS = ("title", "description", "url", "format", "media_type", "posit
 @transaction.atomic
 def update_resource(actor: User | None, resource: Resource, **fields: Any) -> Resource:
     _require_editor(actor, resource.municipality, resource.dataset.unit)
-    unknown = set(fields) - set(RESOURCE_FIELDS)
-    if unknown:
-        raise TypeError(f"campos desconhecidos: {sorted(unknown)}")
+    _refuse_unknown(fields, RESOURCE_FIELDS)
     before = snapshot(resource)
     for key, value in fields.items():
         setattr(resource, key, value)
@@ -286,9 +286,7 @@ def save_inventory_item(
     actor: User | None, town: Municipality, item: InventoryItem | None = None, **fields: Any
 ) -> InventoryItem:
     """Create or change an entry of the inventory of databases."""
-    unknown = set(fields) - set(INVENTORY_FIELDS)
-    if unknown:
-        raise TypeError(f"campos desconhecidos: {sorted(unknown)}")
+    _refuse_unknown(fields, INVENTORY_FIELDS)
     creating = item is None
     item = item or InventoryItem(municipality=town)
     if not creating:
@@ -320,7 +318,7 @@ def advance_inventory(dataset: Dataset) -> list[InventoryItem]:
     stage change goes through ``paco.plans.actions`` so its history is kept.
     """
     from paco.plans.actions import update_stage
-    from paco.plans.models import Stage, Status
+    from paco.plans.models import Status
 
     changed = []
     items = InventoryItem.objects.for_municipality(dataset.municipality).filter(dataset=dataset)
@@ -328,8 +326,7 @@ def advance_inventory(dataset: Dataset) -> list[InventoryItem]:
         if item.status != InventoryStatus.PUBLISHED:
             save_inventory_item(None, dataset.municipality, item, status=InventoryStatus.PUBLISHED)
             changed.append(item)
-        if item.stage_id is not None:
-            stage = Stage.objects.get(pk=item.stage_id)
-            if stage.status != Status.DONE:
-                update_stage(None, stage, status=Status.DONE)
+        # update_stage re-reads the stage: one shared by two entries changes (and logs) once
+        if item.stage is not None and item.stage.status != Status.DONE:
+            update_stage(None, item.stage, status=Status.DONE)
     return changed

@@ -20,7 +20,6 @@ from paco.opendata.models import (
     Dataset,
     InventoryStatus,
     Resource,
-    ResourceVersion,
     VersionStatus,
 )
 from paco.tenancy.models import Municipality, Unit
@@ -247,8 +246,7 @@ def _create_dataset(town: Municipality, unit: Unit, spec: DemoDataset) -> Datase
 
 def publish_file(dataset: Dataset, spec: DemoResource) -> Resource:
     """Upload one demo file through the pipeline and publish it (dataset included)."""
-    from paco.opendata.pipeline.processing import run_version
-    from paco.opendata.pipeline.services import decide_lgpd, publish_version, submit_version
+    from paco.opendata.pipeline.processing import import_now
 
     resource = dataset.resources.filter(name=spec.name).first()
     if resource is None:
@@ -258,14 +256,9 @@ def publish_file(dataset: Dataset, spec: DemoResource) -> Resource:
     if resource.current_version_id is not None:
         return resource
     with (DEMO_DIR / spec.filename).open("rb") as fh:
-        version: ResourceVersion = submit_version(None, resource, fh, spec.filename, enqueue=False)
-    if version.status == VersionStatus.QUEUED:
-        version = run_version(version.pk) or version
-    if version.status == VersionStatus.NEEDS_REVIEW and spec.legal_basis:
-        version = decide_lgpd(None, version, legal_basis=spec.legal_basis)
-    if version.status != VersionStatus.READY:
+        version = import_now(resource, fh, spec.filename, legal_basis=spec.legal_basis)
+    if version.status != VersionStatus.PUBLISHED:
         raise RuntimeError(f"demo: {spec.filename} terminou como {version.status}: {version.error}")
-    publish_version(None, version, accept_errors=True, publish_dataset=True)
     resource.refresh_from_db()
     if spec.dictionary:
         actions.update_dictionary(None, resource, spec.dictionary)

@@ -233,6 +233,8 @@ class VersionStatus(models.TextChoices):
 
 #: statuses a version can be published from
 PUBLISHABLE = (VersionStatus.READY, VersionStatus.PUBLISHED)
+#: statuses of a version whose processing has not ended
+UNFINISHED = (VersionStatus.QUEUED, VersionStatus.PROCESSING)
 
 
 class ResourceVersionQuerySet(TenantQuerySet):
@@ -241,7 +243,7 @@ class ResourceVersionQuerySet(TenantQuerySet):
         return self.filter(published_at__isnull=False)
 
     def unfinished(self) -> Self:
-        return self.filter(status__in=[VersionStatus.QUEUED, VersionStatus.PROCESSING])
+        return self.filter(status__in=UNFINISHED)
 
 
 class ResourceVersion(TenantModel):

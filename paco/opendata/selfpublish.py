@@ -51,15 +51,15 @@ from django.db.models.signals import post_delete, post_save
 from django.utils import timezone
 from django_tasks import default_task_backend, task
 
-from paco.opendata import actions
+from paco.opendata import actions, vocab
 from paco.opendata.models import Dataset, Resource, ResourceVersion, VersionStatus
+from paco.plans.exports import safe_cell
 from paco.tenancy.models import Municipality, Unit
 
 logger = logging.getLogger("paco.opendata.selfpublish")
 
 DEBOUNCE_SECONDS = 30
 RESOURCE_NAME = "dados"
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 @dataclass(frozen=True)
@@ -77,17 +77,12 @@ class Spec:
 
 # --- the tables -----------------------------------------------------------------
 def _cell(value: Any) -> str:
-    """ISO dates, ``true``/``false``, formula-safe text (CSV injection)."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
+    """ISO dates (local day for timestamps), one-line text, formula-safe (CSV injection)."""
     if isinstance(value, datetime.datetime):
-        return timezone.localtime(value).date().isoformat()
-    if isinstance(value, datetime.date):
-        return value.isoformat()
-    text = " ".join(str(value).split()) if isinstance(value, str) else str(value)
-    return "'" + text if text.startswith(_FORMULA_STARTS) else text
+        value = timezone.localtime(value).date()
+    elif isinstance(value, str):
+        value = " ".join(value.split())
+    return safe_cell(value)
 
 
 def to_csv(header: list[str], rows: Iterable[list[Any]]) -> bytes:
@@ -288,10 +283,8 @@ def main_unit(town: Municipality) -> Unit | None:
 
 
 def _known_themes(keys: list[str]) -> list[str]:
-    from paco.opendata.models import Theme
-
-    Theme.objects.ensure_loaded()
-    return list(Theme.objects.filter(key__in=keys).values_list("key", flat=True))
+    known = {t.key for t in vocab.themes()}
+    return [k for k in keys if k in known]
 
 
 def ensure_dataset(town: Municipality, spec: Spec) -> Dataset | None:
@@ -346,8 +339,7 @@ def _last_sha(resource: Resource) -> str:
 
 def refresh(town: Municipality, key: str) -> ResourceVersion | None:
     """Rebuild one self-published dataset; a new version only when its content changed."""
-    from paco.opendata.pipeline.processing import run_version
-    from paco.opendata.pipeline.services import publish_version, submit_version
+    from paco.opendata.pipeline.processing import import_now
 
     spec = SPECS[key]
     header, rows = spec.build(town)
@@ -362,14 +354,12 @@ def refresh(town: Municipality, key: str) -> ResourceVersion | None:
     resource = ensure_resource(dataset, spec)
     if hashlib.sha256(content).hexdigest() == _last_sha(resource):
         return None
-    version = submit_version(None, resource, io.BytesIO(content), f"{key}.csv", enqueue=False)
-    if version.status == VersionStatus.QUEUED:
-        version = run_version(version.pk) or version
-    if version.status == VersionStatus.READY:
-        published = publish_version(None, version, accept_errors=True, publish_dataset=True)
+    # personal data (no legal basis given) stops the version as "needs review"
+    version = import_now(resource, io.BytesIO(content), f"{key}.csv")
+    if version.status == VersionStatus.PUBLISHED:
         if dataset.version != str(version.number):  # the dataset's version follows the table's
             actions.update_dataset(None, dataset, version=str(version.number))
-        return published
+        return version
     logger.warning(
         "%s: a versão %s de %s ficou como %s (%s)",
         town,

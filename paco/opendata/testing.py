@@ -65,8 +65,7 @@ def publish_table(
     published only when ``legal_basis`` is given; otherwise
     :class:`PipelineOutcome` is raised with the findings.
     """
-    from paco.opendata.pipeline.processing import run_version
-    from paco.opendata.pipeline.services import decide_lgpd, publish_version, submit_version
+    from paco.opendata.pipeline.processing import import_now
 
     ds = Dataset.objects.for_municipality(town).filter(name=dataset).first()
     if ds is None:
@@ -83,16 +82,16 @@ def publish_table(
             None, ds, title=resource.replace("-", " ").capitalize(), name=resource
         )
     payload = content if content is not None else csv_text.encode(encoding)
-    version = submit_version(None, res, io.BytesIO(payload), filename, enqueue=False)
-    if version.status == VersionStatus.QUEUED:
-        processed = run_version(version.pk)
-        assert processed is not None
-        version = processed
-    if version.status == VersionStatus.NEEDS_REVIEW and legal_basis:
-        version = decide_lgpd(None, version, legal_basis=legal_basis)
-    if version.status != VersionStatus.READY:
+    version = import_now(
+        res,
+        io.BytesIO(payload),
+        filename,
+        legal_basis=legal_basis,
+        accept_errors=accept_errors,
+        publish_dataset=publish_dataset,
+    )
+    if version.status != VersionStatus.PUBLISHED:
         raise PipelineOutcome(_explain(version))
-    publish_version(None, version, accept_errors=accept_errors, publish_dataset=publish_dataset)
     return Resource.objects.select_related("dataset", "current_version").get(pk=res.pk)
 
 

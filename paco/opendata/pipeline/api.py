@@ -21,7 +21,7 @@ from paco.accounts import tokens
 from paco.accounts.models import User
 from paco.opendata import actions
 from paco.opendata.access import can_edit
-from paco.opendata.models import Dataset, Resource, ResourceVersion, VersionStatus
+from paco.opendata.models import UNFINISHED, Dataset, Resource, ResourceVersion
 from paco.opendata.pipeline import uploads
 from paco.opendata.pipeline.services import submit_version
 from paco.tenancy.access import current_municipality
@@ -38,12 +38,29 @@ def _messages(exc: ValidationError) -> str:
     return " ".join(exc.messages)
 
 
-def version_status(request: HttpRequest, version: ResourceVersion) -> dict[str, Any]:
-    """The status body shared by the API and the staff pages' progress polling."""
-    report = version.report or {}
-    errors = list(report.get("errors") or [])
+#: problems listed in a status body (the version's report keeps up to 1000)
+LISTED = 100
+
+
+def version_errors(version: ResourceVersion) -> list[str]:
+    """The report's problems, with the processing error (if any) first."""
+    errors = list((version.report or {}).get("errors") or [])
     if version.error and version.error not in errors:
         errors.insert(0, version.error)
+    return errors
+
+
+def personal_columns(version: ResourceVersion) -> list[dict[str, Any]]:
+    """The LGPD screening's findings, without the sample values."""
+    return [
+        {"column": p.get("column"), "kind": p.get("kind"), "reason": p.get("reason")}
+        for p in version.personal_data or []
+    ]
+
+
+def version_status(version: ResourceVersion) -> dict[str, Any]:
+    """The status body shared by the API and the staff pages' progress polling."""
+    report = version.report or {}
     resource = version.resource
     return {
         "dataset": resource.dataset.name,
@@ -52,17 +69,14 @@ def version_status(request: HttpRequest, version: ResourceVersion) -> dict[str, 
         "version": version.number,
         "status": str(version.status),
         "status_label": version.get_status_display(),
-        "finished": version.status not in (VersionStatus.QUEUED, VersionStatus.PROCESSING),
-        "current": resource.current_version_id == version.pk,
+        "finished": version.status not in UNFINISHED,
+        "current": version.is_current,
         "progress": version.progress,
         "progress_message": version.progress_message,
         "rows": version.rows,
         "error_count": int(report.get("error_count") or (1 if version.error else 0)),
-        "errors": errors[:100],
-        "personal_data": [
-            {"column": p.get("column"), "kind": p.get("kind"), "reason": p.get("reason")}
-            for p in version.personal_data or []
-        ],
+        "errors": version_errors(version)[:LISTED],
+        "personal_data": personal_columns(version),
         "size": version.size,
         "sha256": version.sha256,
     }
@@ -133,7 +147,7 @@ def upload(request: HttpRequest, name: str, resource: str) -> JsonResponse:
         upload_file.close()
     version = ResourceVersion.objects.select_related("resource__dataset").get(pk=version.pk)
     status_url = _status_url(request, version)
-    body = {"success": True, "status_url": status_url, **version_status(request, version)}
+    body = {"success": True, "status_url": status_url, **version_status(version)}
     response = JsonResponse(body, status=202)
     response["Location"] = status_url
     return response
@@ -157,4 +171,4 @@ def version_detail(request: HttpRequest, name: str, resource: str, number: int) 
     if version is None:
         return _error(404, "Versão não encontrada.")
     body = {"success": True, "status_url": _status_url(request, version)}
-    return JsonResponse({**body, **version_status(request, version)})
+    return JsonResponse({**body, **version_status(version)})

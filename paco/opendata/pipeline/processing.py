@@ -16,7 +16,6 @@ marks it FAILED. The worker calls it when it starts.
 from __future__ import annotations
 
 import datetime
-import inspect
 import logging
 import shutil
 import tempfile
@@ -25,7 +24,7 @@ import time
 from collections.abc import Callable
 from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
@@ -34,7 +33,7 @@ from django.utils import timezone
 
 from paco.audit.services import record
 from paco.opendata import storage
-from paco.opendata.models import ResourceVersion, VersionStatus
+from paco.opendata.models import UNFINISHED, Resource, ResourceVersion, VersionStatus
 from paco.opendata.pipeline import services
 from paco.opendata.tabular.errors import TabularError
 
@@ -49,6 +48,13 @@ PROGRESS_EVERY = 1.0
 ProgressEcho = Callable[[int, str], None]
 
 
+def _own_attempt(version_id: int, attempt: int) -> Any:
+    """The version while this attempt still owns it (a resumed attempt takes it over)."""
+    return ResourceVersion.objects.filter(
+        pk=version_id, status=VersionStatus.PROCESSING, attempts=attempt
+    )
+
+
 class Progress:
     """The callback handed to ``to_parquet``: throttled writes of progress and heartbeat."""
 
@@ -58,11 +64,6 @@ class Progress:
         self.echo = echo
         self.last = 0.0
         self.percent = 0
-
-    def _mine(self) -> Any:
-        return ResourceVersion.objects.filter(
-            pk=self.version_id, status=VersionStatus.PROCESSING, attempts=self.attempt
-        )
 
     def __call__(self, done: int, total: int) -> None:
         percent = min(99, int(done * 100 / total)) if total else self.percent
@@ -75,7 +76,9 @@ class Progress:
 
     def set(self, percent: int, message: str) -> None:
         self.percent = percent
-        self._mine().update(progress=percent, progress_message=message, heartbeat_at=timezone.now())
+        _own_attempt(self.version_id, self.attempt).update(
+            progress=percent, progress_message=message, heartbeat_at=timezone.now()
+        )
         if self.echo is not None:
             self.echo(percent, message)
 
@@ -92,9 +95,7 @@ class Heartbeat(threading.Thread):
     def run(self) -> None:
         try:
             while not self.stopping.wait(HEARTBEAT_SECONDS):
-                ResourceVersion.objects.filter(
-                    pk=self.version_id, status=VersionStatus.PROCESSING, attempts=self.attempt
-                ).update(heartbeat_at=timezone.now())
+                _own_attempt(self.version_id, self.attempt).update(heartbeat_at=timezone.now())
         except Exception:  # the main job decides the outcome; a missed beat is not fatal
             logger.warning("Falha ao registrar o sinal de vida da versão %s", self.version_id)
         finally:
@@ -112,28 +113,22 @@ def type_overrides(version: ResourceVersion) -> dict[str, dict[str, Any]]:
 
 
 def _convert(version: ResourceVersion, source: Path, target: Path, progress: Progress) -> Any:
-    """Call ``to_parquet`` with the keyword arguments this version of the library knows."""
     from paco.opendata.tabular.convert import to_parquet
 
-    known = inspect.signature(to_parquet).parameters
-    kwargs: dict[str, Any] = {"sheet": version.sheet or None}
-    if "progress" in known:
-        kwargs["progress"] = progress
-    if "screen" in known:
-        kwargs["screen"] = True
-    overrides = type_overrides(version)
-    if overrides and "schema_override" in known:
-        kwargs["schema_override"] = overrides
-    return to_parquet(source, target, **kwargs)
+    return to_parquet(
+        source,
+        target,
+        sheet=version.sheet or None,
+        schema_override=type_overrides(version) or None,
+        progress=progress,
+        screen=True,
+    )
 
 
 def _start(version_id: int) -> ResourceVersion | None:
     with transaction.atomic():
         version = ResourceVersion.objects.select_for_update().filter(pk=version_id).first()
-        if version is None or version.status not in (
-            VersionStatus.QUEUED,
-            VersionStatus.PROCESSING,
-        ):
+        if version is None or version.status not in UNFINISHED:
             return None
         version.status = VersionStatus.PROCESSING
         version.attempts += 1
@@ -182,8 +177,7 @@ def _finish(version: ResourceVersion, attempt: int, **fields: Any) -> bool:
 
 def _table_outcome(version: ResourceVersion, result: Any, parquet: str) -> dict[str, Any]:
     report = result.report.as_dict()
-    personal = list(getattr(result, "personal_data", None) or [])
-    rows = getattr(result, "rows", None)
+    personal = list(result.personal_data)
     stats = report.pop("stats", {})
     report["options"] = services.options(version)
     return {
@@ -192,7 +186,7 @@ def _table_outcome(version: ResourceVersion, result: Any, parquet: str) -> dict[
         "schema": result.schema,
         "stats": stats,
         "report": report,
-        "rows": rows if rows is not None else report.get("rows", 0),
+        "rows": result.rows,
         "personal_data": personal,
         "progress": 100,
         "progress_message": "Concluído",
@@ -277,6 +271,33 @@ def _auto_publish(version: ResourceVersion) -> None:
         services.publish_version(version.created_by, version, accept_errors=wanted["accept_errors"])
     except (PermissionDenied, ValidationError) as exc:
         logger.info("Versão %s não publicada automaticamente: %s", version.pk, exc)
+
+
+def import_now(
+    resource: Resource,
+    fileobj: IO[bytes],
+    filename: str,
+    *,
+    legal_basis: str = "",
+    accept_errors: bool = True,
+    publish_dataset: bool = True,
+) -> ResourceVersion:
+    """Import a file as the system, in this process: submit, process, publish.
+
+    For the demo, the self-published datasets and the test helper. Personal
+    data found by the screening is published only with ``legal_basis``; the
+    version is returned PUBLISHED, or as it stopped (needs review, rejected…).
+    """
+    version = services.submit_version(None, resource, fileobj, filename, enqueue=False)
+    if version.status == VersionStatus.QUEUED:
+        version = run_version(version.pk) or version
+    if version.status == VersionStatus.NEEDS_REVIEW and legal_basis:
+        version = services.decide_lgpd(None, version, legal_basis=legal_basis)
+    if version.status == VersionStatus.READY:
+        version = services.publish_version(
+            None, version, accept_errors=accept_errors, publish_dataset=publish_dataset
+        )
+    return version
 
 
 def recover_stale_versions(

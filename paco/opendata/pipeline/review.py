@@ -3,24 +3,22 @@ plus the data-dictionary editor of a resource."""
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from paco.opendata import actions
 from paco.opendata.access import staff_resource, staff_version
-from paco.opendata.models import DatasetState, VersionStatus
-from paco.opendata.pipeline.api import version_status
+from paco.opendata.models import PUBLISHABLE, UNFINISHED, DatasetState, VersionStatus
+from paco.opendata.pipeline.api import LISTED, version_errors, version_status
 from paco.opendata.pipeline.forms import DictionaryForm, LgpdForm, PublishForm
 from paco.opendata.pipeline.services import decide_lgpd, publish_version
-from paco.opendata.pipeline.views import _user, editor_town, version_url
-
-UNFINISHED = (VersionStatus.QUEUED, VersionStatus.PROCESSING)
+from paco.opendata.pipeline.views import _user, attempt, editor_town, version_url
 
 
 @login_required
@@ -46,15 +44,14 @@ def _render_version(
         "resource": resource,
         "dataset": dataset,
         "report": report,
-        "errors": version_status(request, version)["errors"],
+        "errors": version_errors(version)[:LISTED],
         "unfinished": version.status in UNFINISHED,
-        "is_current": resource.current_version_id == version.pk,
+        "is_current": version.is_current,
         "lgpd_form": lgpd_form
         or (LgpdForm(version=version) if version.status == VersionStatus.NEEDS_REVIEW else None),
         "publish_form": publish_form
         or PublishForm(initial={"publish_dataset": dataset.state == DatasetState.DRAFT}),
-        "can_publish": version.status in (VersionStatus.READY, VersionStatus.PUBLISHED)
-        and resource.current_version_id != version.pk,
+        "can_publish": version.status in PUBLISHABLE and not version.is_current,
         "dataset_is_draft": dataset.state == DatasetState.DRAFT,
         "columns": [
             {**f, "missing": ((version.stats or {}).get(f["name"]) or {}).get("missing")}
@@ -68,7 +65,7 @@ def _render_version(
 def version_status_json(request: HttpRequest, resource_id: str, number: int) -> JsonResponse:
     editor_town(request)
     version = staff_version(request, resource_id, number)
-    body = version_status(request, version)
+    body = version_status(version)
     body["page_url"] = version_url(version)
     response = JsonResponse(body)
     response["Cache-Control"] = "no-store"
@@ -84,18 +81,14 @@ def version_lgpd(request: HttpRequest, resource_id: str, number: int) -> HttpRes
     if form.is_valid():
         basis = form.cleaned_data.get("legal_basis") or ""
         wants_basis = form.cleaned_data["decision"] == "base_legal"
-        try:
-            decide_lgpd(
-                _user(request),
-                version,
-                legal_basis=basis if wants_basis else "",
-                treatments=None if wants_basis else form.treatments(),
-            )
-        except ValidationError as exc:
-            form.add_error(None, exc.messages)
-        except PermissionDenied:
-            form.add_error(None, "Você não pode decidir sobre esta versão.")
-        else:
+        decide = partial(
+            decide_lgpd,
+            _user(request),
+            version,
+            legal_basis=basis if wants_basis else "",
+            treatments=None if wants_basis else form.treatments(),
+        )
+        if attempt(form, decide, "Você não pode decidir sobre esta versão.") is not None:
             messages.success(request, "Decisão registrada. A versão está pronta para publicar.")
             return redirect(version_url(version))
     return _render_version(request, version, lgpd_form=form, status=400)
@@ -108,18 +101,14 @@ def version_publish(request: HttpRequest, resource_id: str, number: int) -> Http
     version = staff_version(request, resource_id, number)
     form = PublishForm(request.POST)
     if form.is_valid():
-        try:
-            publish_version(
-                _user(request),
-                version,
-                accept_errors=form.cleaned_data["accept_errors"],
-                publish_dataset=form.cleaned_data["publish_dataset"],
-            )
-        except ValidationError as exc:
-            form.add_error(None, exc.messages)
-        except PermissionDenied:
-            form.add_error(None, "Você não pode publicar esta versão.")
-        else:
+        publish = partial(
+            publish_version,
+            _user(request),
+            version,
+            accept_errors=form.cleaned_data["accept_errors"],
+            publish_dataset=form.cleaned_data["publish_dataset"],
+        )
+        if attempt(form, publish, "Você não pode publicar esta versão.") is not None:
             messages.success(request, f"Versão {version.number} publicada.")
             return redirect(version_url(version))
     return _render_version(request, version, publish_form=form, status=400)
@@ -134,13 +123,8 @@ def dictionary(request: HttpRequest, resource_id: str) -> HttpResponse:
     columns = version.schema.get("fields", []) if version is not None else []
     form = DictionaryForm(request.POST or None, resource=resource, columns=columns)
     if request.method == "POST" and form.is_valid():
-        try:
-            actions.update_dictionary(_user(request), resource, form.entries())
-        except ValidationError as exc:
-            form.add_error(None, exc.messages)
-        except PermissionDenied:
-            form.add_error(None, "Você não pode editar este dicionário.")
-        else:
+        save = partial(actions.update_dictionary, _user(request), resource, form.entries())
+        if attempt(form, save, "Você não pode editar este dicionário.") is not None:
             messages.success(request, "Dicionário de dados salvo.")
             return redirect("pipeline:dictionary", resource.pk)
     context = {"resource": resource, "dataset": resource.dataset, "form": form, "version": version}

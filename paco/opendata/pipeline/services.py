@@ -325,7 +325,9 @@ def publish_version(
         resource_fields.update(format=label, media_type=version.media_type)
     Resource.objects.filter(pk=resource.pk).update(**resource_fields)
     dataset = resource.dataset
-    if publish_dataset and dataset.state != DatasetState.PUBLISHED:
+    was_public = dataset.state == DatasetState.PUBLISHED
+    if publish_dataset and not was_public:
+        # publishing the dataset also advances its inventory entries (set_dataset_state)
         actions.set_dataset_state(actor, dataset, DatasetState.PUBLISHED)
         dataset.refresh_from_db()
     due = actions.next_due(dataset.periodicity, timezone.localdate())
@@ -342,7 +344,7 @@ def publish_version(
             "error_count": [None, int((version.report or {}).get("error_count") or 0)],
         },
     )
-    if dataset.state == DatasetState.PUBLISHED:
+    if was_public:
         actions.advance_inventory(dataset)
     resource.refresh_from_db()
     transaction.on_commit(

@@ -7,21 +7,22 @@ the municipality) gets a 404, as do datasets outside the units they cover
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from functools import partial
+from typing import Any, TypeVar
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from paco.accounts import tokens
-from paco.accounts.models import ApiToken, Role, User
-from paco.accounts.permissions import covered_unit_ids, has_role
+from paco.accounts.models import ApiToken, User
 from paco.opendata import actions
-from paco.opendata.access import editable_datasets, staff_dataset
+from paco.opendata.access import editor_units, staff_dataset, staff_datasets
 from paco.opendata.models import Dataset, Resource, ResourceKind, ResourceVersion
 from paco.opendata.pipeline import uploads
 from paco.opendata.pipeline.forms import (
@@ -35,11 +36,17 @@ from paco.opendata.pipeline.services import submit_version
 from paco.tenancy.access import current_municipality
 from paco.tenancy.models import Municipality
 
+T = TypeVar("T")
+
+NOT_YOUR_UNIT = "Você não edita dados desta unidade."
+#: version fields the dataset page does not show (reports may list 1000 problems each)
+VERSION_DETAILS = ("schema", "stats", "report", "personal_data", "lgpd_decision")
+
 
 def editor_town(request: HttpRequest) -> Municipality:
     """The request's municipality, if the user edits open data somewhere in it; else 404."""
     town = current_municipality(request)
-    if not has_role(request.user, town, Role.DATA_EDITOR):
+    if editor_units(request) == set():
         raise Http404("Página não encontrada.")
     return town
 
@@ -61,10 +68,23 @@ def _form_errors(form: Any, exc: ValidationError) -> None:
         form.add_error(None, exc.messages)
 
 
+def attempt(
+    form: Any, action: Callable[[], T], denied: str, *, denied_field: str | None = None
+) -> T | None:
+    """Run a write for a valid form; its refusals become form errors (``None`` returned)."""
+    try:
+        return action()
+    except ValidationError as exc:
+        _form_errors(form, exc)
+    except PermissionDenied:
+        form.add_error(denied_field, denied)
+    return None
+
+
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    town = editor_town(request)
-    datasets = editable_datasets(request.user, town).select_related("unit").order_by("-modified_at")
+    editor_town(request)
+    datasets = staff_datasets(request).select_related("unit").order_by("-modified_at")
     return render(request, "pipeline/home.html", {"datasets": datasets})
 
 
@@ -72,23 +92,20 @@ def home(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def dataset_create(request: HttpRequest) -> HttpResponse:
     town = editor_town(request)
-    units = unit_queryset(town, covered_unit_ids(request.user, town, Role.DATA_EDITOR))
+    units = unit_queryset(town, editor_units(request))
     form = DatasetForm(request.POST or None, instance=Dataset(municipality=town), units=units)
     if request.method == "POST" and form.is_valid():
-        try:
-            dataset = actions.create_dataset(
-                _user(request),
-                town,
-                title=form.cleaned_data["title"],
-                name=form.cleaned_data.get("name") or "",
-                themes=form.theme_keys(),
-                **form.catalogue_fields(),
-            )
-        except ValidationError as exc:
-            _form_errors(form, exc)
-        except PermissionDenied:
-            form.add_error("unit", "Você não edita dados desta unidade.")
-        else:
+        create = partial(
+            actions.create_dataset,
+            _user(request),
+            town,
+            title=form.cleaned_data["title"],
+            name=form.cleaned_data.get("name") or "",
+            themes=form.theme_keys(),
+            **form.catalogue_fields(),
+        )
+        dataset = attempt(form, create, NOT_YOUR_UNIT, denied_field="unit")
+        if dataset is not None:
             messages.success(request, "Conjunto criado como rascunho. Agora envie os dados.")
             return redirect("pipeline:dataset", dataset.name)
     return render(request, "pipeline/dataset_form.html", {"form": form, "dataset": None})
@@ -99,23 +116,19 @@ def dataset_create(request: HttpRequest) -> HttpResponse:
 def dataset_edit(request: HttpRequest, name: str) -> HttpResponse:
     town = editor_town(request)
     dataset = staff_dataset(request, name)
-    units = unit_queryset(town, covered_unit_ids(request.user, town, Role.DATA_EDITOR))
+    units = unit_queryset(town, editor_units(request))
     form = DatasetForm(request.POST or None, instance=dataset, units=units)
     if request.method == "POST" and form.is_valid():
         fresh = Dataset.objects.get(pk=dataset.pk)  # the form mutated ``dataset`` already
-        try:
-            actions.update_dataset(
-                _user(request),
-                fresh,
-                themes=form.theme_keys(),
-                title=form.cleaned_data["title"],
-                **form.catalogue_fields(),
-            )
-        except ValidationError as exc:
-            _form_errors(form, exc)
-        except PermissionDenied:
-            form.add_error("unit", "Você não edita dados desta unidade.")
-        else:
+        update = partial(
+            actions.update_dataset,
+            _user(request),
+            fresh,
+            themes=form.theme_keys(),
+            title=form.cleaned_data["title"],
+            **form.catalogue_fields(),
+        )
+        if attempt(form, update, NOT_YOUR_UNIT, denied_field="unit") is not None:
             messages.success(request, "Catálogo atualizado.")
             return redirect("pipeline:dataset", fresh.name)
     return render(request, "pipeline/dataset_form.html", {"form": form, "dataset": dataset})
@@ -123,18 +136,18 @@ def dataset_edit(request: HttpRequest, name: str) -> HttpResponse:
 
 @login_required
 def dataset_detail(request: HttpRequest, name: str) -> HttpResponse:
-    editor_town(request)
+    town = editor_town(request)
     dataset = staff_dataset(request, name)
     resources = list(
-        Resource.objects.for_municipality(dataset.municipality)
+        Resource.objects.for_municipality(town)
         .filter(dataset=dataset)
         .select_related("current_version")
         .order_by("position", "created_at")
     )
     versions = (
-        ResourceVersion.objects.for_municipality(dataset.municipality)
+        ResourceVersion.objects.for_municipality(town)
         .filter(resource__dataset=dataset)
-        .select_related("resource")
+        .defer(*VERSION_DETAILS)  # the table shows none of the big JSON documents
         .order_by("resource_id", "-number")
     )
     by_resource: dict[Any, list[ResourceVersion]] = {}
@@ -167,8 +180,6 @@ def upload(request: HttpRequest, name: str) -> HttpResponse:
         version = _submit(request, dataset, resources, form)
         if version is not None:
             if request.headers.get("Accept", "").startswith("application/json"):
-                from django.http import JsonResponse
-
                 return JsonResponse({"version_url": version_url(version)}, status=202)
             messages.success(request, "Arquivo recebido. O processamento começou.")
             return redirect(version_url(version))
@@ -182,7 +193,8 @@ def _submit(
 ) -> ResourceVersion | None:
     data = form.cleaned_data
     user = _user(request)
-    try:
+
+    def send() -> ResourceVersion:
         if data["resource"] == NEW_RESOURCE:
             resource = actions.create_resource(user, dataset, title=data["new_title"].strip())
         else:
@@ -196,13 +208,11 @@ def _submit(
             auto_publish=bool(data.get("auto_publish")),
             accept_errors=False,
         )
-    except ValidationError as exc:
-        _form_errors(form, exc)
-    except PermissionDenied:
-        form.add_error(None, "Você não pode enviar dados para este conjunto.")
+
+    try:
+        return attempt(form, send, "Você não pode enviar dados para este conjunto.")
     finally:
         data["file"].close()
-    return None
 
 
 @login_required

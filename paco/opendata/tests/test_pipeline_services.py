@@ -229,6 +229,23 @@ def test_publishing_advances_inventory_and_the_pda_stage(town_x, unit_x_a, resou
     assert InventoryItem.objects.filter(status=InventoryStatus.PUBLISHED).count() == 1
 
 
+def test_new_version_of_a_public_dataset_advances_entries_sharing_a_stage(town_x, unit_x_a):
+    resource = publish_table(town_x, unit_x_a)  # the dataset is public before the entries exist
+    plan = Plan.objects.create(
+        municipality=town_x, title="PDA", slug="pda", kind=PlanKind.OPEN_DATA
+    )
+    stage = Stage.objects.create(municipality=town_x, plan=plan, number=3, description="Abrir")
+    for name in ("Empenhos", "Pagamentos"):
+        actions.save_inventory_item(
+            None, town_x, name=name, unit=unit_x_a, dataset=resource.dataset, stage=stage
+        )
+    publish_table(town_x, unit_x_a, csv_text="a;b\n1;2\n")
+    stage.refresh_from_db()
+    assert stage.status == Status.DONE
+    assert InventoryItem.objects.filter(status=InventoryStatus.PUBLISHED).count() == 2
+    assert StageChange.objects.filter(stage=stage, field="status").count() == 1
+
+
 # --- LGPD ----------------------------------------------------------------------
 def test_personal_data_stops_at_review_even_with_auto_publish(resource_a):
     version = run_version(submit(resource_a, PERSONAL, auto_publish=True, accept_errors=True).pk)

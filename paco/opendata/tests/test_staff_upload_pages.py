@@ -263,8 +263,19 @@ def test_dataset_page_query_count_is_bounded(
         publish_table(town_x, unit_x_a, resource=f"r{n}")
     publish_table(town_x, unit_x_a, resource="r0")
     client = client_for(data_editor_x, town_x)
-    with django_assert_max_num_queries(14):
+    with django_assert_max_num_queries(10):
         assert client.get(reverse("pipeline:dataset", args=["despesas"])).status_code == 200
+
+
+def test_home_query_count_does_not_grow_with_datasets(
+    client_for, town_x, unit_x_a, data_editor_x, django_assert_max_num_queries
+):
+    for n in range(6):
+        actions.create_dataset(None, town_x, title=f"Conjunto {n}", unit=unit_x_a)
+    client = client_for(data_editor_x, town_x)
+    with django_assert_max_num_queries(7):
+        page = client.get(reverse("pipeline:home")).content.decode()
+    assert page.count("Conjunto ") == 6
 
 
 # --- dictionary ---------------------------------------------------------------

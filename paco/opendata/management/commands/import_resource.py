@@ -19,6 +19,7 @@ from django.utils.text import slugify
 
 from paco.opendata import actions
 from paco.opendata.models import Dataset, Resource, ResourceKind, ResourceVersion, VersionStatus
+from paco.opendata.pipeline.api import personal_columns, version_errors
 from paco.opendata.pipeline.processing import recover_stale_versions, run_version
 from paco.opendata.pipeline.services import submit_version
 from paco.tenancy.cli import municipality_option
@@ -123,11 +124,9 @@ class Command(BaseCommand):
 
 
 def summarize(dataset: Dataset, version: ResourceVersion) -> dict[str, Any]:
-    """The CLI's JSON line (also the API's status body)."""
+    """The CLI's JSON line."""
     report = version.report or {}
-    errors = list(report.get("errors") or [])
-    if version.error and version.error not in errors:
-        errors.insert(0, version.error)
+    errors = version_errors(version)
     total = max(int(report.get("error_count") or 0), len(errors))
     if total > MAX_LISTED:
         more = f"… e mais {total - MAX_LISTED} problema(s); veja o relatório completo da versão."
@@ -139,8 +138,5 @@ def summarize(dataset: Dataset, version: ResourceVersion) -> dict[str, Any]:
         "rows": version.rows,
         "status": str(version.status),
         "errors": errors,
-        "personal_data": [
-            {"column": p.get("column"), "kind": p.get("kind"), "reason": p.get("reason")}
-            for p in version.personal_data or []
-        ],
+        "personal_data": personal_columns(version),
     }
