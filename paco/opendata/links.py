@@ -5,11 +5,16 @@ from __future__ import annotations
 from django.http import HttpRequest
 from django.urls import reverse
 
-from paco.opendata.models import Resource, ResourceKind, ResourceVersion
+from paco.opendata.models import Dataset, Resource, ResourceKind, ResourceVersion
 
 
 def absolute(request: HttpRequest, path: str) -> str:
     return request.build_absolute_uri(path)
+
+
+def dataset_page_url(request: HttpRequest, dataset: Dataset) -> str:
+    """The dataset's public page: CKAN's ``url``, DCAT's landing page, the canonical link."""
+    return absolute(request, reverse("portal:dataset", args=[dataset.name]))
 
 
 def original_url(request: HttpRequest, version: ResourceVersion) -> str:

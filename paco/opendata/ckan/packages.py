@@ -24,7 +24,6 @@ from typing import Any
 
 from django.db.models import Prefetch
 from django.http import HttpRequest
-from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
 from paco.opendata import links, vocab
@@ -100,17 +99,6 @@ def package_queryset(town: Municipality) -> DatasetQuerySet:
         )
     )
     return qs
-
-
-def _absolute_reverse(request: HttpRequest, name: str, *args: Any) -> str:
-    try:
-        return request.build_absolute_uri(reverse(name, args=args))
-    except NoReverseMatch:  # the page is not mounted (yet)
-        return ""
-
-
-def dataset_page_url(request: HttpRequest, dataset: Dataset) -> str:
-    return _absolute_reverse(request, "portal:dataset", dataset.name)
 
 
 def _group_like(
@@ -238,7 +226,7 @@ def package_dict(request: HttpRequest, dataset: Dataset, town: Municipality) -> 
     tags = [tag_dict(k) for k in dataset.keywords or []]
     themes = list(dataset.themes.all())
     organization = organization_dict(dataset.unit)
-    page_url = dataset_page_url(request, dataset)
+    page_url = links.dataset_page_url(request, dataset)
     return {
         "id": str(dataset.pk),
         "name": dataset.name,

@@ -28,6 +28,7 @@ from paco.catalog import search as text
 from paco.opendata.ckan import query as solr
 from paco.opendata.ckan.errors import SearchError, ValidationError
 from paco.opendata.ckan.packages import package_dict, package_queryset, unit_org_id
+from paco.opendata.datastore.engine import parse_bool
 from paco.opendata.portal.search import IndexedDataset, facet_labels, index_for
 from paco.tenancy.models import Municipality
 
@@ -76,14 +77,12 @@ def integer(params: dict[str, Any], key: str, default: int, *, natural: bool = T
 
 def boolean(params: dict[str, Any], key: str, default: bool) -> bool:
     raw = params.get(key, default)
-    if isinstance(raw, bool):
-        return raw
-    value = str(raw).strip().lower()
-    if value in ("true", "1", "yes", "sim", "on"):
-        return True
-    if value in ("false", "0", "no", "nao", "não", "off", ""):
+    if raw == "":
         return False
-    raise ValidationError({key: ["Valor booleano inválido"]})
+    value = parse_bool(raw)
+    if value is None:
+        raise ValidationError({key: ["Valor booleano inválido"]})
+    return value
 
 
 def string_list(params: dict[str, Any], key: str) -> list[str]:

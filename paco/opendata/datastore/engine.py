@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING, Any
 import duckdb
 
 from paco.opendata import storage
+from paco.opendata.tabular import sqltext
 
 if TYPE_CHECKING:
     from paco.opendata.models import Resource, ResourceVersion
@@ -70,13 +71,9 @@ def connection(purpose: str = "query") -> duckdb.DuckDBPyConnection:
     return con
 
 
-def quote_ident(name: str) -> str:
-    """A SQL identifier, double-quoted (quotes inside doubled)."""
-    return '"' + name.replace('"', '""') + '"'
-
-
-def quote_literal(text: str) -> str:
-    return "'" + text.replace("'", "''") + "'"
+# the one quoting of SQL names and strings, shared with the tabular library
+quote_ident = sqltext.ident
+quote_literal = sqltext.literal
 
 
 def ckan_type(duck_type: str) -> str:

@@ -107,10 +107,6 @@ def has_datastore(resource: Resource) -> bool:
     return resource.kind == ResourceKind.FILE and version is not None and bool(version.parquet)
 
 
-def landing_page(request: HttpRequest, dataset: Dataset) -> str:
-    return links.absolute(request, reverse("portal:dataset", args=[dataset.name]))
-
-
 def portal_home(request: HttpRequest) -> str:
     return links.absolute(request, reverse("portal:home"))
 

@@ -189,10 +189,10 @@ def descriptor(request: HttpRequest, dataset: Dataset) -> dict[str, Any]:
     package: dict[str, Any] = {
         "profile": "data-package",
         "name": package_name(dataset.name),
-        "id": common.landing_page(request, dataset) + "#conjunto",
+        "id": links.dataset_page_url(request, dataset) + "#conjunto",
         "title": dataset.title,
         "description": common.description_of(dataset),
-        "homepage": common.landing_page(request, dataset),
+        "homepage": links.dataset_page_url(request, dataset),
         "keywords": list(dataset.keywords),
         "licenses": [
             {

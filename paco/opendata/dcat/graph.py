@@ -182,7 +182,7 @@ class CatalogGraph:
     # --- datasets and distributions --------------------------------------------------
     def dataset(self, dataset: Dataset) -> URIRef:
         request = self.request
-        landing = common.landing_page(request, dataset)
+        landing = links.dataset_page_url(request, dataset)
         node = URIRef(landing + "#conjunto")
         g, c = self.graph, self.concepts
         g.add((node, RDF.type, DCAT.Dataset))

@@ -117,10 +117,10 @@ def dataset_jsonld(request: HttpRequest, dataset: Dataset) -> dict[str, Any]:
     data: dict[str, Any] = {
         "@context": "https://schema.org",
         "@type": "Dataset",
-        "@id": common.landing_page(request, dataset) + "#conjunto",
+        "@id": links.dataset_page_url(request, dataset) + "#conjunto",
         "name": dataset.title,
         "description": common.description_of(dataset),
-        "url": common.landing_page(request, dataset),
+        "url": links.dataset_page_url(request, dataset),
         "identifier": str(dataset.pk),
         "alternateName": dataset.name,
         "keywords": list(dataset.keywords)

@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.views.decorators.clickjacking import xframe_options_exempt
 
 from paco.core.cache import public_page
+from paco.opendata import links
 from paco.opendata.access import public_dataset, public_resource
 from paco.opendata.models import Resource
 from paco.opendata.portal import detail
@@ -56,7 +57,7 @@ def dataset_page(request: HttpRequest, name: str) -> HttpResponse:
         )
     first_table = next((v for v in views if v.tabular), None)
     today = today_local()
-    canonical = request.build_absolute_uri(reverse("portal:dataset", args=[dataset.name]))
+    canonical = links.dataset_page_url(request, dataset)
     context = {
         "dataset": dataset,
         "themes": list(dataset.themes.all()),
