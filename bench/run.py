@@ -12,7 +12,8 @@ What it does:
 3. the idle resident memory (RSS, and PSS) of every process of the server;
 4. ``wrk`` (installed with apt-get when missing) at 32 connections on each
    page; throughput is reported as a fraction of the hello view;
-5. the results, with the machine, in ``bench/RESULTS.md``.
+5. the results, with the machine, in ``bench/RESULTS.md``, between its
+   ``<!-- pages:start -->`` and ``<!-- pages:end -->`` markers (:func:`write_section`).
 
 Options: ``--workers N`` (gunicorn processes), ``--duration S``, ``--services N``,
 ``--connections N``, ``--data-dir DIR`` (reuse a prepared directory).
@@ -44,6 +45,7 @@ TARGET_FRACTION = 0.5
 TARGET_P99_MS = 100.0
 TARGET_MEMORY_MB = 150.0
 MACHINE: dict[str, str] = {}
+RESULTS_TITLE = "# Resultados do benchmark (`make bench`)"
 
 
 @dataclass
@@ -55,6 +57,26 @@ class Result:
     p99_ms: float
     errors: int
     size: int
+
+
+def write_section(path: Path, name: str, section: str) -> None:
+    """Put ``section`` between ``<!-- name:start -->`` and ``<!-- name:end -->`` in ``path``.
+
+    Each benchmark owns one such section of ``bench/RESULTS.md``; everything outside
+    its markers (the other benchmark's section, hand-written analysis) is kept as it
+    is. A section not there yet is appended; a missing file starts with the title.
+    """
+    start, end = f"<!-- {name}:start -->", f"<!-- {name}:end -->"
+    text = path.read_text(encoding="utf-8") if path.exists() else RESULTS_TITLE + "\n"
+    block = f"{start}\n{section.strip()}\n{end}"
+    if start in text:
+        head, rest = text.split(start, 1)
+        if end not in rest:
+            sys.exit(f"{path}: {start} sem {end}; corrija o arquivo à mão")
+        text = head + block + rest.split(end, 1)[1]
+    else:
+        text = text.rstrip("\n") + "\n\n" + block + "\n"
+    path.write_text(text, encoding="utf-8")
 
 
 def ensure_wrk() -> str:
@@ -311,12 +333,7 @@ def main() -> None:
     cpu = cpu_costs(env, [path for _, path in pages])
 
     report = render(results, cpu, len(pids), idle_rss, idle_pss, after_rss, after_pss, args, env)
-    output = Path(args.output)
-    # keep the open-data benchmark's section (bench/opendata/run.py writes it)
-    old = output.read_text(encoding="utf-8") if output.exists() else ""
-    marker = "<!-- opendata:start -->"
-    kept = "\n" + marker + old.split(marker, 1)[1] if marker in old else ""
-    output.write_text(report + kept, encoding="utf-8")
+    write_section(Path(args.output), "pages", report)
     print(report)
     if not args.data_dir:
         shutil.rmtree(data_dir, ignore_errors=True)
@@ -346,8 +363,7 @@ def render(
     env: dict[str, str],
 ) -> str:
     hello = results[0].rps
-    lines = ["# Resultados do benchmark (`make bench`)", ""]
-    lines += [f"- **{k}:** {v}" for k, v in MACHINE.items()]
+    lines = [f"- **{k}:** {v}" for k, v in MACHINE.items()]
     workers = env.get("PACO_WEB_WORKERS", "1 (padrão)")
     threads = env.get("PACO_WEB_THREADS", "4 (padrão)")
     lines += [

@@ -299,6 +299,8 @@ PACO_NATIONAL_SERVICES_PORTAL = "https://www.gov.br/pt-br/servicos"
 PACO_SQL_API = env_bool("PACO_SQL_API", True)
 PACO_SQL_TIMEOUT_SECONDS = env_int("PACO_SQL_TIMEOUT_SECONDS", 10)
 PACO_SQL_MAX_ROWS = env_int("PACO_SQL_MAX_ROWS", 32000)
+#: size cap (bytes) of one datastore_search_sql result as JSON: larger ones are refused whole
+PACO_SQL_MAX_BYTES = env_int("PACO_SQL_MAX_BYTES", 20_000_000)
 
 # --- Open-data portal webhooks (paco.opendata.portal.webhooks) ---------------
 #: receivers POSTed a JSON notice when a dataset is published or updated

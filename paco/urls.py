@@ -13,3 +13,7 @@ urlpatterns = [
     path("", include("paco.datarequests.urls")),
     path("", include("paco.opendata.urls")),
 ]
+
+# JSON errors under /api/v1/ (the native API), Django's HTML pages elsewhere
+handler404 = "paco.core.http.page_not_found"
+handler500 = "paco.core.http.server_error"

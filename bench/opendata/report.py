@@ -1,36 +1,20 @@
-"""The open-data section of ``bench/RESULTS.md`` (between two HTML comment markers).
+"""The open-data section of ``bench/RESULTS.md``.
 
-``bench/run.py`` rewrites the file for the page benchmark and keeps everything from
-``START`` on; this module replaces only what lies between ``START`` and ``END``,
-so hand-written analysis after ``END`` survives a new run.
+``bench/opendata/run.py`` writes it between ``<!-- opendata:start -->`` and
+``<!-- opendata:end -->`` with ``bench.run.write_section``, so the page benchmark's
+section and hand-written analysis outside the markers survive a new run.
 """
 
 from __future__ import annotations
 
 import math
-from pathlib import Path
 from typing import Any
-
-START = "<!-- opendata:start -->"
-END = "<!-- opendata:end -->"
 
 TARGET_IMPORT = 3.0
 TARGET_EXPORT = 2.0
 TARGET_DATASETTE = 10.0
 TARGET_P99_MS = 200.0
 TARGET_RSS_MB = 500.0
-
-
-def write_section(path: Path, section: str) -> None:
-    text = path.read_text(encoding="utf-8") if path.exists() else ""
-    block = f"{START}\n{section.rstrip()}\n{END}\n"
-    if START in text:
-        head, rest = text.split(START, 1)
-        tail = rest.split(END, 1)[1].lstrip("\n") if END in rest else ""
-        text = head + block + (("\n" + tail) if tail else "")
-    else:
-        text = text.rstrip("\n") + ("\n\n" if text else "") + block
-    path.write_text(text, encoding="utf-8")
 
 
 def fmt(value: float | None, digits: int = 1) -> str:

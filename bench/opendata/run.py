@@ -45,7 +45,13 @@ import procs  # noqa: E402
 import report  # noqa: E402
 from gen_expenses import SECRETARIAS, generate  # noqa: E402
 
-from bench.run import free_port, loadavg, machine, production_env  # noqa: E402
+from bench.run import (  # noqa: E402
+    free_port,
+    loadavg,
+    machine,
+    production_env,
+    write_section,
+)
 
 PYTHON = sys.executable
 DUCK = [PYTHON, str(HERE / "duck.py")]
@@ -296,7 +302,7 @@ def main() -> None:
             shutil.rmtree(work, ignore_errors=True)
     loads.append(("fim", loadavg()))
     section = report.render(data)
-    report.write_section(Path(args.output), section)
+    write_section(Path(args.output), "opendata", section)
     print(section)
 
 

@@ -28,7 +28,13 @@ from paco.catalog.models import (
     Status,
     Step,
 )
-from paco.core.admin import ReadOnlyAdminMixin, TenantAdmin, request_municipality, site
+from paco.core.admin import (
+    FollowParentPermissions,
+    ReadOnlyAdminMixin,
+    TenantAdmin,
+    request_municipality,
+    site,
+)
 
 
 class TaxonomyAdmin(TenantAdmin):
@@ -45,28 +51,6 @@ class TaxonomyAdmin(TenantAdmin):
 
 site.register(Category, TaxonomyAdmin)
 site.register(LifeEvent, TaxonomyAdmin)
-
-
-class FollowParentPermissions:
-    """Inline permissions follow the page's own (roles, not Django model permissions)."""
-
-    admin_site: admin.AdminSite
-    parent_model: Any
-
-    def _parent(self) -> Any:
-        return self.admin_site._registry[self.parent_model]
-
-    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return bool(self._parent().has_view_permission(request, obj))
-
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return bool(self._parent().has_change_permission(request, obj))
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return bool(self._parent().has_change_permission(request, obj))
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return bool(self._parent().has_change_permission(request, obj))
 
 
 class RequesterInline(FollowParentPermissions, admin.TabularInline):

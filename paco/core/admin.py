@@ -151,6 +151,28 @@ class ReadOnlyAdminMixin:
         return False
 
 
+class FollowParentPermissions:
+    """Inline permissions follow the page's own (roles, not Django model permissions)."""
+
+    admin_site: admin.AdminSite
+    parent_model: Any
+
+    def _parent(self) -> Any:
+        return self.admin_site._registry[self.parent_model]
+
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return bool(self._parent().has_view_permission(request, obj))
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return bool(self._parent().has_change_permission(request, obj))
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return bool(self._parent().has_change_permission(request, obj))
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return bool(self._parent().has_change_permission(request, obj))
+
+
 class TenantInline(TenantChoicesMixin, admin.StackedInline):
     """Inline whose choice lists are limited to the request's municipality."""
 

@@ -62,6 +62,8 @@ MEDIA_PREFIX = "media/"
 CHUNK = 1024 * 1024
 # Rebuilt by ``migrate`` (post_migrate) or transient: not part of the backup.
 EXCLUDED_MODELS = ("contenttypes.ContentType", "auth.Permission", "sessions.Session")
+# Backed up (rows point at them), but loaded by ``migrate`` itself: not a sign of data.
+REFERENCE_MODELS = ("opendata.Theme",)
 # Storage folders that only hold transient files (the health check's probe).
 TRANSIENT_DIRS = ("healthz",)
 
@@ -361,12 +363,14 @@ def _data_tables(using: str) -> list[str]:
 
 
 def instance_is_empty(using: str = DEFAULT_DB_ALIAS, storage: Storage | None = None) -> bool:
-    """No data rows (besides rebuilt tables and sessions) and no stored files."""
+    """No data rows (besides rebuilt tables, reference data and sessions) and no stored files."""
     storage = storage or default_storage
     connection = connections[using]
     existing = set(connection.introspection.table_names())
     for model in apps.get_models():
-        if model._meta.label in EXCLUDED_MODELS or model._meta.db_table not in existing:
+        if model._meta.label in (*EXCLUDED_MODELS, *REFERENCE_MODELS):
+            continue
+        if model._meta.db_table not in existing:
             continue
         if model._default_manager.using(using).exists():
             return False

@@ -124,7 +124,6 @@ def create_dataset(
 
 
 def set_themes(dataset: Dataset, keys: list[str]) -> None:
-    Theme.objects.ensure_loaded()
     found = list(Theme.objects.filter(key__in=keys))
     missing = set(keys) - {t.key for t in found}
     if missing:
@@ -249,23 +248,36 @@ def update_dictionary(
 ) -> Resource:
     """Staff edits of the data dictionary (titles, descriptions, units, types, constraints)."""
     _require_editor(actor, resource.municipality, resource.dataset.unit)
-    columns = set()
+    types: dict[str, str] = {}
     if resource.current_version is not None:
-        columns = {f["name"] for f in resource.current_version.schema.get("fields", [])}
+        types = {f["name"]: f["type"] for f in resource.current_version.schema.get("fields", [])}
     cleaned: dict[str, dict[str, Any]] = {}
     for column, entry in entries.items():
-        if columns and column not in columns:
+        if types and column not in types:
             raise ValidationError(f"A coluna “{column}” não existe nesta tabela.")
         extra = set(entry) - set(DICTIONARY_KEYS)
         if extra:
             raise ValidationError(f"Campo de dicionário desconhecido: {', '.join(sorted(extra))}.")
         cleaned[column] = {k: v for k, v in entry.items() if v not in ("", None)}
+        _check_constraints(column, cleaned[column], types.get(column, "string"))
     before = resource.dictionary
     resource.dictionary = cleaned
     resource.save(update_fields=["dictionary", "modified_at"])
     touch_dataset(resource.dataset)
     record(actor, "resource.dictionary", resource, changes={"dictionary": [before, cleaned]})
     return resource
+
+
+def _check_constraints(column: str, entry: dict[str, Any], current_type: str) -> None:
+    """Refuse constraint values the next import could not apply, in pt-BR, before saving."""
+    from paco.opendata.tabular.constraints import active
+    from paco.opendata.tabular.errors import TabularError
+
+    spec = {"name": column, "type": entry.get("type") or current_type, **entry}
+    try:
+        active(spec)
+    except TabularError as exc:
+        raise ValidationError(str(exc)) from exc
 
 
 INVENTORY_FIELDS = (

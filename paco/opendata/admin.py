@@ -23,8 +23,8 @@ from django.utils.safestring import SafeString
 
 from paco.accounts.models import ApiToken, Role
 from paco.accounts.permissions import covered_unit_ids, has_role
-from paco.catalog.admin import FollowParentPermissions
 from paco.core.admin import (
+    FollowParentPermissions,
     ReadOnlyAdminMixin,
     TenantAdmin,
     TenantInline,

@@ -27,29 +27,12 @@ from paco.opendata import vocab
 from paco.tenancy.models import TenantModel, TenantQuerySet, Unit
 
 
-class ThemeQuerySet(models.QuerySet["Theme"]):
-    def ensure_loaded(self) -> None:
-        """Create any DCAT-BR theme missing from the table (the vocabulary file is the source).
-
-        A data migration loads them; this keeps them present after a database flush
-        (transactional tests) or a vocabulary update, at the cost of one COUNT query.
-        """
-        terms = vocab.themes()
-        if Theme.objects.count() >= len(terms):
-            return
-        Theme.objects.bulk_create(
-            [Theme(key=t.key, uri=t.uri, label=t.label) for t in terms], ignore_conflicts=True
-        )
-
-
 class Theme(models.Model):
     """A DCAT-BR theme (``dcat:theme``), shared by every municipality. CKAN "group"."""
 
     key = models.SlugField("identificador", max_length=80, unique=True)
     uri = models.URLField("URI", max_length=250)
     label = models.CharField("nome", max_length=120)
-
-    objects = ThemeQuerySet.as_manager()
 
     class Meta:
         verbose_name = "tema"
@@ -268,6 +251,10 @@ class ResourceVersion(TenantModel):
     rows = models.BigIntegerField("linhas", null=True, blank=True)
     schema = models.JSONField("esquema (Table Schema)", default=dict, blank=True)
     stats = models.JSONField("estatísticas por coluna", default=dict, blank=True)
+    # the whole-table CSV export (datapackage.json's ``hash`` and ``bytes``), measured once
+    # the version is published (versions never change); empty for versions not yet measured
+    csv_sha256 = models.CharField("SHA-256 da exportação CSV", max_length=64, blank=True)
+    csv_bytes = models.BigIntegerField("tamanho da exportação CSV (bytes)", null=True, blank=True)
     report = models.JSONField("relatório de validação", default=dict, blank=True)
     personal_data = models.JSONField("dados pessoais detectados", default=list, blank=True)
     #: the LGPD decision: {"legal_basis": "..."} or {"treatments": {"col": "drop|mask|hash"}}

@@ -278,10 +278,6 @@ SPECS: dict[str, Spec] = {
 
 
 # --- refreshing -----------------------------------------------------------------
-def main_unit(town: Municipality) -> Unit | None:
-    return Unit.objects.for_municipality(town).roots().order_by("pk").first()
-
-
 def _known_themes(keys: list[str]) -> list[str]:
     known = {t.key for t in vocab.themes()}
     return [k for k in keys if k in known]
@@ -291,7 +287,7 @@ def ensure_dataset(town: Municipality, spec: Spec) -> Dataset | None:
     dataset = Dataset.objects.for_municipality(town).filter(system_key=spec.key).first()
     if dataset is not None:
         return dataset
-    unit = main_unit(town)
+    unit = Unit.objects.for_municipality(town).main_unit()
     if unit is None:
         logger.info("%s: sem unidade principal; %s não publicado", town, spec.key)
         return None

@@ -101,6 +101,11 @@ class UnitQuerySet(TenantQuerySet):
     def roots(self) -> Self:
         return self.filter(parent__isnull=True)
 
+    def main_unit(self) -> Unit | None:
+        """The main unit (the first top-level one created): where the system files datasets."""
+        unit: Unit | None = self.roots().order_by("pk").first()
+        return unit
+
 
 class Unit(TenantModel):
     """An organizational unit: órgão, secretaria, departamento, setor."""

@@ -164,7 +164,6 @@ def organization_list(request: HttpRequest, params: dict[str, Any]) -> list[Any]
 def group_list(request: HttpRequest, params: dict[str, Any]) -> list[Any]:
     """The DCAT-BR themes (names: theme keys); ``all_fields`` gives ``package_count``."""
     counts = _theme_counts(_town(request))
-    Theme.objects.ensure_loaded()
     items = [packages.group_dict(t, package_count=counts[t.key]) for t in Theme.objects.all()]
     return _list_result(_sorted_groups(items, params, wanted_key="groups"), params)
 
@@ -197,7 +196,6 @@ def organization_show(request: HttpRequest, params: dict[str, Any]) -> dict[str,
 def group_show(request: HttpRequest, params: dict[str, Any]) -> dict[str, Any]:
     """One DCAT-BR theme, by ``id`` or key; ``include_datasets`` adds ``packages``."""
     key = _required(params, "id")
-    Theme.objects.ensure_loaded()
     theme = next((t for t in Theme.objects.all() if key in (t.key, packages.group_id(t))), None)
     if theme is None:
         raise NotFound("grupo (tema) não encontrado")

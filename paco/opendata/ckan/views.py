@@ -25,10 +25,11 @@ from urllib.parse import urlencode
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import reverse
 from django.views.decorators.csrf import csrf_exempt
 
+from paco.core.http import allow_any_origin, public_json
 from paco.opendata.ckan import errors
 from paco.opendata.ckan.actions import ACTIONS, status
 
@@ -37,24 +38,14 @@ logger = logging.getLogger(__name__)
 CONTENT_TYPE = "application/json;charset=utf-8"
 #: larger answers (big datastore pages) are not kept in the page cache
 MAX_CACHED_BYTES = 2_000_000
-JSON_OPTIONS = {"ensure_ascii": False}
 
 
 def _json(data: Any, status_code: int = 200) -> HttpResponse:
-    response = JsonResponse(
-        data,
-        safe=False,
-        status=status_code,
-        content_type=CONTENT_TYPE,
-        json_dumps_params=JSON_OPTIONS,
-    )
-    response["Access-Control-Allow-Origin"] = "*"
-    return response
+    return public_json(data, status_code, content_type=CONTENT_TYPE)
 
 
 def _preflight() -> HttpResponse:
-    response = HttpResponse(status=204)
-    response["Access-Control-Allow-Origin"] = "*"
+    response = allow_any_origin(HttpResponse(status=204))
     response["Access-Control-Allow-Methods"] = "GET, POST, OPTIONS"
     response["Access-Control-Allow-Headers"] = "Content-Type, Authorization, X-CKAN-API-Key"
     response["Access-Control-Max-Age"] = "86400"

@@ -29,6 +29,8 @@ from paco.opendata.models import Resource, ResourceVersion
 from paco.tenancy.access import current_municipality
 
 RECORDS_FORMATS = ("objects", "lists", "csv", "tsv")
+#: size cap of one datastore_search_sql result's JSON (setting ``PACO_SQL_MAX_BYTES``)
+DEFAULT_SQL_MAX_BYTES = 20_000_000
 
 
 # --- parameters -----------------------------------------------------------------
@@ -283,6 +285,7 @@ def datastore_search_sql(request: HttpRequest, params: dict[str, Any]) -> dict[s
             tables,
             timeout=float(getattr(settings, "PACO_SQL_TIMEOUT_SECONDS", 10)),
             max_rows=int(getattr(settings, "PACO_SQL_MAX_ROWS", 32000)),
+            max_bytes=int(getattr(settings, "PACO_SQL_MAX_BYTES", DEFAULT_SQL_MAX_BYTES)),
         )
     except sandbox.SqlRefused as exc:
         raise ValidationError({"query": [exc.message], "message": exc.message}) from None

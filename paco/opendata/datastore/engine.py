@@ -33,6 +33,8 @@ if TYPE_CHECKING:
     from paco.opendata.models import Resource, ResourceVersion
 
 ROW_KEY = "_id"
+#: DuckDB's 0-based row ordinal in the Parquet file (``_id`` minus one)
+FILE_ROW = "file_row_number"
 #: how much memory one thread's DuckDB may use before spilling / failing
 MEMORY_LIMIT = "512MB"
 
@@ -115,12 +117,16 @@ class Table:
     has_row_key: bool  # False when the data itself has a column named ``_id``
 
     @property
+    def scan(self) -> str:
+        """The Parquet file with DuckDB's ``file_row_number`` (0-based) next to the columns."""
+        return f"read_parquet({quote_literal(self.path)}, file_row_number = true)"
+
+    @property
     def source(self) -> str:
         """A FROM item exposing the columns plus the ``_id`` row key."""
-        scan = f"read_parquet({quote_literal(self.path)}, file_row_number = true)"
         if not self.has_row_key:
-            return f"(SELECT * EXCLUDE (file_row_number) FROM {scan})"  # noqa: S608
-        return f"(SELECT * EXCLUDE (file_row_number), file_row_number + 1 AS {ROW_KEY} FROM {scan})"  # noqa: S608
+            return f"(SELECT * EXCLUDE ({FILE_ROW}) FROM {self.scan})"  # noqa: S608
+        return f"(SELECT * EXCLUDE ({FILE_ROW}), {FILE_ROW} + 1 AS {ROW_KEY} FROM {self.scan})"  # noqa: S608
 
     def column(self, name: str) -> Column:
         for col in self.columns:
@@ -168,7 +174,7 @@ def table_at(path: str) -> Table:
             return cached
     rows = connection().execute(f"DESCRIBE SELECT * FROM read_parquet({quote_literal(path)})")  # noqa: S608
     columns = tuple(Column(str(r[0]), str(r[1])) for r in rows.fetchall())
-    if any(c.name == "file_row_number" for c in columns):
+    if any(c.name == FILE_ROW for c in columns):
         raise QueryError("A tabela tem uma coluna reservada (file_row_number).")
     table = Table(path, columns, has_row_key=all(c.name != ROW_KEY for c in columns))
     with _tables_lock:

@@ -14,6 +14,9 @@ streamed; the whole table is the stored Parquet file, streamed as is.
 CSV/TSV are meant for spreadsheets: text cells starting with ``=``, ``+``,
 ``-``, ``@``, TAB or CR get a leading ``'`` so they are not run as formulas.
 Numbers (typed columns) are never touched, so ``-12.5`` stays a number.
+
+CKAN's JSON and XML dumps are written the same way: DuckDB renders one line of
+text per row (a JSON array, an XML ``<row>`` element), streamed through the pipe.
 """
 
 from __future__ import annotations
@@ -23,6 +26,7 @@ import logging
 import os
 import tempfile
 import threading
+import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -30,7 +34,7 @@ from pathlib import Path
 import duckdb
 from django.core.files.storage import default_storage
 
-from paco.opendata.datastore.engine import Column, QueryError, connection, quote_literal
+from paco.opendata.datastore.engine import ROW_KEY, Column, QueryError, connection, quote_literal
 from paco.opendata.datastore.query import Compiled
 
 logger = logging.getLogger(__name__)
@@ -67,6 +71,12 @@ JSON_LINES = Format(
     "FORMAT csv, HEADER false, QUOTE '', ESCAPE '', DELIMITER '\x1f'",
 )
 
+#: one XML ``<row>`` element per line (CR and LF inside values become character
+#: references, so a line never breaks inside a row)
+XML_LINES = Format("xml", "text/xml; charset=utf-8", JSON_LINES.copy_options)
+XML_HEAD = b'<data xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">\n'
+XML_TAIL = b"</data>\n"
+
 #: first characters a spreadsheet would read as the start of a formula
 _FORMULA_START = "('=', '+', '-', '@', chr(9), chr(13))"
 
@@ -93,7 +103,9 @@ def stream(compiled: Compiled, fmt: Format, *, bom: bool = False) -> Iterator[by
     if fmt is JSON_LINES:
         arrays = ", ".join(c.sql for c in compiled.columns)
         sql = f"SELECT CAST(json_array({arrays}) AS VARCHAR) FROM ({sql}) AS e"  # noqa: S608
-    if bom and fmt.spreadsheet:
+    elif fmt is XML_LINES:
+        sql = f"SELECT {xml_row(compiled.columns)} FROM ({sql}) AS e"  # noqa: S608
+    if bom and (fmt.spreadsheet or fmt is XML_LINES):
         yield BOM
     if fmt.extension == "parquet" or not Path("/dev/fd").is_dir():
         yield from _via_temp_file(sql, compiled.params, fmt)
@@ -162,6 +174,93 @@ def ckan_json_dump(compiled: Compiled, fields: list[dict[str, object]]) -> Itera
     # the last line ends the array: no comma after it
     yield pending[:-1].replace(b"\n", b",\n") + pending[-1:] if pending else b""
     yield b"]}\n"
+
+
+# --- CKAN's XML dump -------------------------------------------------------------
+#: characters XML 1.0 cannot carry (C0 controls but TAB, LF, CR; U+FFFE, U+FFFF): dropped
+_NOT_XML = r"[\x{00}-\x{08}\x{0B}\x{0C}\x{0E}-\x{1F}\x{FFFE}\x{FFFF}]"
+
+
+def _name_char(ch: str) -> str:
+    if ch.isascii():
+        return ch if ch.isalnum() or ch in "_.-" else "_"
+    return ch if ord(ch) >= 0xC0 and ch not in "\u00d7\u00f7" and ch.isalnum() else "_"
+
+
+def xml_names(names: list[str]) -> list[str]:
+    """Valid, distinct XML element names for column names (CKAN writes them as they are).
+
+    Compatibility characters take their plain form (``Nº`` → ``No``, ``m²`` → ``m2``);
+    characters a name cannot hold become ``_``; a name that cannot start as it
+    does (a digit, ``.``, ``-``, ``xml``…) gets a leading ``_``; repeats get ``_2``,
+    ``_3``… The result holds only letters, digits and ``_.-``: safe inside SQL quotes.
+    """
+    out: list[str] = []
+    for name in names:
+        element = "".join(_name_char(ch) for ch in unicodedata.normalize("NFKC", name)) or "_"
+        if not (element[0] == "_" or element[0].isalpha()) or element[:3].lower() == "xml":
+            element = "_" + element
+        unique, n = element, 1
+        while unique in out:
+            n += 1
+            unique = f"{element}_{n}"
+        out.append(unique)
+    return out
+
+
+def _xml_escaped(expr: str, *, attribute: bool = False) -> str:
+    """SQL: the text ``expr`` as XML character data (or an attribute value) on one line."""
+    text = f"regexp_replace({expr}, '{_NOT_XML}', '', 'g')"
+    pairs = [("&", "&amp;"), ("<", "&lt;"), (">", "&gt;")]
+    if attribute:
+        pairs += [('"', "&quot;"), ("\t", "&#9;")]
+    for raw, escaped in pairs:
+        text = f"replace({text}, '{raw}', '{escaped}')"
+    return f"replace(replace({text}, chr(13), '&#13;'), chr(10), '&#10;')"
+
+
+def _xml_value(column: Column, *, attribute: bool = False) -> str:
+    """SQL: the column's value as XML text (ISO dates and times, ``true``/``false``)."""
+    if column.type in ("int", "numeric", "date", "bool"):
+        return f"CAST({column.sql} AS VARCHAR)"
+    if column.type == "timestamp":
+        return f"replace(CAST({column.sql} AS VARCHAR), ' ', 'T')"
+    return _xml_escaped(f"CAST({column.sql} AS VARCHAR)", attribute=attribute)
+
+
+def xml_row(columns: list[Column]) -> str:
+    """SQL: one row as CKAN's ``<row _id="…"><col>…</col><col2 xsi:nil="true" /></row>``.
+
+    As in CKAN, a leading ``_id`` column is the ``_id`` attribute of ``<row>``;
+    a missing value is ``xsi:nil``, an empty text an empty element.
+    """
+    parts = ["'<row>'"]
+    if columns and columns[0].name == ROW_KEY:
+        key = _xml_value(columns[0], attribute=True)
+        parts = [f"""'<row {ROW_KEY}="' || coalesce({key}, '') || '">'"""]
+        columns = columns[1:]
+    for column, name in zip(columns, xml_names([c.name for c in columns]), strict=True):
+        empty = (
+            f"WHEN CAST({column.sql} AS VARCHAR) = '' THEN '<{name} />' "
+            if column.type == "text"
+            else ""
+        )
+        parts.append(
+            f"CASE WHEN {column.sql} IS NULL THEN '<{name} xsi:nil=\"true\" />' {empty}"
+            f"ELSE '<{name}>' || {_xml_value(column)} || '</{name}>' END"
+        )
+    parts.append("'</row>'")
+    return " || ".join(parts)
+
+
+def ckan_xml_dump(compiled: Compiled, *, bom: bool = False) -> Iterator[bytes]:
+    """CKAN's XML dump: ``<data>`` then one ``<row>`` per line, streamed."""
+    body = stream(compiled, XML_LINES, bom=bom)
+    if bom:
+        yield next(body)
+    yield XML_HEAD
+    yield from body
+    yield XML_TAIL
 
 
 def _export_error(exc: BaseException) -> QueryError:

@@ -9,30 +9,65 @@ the version's Parquet file; versions never change). A page ends with ``next``,
 a URL carrying ``after=<cursor>`` — the sort values and ``_id`` of the last row,
 base64url-encoded JSON — so the next page starts right after that row however
 deep it is, with no OFFSET scan and no duplicates or gaps.
+
+Every answer is JSON, errors included: ``{"erro": "…", "campo": …}`` with 400
+for a bad parameter, ``{"erro": "…"}`` with 404 for a dataset, resource or
+version that does not exist or is not published, 405 for a method other than
+GET/HEAD (:func:`json_api`). Unknown ``/api/v1/`` URLs get a JSON 404 too
+(:func:`paco.core.http.page_not_found`).
 """
 
 from __future__ import annotations
 
 import base64
 import binascii
+import functools
 import json
 import uuid
-from typing import Any
+from collections.abc import Callable
+from typing import Any, Concatenate, ParamSpec
 
 from django.http import Http404, HttpRequest, HttpResponse
-from django.views.decorators.http import require_safe
 
+from paco.core.http import json_error, not_found_message, public_json
 from paco.opendata import access
 from paco.opendata.datastore.engine import ROW_KEY, QueryError, current_version, parse_bool
 from paco.opendata.datastore.params import split_commas, table_query, version_number
 from paco.opendata.datastore.query import facet_counts, query_table
-from paco.opendata.datastore.views import public_json
 from paco.opendata.models import Resource, ResourceVersion
 from paco.tenancy.access import current_municipality
 
 DEFAULT_LIMIT = 100
 MAX_LIMIT = 10000
 MAX_FACETS = 5
+SAFE_METHODS = ("GET", "HEAD")
+
+P = ParamSpec("P")
+
+
+def json_api(
+    view: Callable[Concatenate[HttpRequest, P], HttpResponse],
+) -> Callable[Concatenate[HttpRequest, P], HttpResponse]:
+    """A GET/HEAD view of the native API whose errors are JSON too (pt-BR messages).
+
+    ``Http404`` → 404 ``{"erro"}``; :class:`QueryError` → 400 ``{"erro", "campo"}``;
+    another method → 405 with ``Allow``.
+    """
+
+    @functools.wraps(view)
+    def wrapped(request: HttpRequest, *args: P.args, **kwargs: P.kwargs) -> HttpResponse:
+        if request.method not in SAFE_METHODS:
+            response = json_error("Método não permitido: use GET.", status=405)
+            response["Allow"] = ", ".join(SAFE_METHODS)
+            return response
+        try:
+            return view(request, *args, **kwargs)
+        except Http404 as exc:
+            return json_error(not_found_message(exc), status=404)
+        except QueryError as exc:
+            return json_error(exc.message, status=400, campo=exc.field)
+
+    return wrapped
 
 
 def encode_cursor(values: list[Any]) -> str:
@@ -121,14 +156,7 @@ def records_page(request: HttpRequest, resource: Resource) -> dict[str, Any]:
     return body
 
 
-def _answer(request: HttpRequest, resource: Resource) -> HttpResponse:
-    try:
-        return public_json(records_page(request, resource))
-    except QueryError as exc:
-        return public_json({"erro": exc.message, "campo": exc.field}, status=400)
-
-
-@require_safe
+@json_api
 def records_by_name(request: HttpRequest, name: str, resource: str) -> HttpResponse:
     dataset = access.public_dataset(request, name)
     found = (
@@ -140,12 +168,12 @@ def records_by_name(request: HttpRequest, name: str, resource: str) -> HttpRespo
     )
     if found is None:
         raise Http404("Recurso não encontrado.")
-    return _answer(request, found)
+    return public_json(records_page(request, found))
 
 
-@require_safe
+@json_api
 def records_by_id(request: HttpRequest, resource_id: uuid.UUID) -> HttpResponse:
     found = access.public_resource(request, resource_id)
     if not found.has_datastore:
         raise Http404("Este recurso não tem dados tabulares.")
-    return _answer(request, found)
+    return public_json(records_page(request, found))

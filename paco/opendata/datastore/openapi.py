@@ -10,11 +10,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.http import HttpRequest, JsonResponse
-from django.views.decorators.http import require_safe
+from django.http import HttpRequest, HttpResponse
 
-from paco.opendata.datastore.native import DEFAULT_LIMIT, MAX_FACETS, MAX_LIMIT
-from paco.opendata.datastore.views import public_json
+from paco.core.http import public_json
+from paco.opendata.datastore.native import DEFAULT_LIMIT, MAX_FACETS, MAX_LIMIT, json_api
 from paco.opendata.models import VersionStatus
 
 _STR: dict[str, Any] = {"type": "string"}
@@ -306,6 +305,6 @@ def spec(server_url: str = "") -> dict[str, Any]:
     return document
 
 
-@require_safe
-def openapi_json(request: HttpRequest) -> JsonResponse:
+@json_api
+def openapi_json(request: HttpRequest) -> HttpResponse:
     return public_json(spec(request.build_absolute_uri("/").rstrip("/")))

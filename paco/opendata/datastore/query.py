@@ -4,6 +4,11 @@
 
 Column names come from the caller (user data): they are checked against the
 Parquet file's columns and double-quoted; every value is bound as a parameter.
+
+A sorted page is late-materialized (see :meth:`Compiled.page_sql`): the rows are
+filtered, sorted and paged reading only the filter and sort columns and the row
+key, then only the page's rows are read in full. Reading every column of every
+matching row just to sort them costs far more on wide tables.
 """
 
 from __future__ import annotations
@@ -14,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 import duckdb
 
 from paco.opendata.datastore.engine import (
+    FILE_ROW,
     ROW_KEY,
     Column,
     QueryError,
@@ -77,6 +83,10 @@ class Compiled:
     #: a row window for exports (integers, so written into the SQL as such)
     limit: int | None = None
     offset: int = 0
+    #: the requested sort; with ``keyed``, ``order`` is it followed by the row key
+    sort: tuple[tuple[Column, bool], ...] = ()
+    #: ``order`` is a total order ending with the row key ``_id``
+    keyed: bool = False
 
     def select_sql(
         self, expressions: list[str] | None = None, *, distinct: bool | None = None
@@ -90,6 +100,33 @@ class Compiled:
         if self.offset:
             sql += f" OFFSET {int(self.offset)}"
         return sql
+
+    def page_sql(self) -> str:
+        """``select_sql() + " LIMIT ? OFFSET ?"``, late-materialized (needs ``keyed``).
+
+        The CTE filters, sorts and pages the row keys only, so DuckDB reads just
+        the filter and sort columns; the outer query then reads the page's rows
+        from the Parquet file by ``file_row_number`` (a join DuckDB turns into a
+        filter on the scan) and sorts them again by the same total order, hence the
+        very same rows in the very same order as the one-step query.
+        """
+        if not self.keyed or self.distinct:
+            raise ValueError("late materialization needs a total order on the row key")
+
+        def fetched(column: Column) -> str:
+            return f"(t.{FILE_ROW} + 1)" if column.name == ROW_KEY else f"t.{column.sql}"
+
+        select = ", ".join(f"{fetched(c)} AS {c.sql}" for c in self.columns)
+        order = [f"{fetched(c)} {'DESC' if desc else 'ASC'} NULLS LAST" for c, desc in self.sort]
+        order.append(f"t.{FILE_ROW} ASC")
+        keys = (
+            f"SELECT {ROW_KEY} - 1 AS k FROM {self.table.source} AS t{self.where}{self.order} "  # noqa: S608
+            "LIMIT ? OFFSET ?"
+        )
+        return (
+            f"WITH page AS ({keys}) SELECT {select} FROM {self.table.scan} AS t "  # noqa: S608
+            f"JOIN page ON t.{FILE_ROW} = page.k ORDER BY {', '.join(order)}"
+        )
 
 
 def _condition(table: Table, name: str, op: str, value: Any, params: list[Any]) -> str:
@@ -201,7 +238,8 @@ def compile_query(table: Table, query: TableQuery) -> Compiled:
         if query.include_id and table.has_row_key:
             columns.insert(0, table.column(ROW_KEY))
     order_parts = [f"{col.sql} {'DESC' if desc else 'ASC'} NULLS LAST" for col, desc in sort]
-    if table.has_row_key and not query.distinct and (sort or query.after is not None):
+    keyed = table.has_row_key and not query.distinct and bool(sort or query.after is not None)
+    if keyed:
         order_parts.append(f"{ROW_KEY} ASC")  # a total order: stable pages
     elif query.distinct and sort:
         selected = {c.name for c in columns}
@@ -212,7 +250,9 @@ def compile_query(table: Table, query: TableQuery) -> Compiled:
                 )
     where = " WHERE " + " AND ".join(clauses) if clauses else ""
     order = " ORDER BY " + ", ".join(order_parts) if order_parts else ""
-    return Compiled(table, columns, where, params, order, distinct=query.distinct)
+    return Compiled(
+        table, columns, where, params, order, distinct=query.distinct, sort=tuple(sort), keyed=keyed
+    )
 
 
 def field_specs(version: ResourceVersion, columns: list[Column]) -> list[dict[str, Any]]:
@@ -241,7 +281,10 @@ def run(compiled: Compiled, query: TableQuery) -> tuple[list[tuple[Any, ...]], i
         raise QueryError("“offset” não pode ser negativo.")
     sql = compiled.select_sql(distinct=query.distinct)
     params = list(compiled.params)
-    if query.limit is not None:
+    if query.limit is not None and compiled.keyed and compiled.limit is None:
+        sql = compiled.page_sql()
+        params += [query.limit, query.offset]
+    elif query.limit is not None:
         sql += " LIMIT ? OFFSET ?"
         params += [query.limit, query.offset]
     elif query.offset:

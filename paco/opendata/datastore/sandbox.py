@@ -15,7 +15,10 @@ Defence in depth, each layer enough on its own for most attacks:
    or autoload, no community extensions, one thread, a memory limit, no spill
    directory, then ``lock_configuration=true`` so the query cannot undo any of it.
 4. **Limits**: a timer interrupts the query after ``PACO_SQL_TIMEOUT_SECONDS``;
-   at most ``PACO_SQL_MAX_ROWS`` rows are fetched (``records_truncated`` tells).
+   at most ``PACO_SQL_MAX_ROWS`` rows are fetched (``records_truncated`` tells);
+   a result whose JSON passes ``PACO_SQL_MAX_BYTES`` is refused as a whole (never
+   cut short: a partial answer would look complete), counted while the rows are
+   read in batches, so an oversized result stops early.
 """
 
 from __future__ import annotations
@@ -42,6 +45,8 @@ FORBIDDEN_PREFIXES = ("duckdb_", "pragma_", "read_", "parquet_", "iceberg_", "de
 SAFE_TABLE_FUNCTIONS = {"range", "generate_series", "unnest"}
 
 MEMORY_LIMIT = "256MB"
+#: rows converted at a time while the result is read (and measured)
+BATCH_ROWS = 1024
 
 
 class SqlRefused(Exception):
@@ -170,17 +175,53 @@ def _clean(message: str) -> str:
     return message.split("\n")[0][:300]
 
 
-def run(sql: str, tables: dict[str, str], *, timeout: float, max_rows: int) -> SqlResult:
+def run(
+    sql: str,
+    tables: dict[str, str],
+    *,
+    timeout: float,
+    max_rows: int,
+    max_bytes: int | None = None,
+) -> SqlResult:
     """Check ``sql`` and run it over ``tables`` (name -> local Parquet path)."""
     text, used = check(sql, set(tables))
-    return execute(text, {name: tables[name] for name in used}, timeout=timeout, max_rows=max_rows)
+    return execute(
+        text,
+        {name: tables[name] for name in used},
+        timeout=timeout,
+        max_rows=max_rows,
+        max_bytes=max_bytes,
+    )
 
 
-def execute(text: str, tables: dict[str, str], *, timeout: float, max_rows: int) -> SqlResult:
+def json_size(value: Any) -> int:
+    """Bytes of ``value`` in the API's JSON (UTF-8, accents kept, default separators)."""
+    return len(json.dumps(value, ensure_ascii=False).encode())
+
+
+def size_refusal(max_bytes: int) -> SqlRefused:
+    megabytes = f"{max_bytes / 1_000_000:.1f}".replace(".", ",").removesuffix(",0")
+    return SqlRefused(
+        f"O resultado da consulta passa do tamanho máximo de resposta ({megabytes} MB) e não "
+        "foi enviado. Selecione menos colunas, filtre ou agregue as linhas, ou use LIMIT; "
+        "para a tabela inteira, baixe o arquivo completo do recurso."
+    )
+
+
+def execute(
+    text: str,
+    tables: dict[str, str],
+    *,
+    timeout: float,
+    max_rows: int,
+    max_bytes: int | None = None,
+) -> SqlResult:
     """Run a SELECT that :func:`check` accepted over exactly ``tables``, in a locked database.
 
     ``tables`` are the ones the statement names (``check`` returns them): each
-    becomes a view, and only their files are readable.
+    becomes a view, and only their files are readable. With ``max_bytes``, a
+    result whose JSON (fields and records) would be larger raises
+    :class:`SqlRefused`: the caller gets all the rows or none.
     """
     paths_used = sorted(set(tables.values()))
     con = duckdb.connect(
@@ -212,7 +253,20 @@ def execute(text: str, tables: dict[str, str], *, timeout: float, max_rows: int)
                 raise SqlRefused("Somente consultas SELECT são permitidas.")
             names = list(relation.columns)
             types = [str(t) for t in relation.types]
-            rows = relation.limit(max_rows + 1).fetchall()
+            fields = [{"id": n, "type": ckan_type(t)} for n, t in zip(names, types, strict=True)]
+            size = json_size(fields)
+            records: list[dict[str, Any]] = []
+            truncated = False
+            for row in relation.limit(max_rows + 1).iter_rows(batch_size=BATCH_ROWS):
+                if len(records) == max_rows:
+                    truncated = True
+                    break
+                record = {n: json_value(v) for n, v in zip(names, row, strict=True)}
+                if max_bytes is not None:
+                    size += json_size(record) + 2  # ", " between records
+                    if size > max_bytes:
+                        raise size_refusal(max_bytes)
+                records.append(record)
         except duckdb.InterruptException:
             raise SqlRefused(
                 f"A consulta excedeu o tempo limite ({timeout:g} s) e foi interrompida."
@@ -235,8 +289,4 @@ def execute(text: str, tables: dict[str, str], *, timeout: float, max_rows: int)
     finally:
         timer.cancel()
         con.close()
-    truncated = len(rows) > max_rows
-    rows = rows[:max_rows]
-    fields = [{"id": n, "type": ckan_type(t)} for n, t in zip(names, types, strict=True)]
-    records = [{n: json_value(v) for n, v in zip(names, row, strict=True)} for row in rows]
     return SqlResult(fields=fields, records=records, truncated=truncated)

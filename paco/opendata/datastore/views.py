@@ -14,7 +14,7 @@ import json
 import uuid
 from collections.abc import Iterator
 from pathlib import PurePosixPath
-from typing import Any
+from typing import TypeVar
 
 from django.core.files.storage import default_storage
 from django.http import (
@@ -23,11 +23,11 @@ from django.http import (
     HttpRequest,
     HttpResponse,
     HttpResponseBase,
-    JsonResponse,
     StreamingHttpResponse,
 )
 from django.views.decorators.http import require_safe
 
+from paco.core.http import allow_any_origin, json_error
 from paco.opendata import access
 from paco.opendata.datastore import exports
 from paco.opendata.datastore.ckan_actions import parse_sort
@@ -39,24 +39,17 @@ from paco.opendata.models import Resource, ResourceVersion
 IMMUTABLE = "public, max-age=31536000, immutable"
 CURRENT = "public, max-age=300"
 
-
-def _cors(response: HttpResponseBase) -> HttpResponseBase:
-    response["Access-Control-Allow-Origin"] = "*"
-    response["Access-Control-Expose-Headers"] = "Content-Disposition, ETag"
-    return response
+R = TypeVar("R", bound=HttpResponseBase)
 
 
-def public_json(data: dict[str, Any], status: int = 200) -> JsonResponse:
-    """A JSON answer any site may read (``Access-Control-Allow-Origin: *``), accents kept."""
-    response = JsonResponse(data, status=status, json_dumps_params={"ensure_ascii": False})
-    response["Access-Control-Allow-Origin"] = "*"
+def _cors(response: R) -> R:
+    allow_any_origin(response)["Access-Control-Expose-Headers"] = "Content-Disposition, ETag"
     return response
 
 
 def error_response(message: str, status: int = 400) -> HttpResponse:
-    response = public_json({"erro": message}, status=status)
-    _cors(response)
-    return response
+    """``{"erro": message}`` (pt-BR), readable by any site like the downloads themselves."""
+    return _cors(json_error(message, status=status))
 
 
 def _wants_bom(request: HttpRequest) -> bool:
@@ -162,19 +155,26 @@ def export(request: HttpRequest, resource_id: uuid.UUID, fmt: str) -> HttpRespon
     return _finish(response, etag, immutable=numbered, filename=filename)
 
 
-DUMP_FORMATS = {"csv", "tsv", "json"}
+DUMP_FORMATS = {
+    "csv": exports.FORMATS["csv"],
+    "tsv": exports.FORMATS["tsv"],
+    "json": exports.FORMATS["json"],
+    "xml": exports.XML_LINES,
+}
 
 
 @require_safe
 def dump(request: HttpRequest, resource_id: uuid.UUID) -> HttpResponseBase:
-    """CKAN's ``/datastore/dump/{id}?format=csv|tsv|json&bom=true`` (with CKAN's ``_id`` column).
+    """CKAN's ``/datastore/dump/{id}?format=csv|tsv|json|xml&bom=true`` (with CKAN's ``_id``).
 
     Also accepts CKAN's ``q``, ``sort``, ``fields``, ``limit``, ``offset`` and
-    ``filters`` (JSON) parameters.
+    ``filters`` (JSON) parameters. XML is CKAN's: ``<data>`` holding one
+    ``<row _id="…">`` per row, an element per column, ``xsi:nil`` for a missing value.
     """
     fmt = (request.GET.get("format") or "csv").lower()
-    if fmt not in DUMP_FORMATS:
-        return error_response(f"Formato “{fmt}” não suportado: use csv, tsv ou json.")
+    fmt_spec = DUMP_FORMATS.get(fmt)
+    if fmt_spec is None:
+        return error_response(f"Formato “{fmt[:20]}” não suportado: use csv, tsv, json ou xml.")
     try:
         resource, version, numbered = _version(request, resource_id)
         query = _dump_query(request)
@@ -188,9 +188,11 @@ def dump(request: HttpRequest, resource_id: uuid.UUID) -> HttpResponseBase:
     compiled = dataclasses.replace(compiled, limit=query.limit, offset=query.offset)
     if fmt == "json":
         chunks = exports.ckan_json_dump(compiled, field_specs(version, compiled.columns))
+    elif fmt == "xml":
+        chunks = exports.ckan_xml_dump(compiled, bom=_wants_bom(request))
     else:
-        chunks = exports.stream(compiled, exports.FORMATS[fmt], bom=_wants_bom(request))
-    response = StreamingHttpResponse(chunks, content_type=exports.FORMATS[fmt].content_type)
+        chunks = exports.stream(compiled, fmt_spec, bom=_wants_bom(request))
+    response = StreamingHttpResponse(chunks, content_type=fmt_spec.content_type)
     filename = f"{resource.pk}.{fmt}"
     return _finish(response, etag, immutable=numbered, filename=filename)
 

@@ -9,22 +9,19 @@ The schema describes the *export*, not the uploaded file: the pipeline's schema
 says how the original was written ("1.234,56", dd/mm/aaaa, Sim/Não); the export
 holds the normalized values (1234.56, ISO dates, true/false), so those reading
 hints are dropped. ``bytes`` and ``hash`` are those of the export itself,
-computed once per version by running the export view and then cached (versions
-never change). Other resources (PDFs, links, non-tabular files) are listed as
-plain data resources pointing at the original file or the link.
+measured once per version when it is published and stored on it (versions never
+change); a version published before that is measured on the first request.
+Other resources (PDFs, links, non-tabular files) are listed as plain data
+resources pointing at the original file or the link.
 """
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import re
 from typing import Any
 
-from django.contrib.auth.models import AnonymousUser
-from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.urls import resolve, reverse
 
 from paco.core.cache import public_page
 from paco.opendata import links
@@ -32,6 +29,7 @@ from paco.opendata.access import public_dataset
 from paco.opendata.dcat import common
 from paco.opendata.dcat.graph import with_related
 from paco.opendata.models import Dataset, Resource, ResourceKind
+from paco.opendata.pipeline import services
 
 logger = logging.getLogger(__name__)
 
@@ -71,46 +69,18 @@ def export_schema(schema: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-def export_stats(request: HttpRequest, resource: Resource) -> tuple[str, int] | None:
+def export_stats(resource: Resource) -> tuple[str, int] | None:
     """SHA-256 and size of the resource's CSV export, as the export view serves it."""
     version = resource.current_version
-    if version is None:
+    if version is None or not version.parquet:
         return None
-    # the export is a function of the version alone (its ETag says so too): a metadata
-    # edit of the resource must not trigger another full export
-    key = f"paco:datapackage:csv:{version.pk}"
-    cached = cache.get(key)
-    if cached is not None:
-        return (str(cached[0]), int(cached[1]))
-    path = reverse("datastore:export", args=[resource.pk, "csv"])
-    sub = HttpRequest()
-    sub.method = "GET"
-    sub.path = sub.path_info = path
-    sub.META = {
-        k: v
-        for k, v in request.META.items()
-        if k in ("HTTP_HOST", "SERVER_NAME", "SERVER_PORT", "REMOTE_ADDR", "wsgi.url_scheme")
-    }
-    sub.META["QUERY_STRING"] = ""
-    sub.municipality = resource.municipality  # type: ignore[attr-defined]
-    sub.user = AnonymousUser()
-    try:
-        match = resolve(path)
-        response = match.func(sub, *match.args, **match.kwargs)
-        if response.status_code != 200:
+    if not version.csv_sha256:  # published before the figures were stored at publication
+        try:
+            version = services.record_csv_export(version)
+        except Exception:  # the package stays useful without the figures
+            logger.exception("datapackage: falha ao medir a exportação CSV de %s", resource.pk)
             return None
-        digest, size = hashlib.sha256(), 0
-        chunks = response.streaming_content if response.streaming else [response.content]
-        for chunk in chunks:  # read to the end, so the export's generator finishes
-            digest.update(chunk)
-            size += len(chunk)
-        # not response.close(): it sends request_finished, which closes the DB connection
-    except Exception:  # the package stays useful without the figures
-        logger.exception("datapackage: falha ao medir a exportação CSV de %s", resource.pk)
-        return None
-    stats = (digest.hexdigest(), size)
-    cache.set(key, stats, None)
-    return stats
+    return version.csv_sha256, int(version.csv_bytes or 0)
 
 
 def _tabular(request: HttpRequest, resource: Resource) -> dict[str, Any]:
@@ -134,7 +104,7 @@ def _tabular(request: HttpRequest, resource: Resource) -> dict[str, Any]:
             }
         ],
     }
-    stats = export_stats(request, resource)
+    stats = export_stats(resource)
     if stats is not None:
         entry["hash"] = f"sha256:{stats[0]}"
         entry["bytes"] = stats[1]

@@ -51,14 +51,14 @@ class DatasetForm(forms.ModelForm):
     def __init__(self, *args: Any, units: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["unit"].queryset = units  # type: ignore[attr-defined]
-        Theme.objects.ensure_loaded()
         self.fields["themes"].queryset = Theme.objects.all()  # type: ignore[attr-defined]
         self.fields["name"].required = False
         self.fields[
             "name"
         ].help_text = "Parte do endereço (letras, números e hífens). Em branco: gerado do título."
-        if self.instance.pk:
+        if not self.instance._state.adding:  # the pk is a UUID set at once: not a sign of saved
             self.fields["name"].disabled = True
+            self.fields["name"].help_text = "Parte do endereço: não muda depois de criado."
             self.fields["keywords_text"].initial = ", ".join(self.instance.keywords or [])
 
     def catalogue_fields(self) -> dict[str, Any]:
@@ -178,7 +178,8 @@ FIELD_TYPES = [
 
 
 class DictionaryForm(forms.Form):
-    """Title, description, unit, type and "required" per column of the current version."""
+    """Per column of the current version: what it means (title, description, unit), its type
+    and its constraints (required, unique, minimum, maximum, allowed values)."""
 
     def __init__(
         self, *args: Any, resource: Resource, columns: list[dict[str, Any]], **kwargs: Any
@@ -209,28 +210,84 @@ class DictionaryForm(forms.Form):
             self.fields[prefix + "type"] = forms.ChoiceField(
                 label="Tipo", required=False, choices=FIELD_TYPES, initial=entry.get("type", "")
             )
+            constraints = entry.get("constraints") or {}
             self.fields[prefix + "required"] = forms.BooleanField(
-                label="Obrigatório",
-                required=False,
-                initial=bool((entry.get("constraints") or {}).get("required")),
+                label="Obrigatório", required=False, initial=bool(constraints.get("required"))
             )
-            names = [prefix + k for k in ("title", "description", "unit", "type", "required")]
+            self.fields[prefix + "unique"] = forms.BooleanField(
+                label="Único (sem valores repetidos)",
+                required=False,
+                initial=bool(constraints.get("unique")),
+            )
+            for key, label in LIMITS:
+                self.fields[prefix + key] = forms.CharField(
+                    label=label,
+                    required=False,
+                    max_length=40,
+                    initial=_shown_limit(constraints.get(key)),
+                    help_text="Para números (1.234,56) e datas (dd/mm/aaaa).",
+                )
+            self.fields[prefix + "enum"] = forms.CharField(
+                label="Valores permitidos",
+                required=False,
+                max_length=2000,
+                initial="; ".join(str(x) for x in constraints.get("enum") or []),
+                help_text="Separados por ponto e vírgula; vazio aceita qualquer valor.",
+            )
+            names = [prefix + k for k in (*DESCRIBED, *CONSTRAINED)]
             self.rows.append((column["name"], column.get("type", ""), names))
 
     def entries(self) -> dict[str, dict[str, Any]]:
         out: dict[str, dict[str, Any]] = {}
         for index, column in enumerate(self.columns):
             prefix = f"c{index}_"
+            data = self.cleaned_data
             entry: dict[str, Any] = {
-                key: (self.cleaned_data.get(prefix + key) or "").strip()
-                for key in ("title", "description", "unit", "type")
+                key: (data.get(prefix + key) or "").strip() for key in DESCRIBED
             }
-            if self.cleaned_data.get(prefix + "required"):
-                entry["constraints"] = {"required": True}
+            constraints: dict[str, Any] = {
+                key: True for key in ("required", "unique") if data.get(prefix + key)
+            }
+            for key, _label in LIMITS:
+                limit = _limit(data.get(prefix + key) or "")
+                if limit:
+                    constraints[key] = limit
+            allowed = [x.strip() for x in (data.get(prefix + "enum") or "").split(";")]
+            if any(allowed):
+                constraints["enum"] = [x for x in allowed if x]
+            entry["constraints"] = constraints
             entry = {k: v for k, v in entry.items() if v}
             if entry:
                 out[column] = entry
         return out
+
+
+DESCRIBED = ("title", "description", "unit", "type")
+CONSTRAINED = ("required", "unique", "minimum", "maximum", "enum")
+LIMITS = (("minimum", "Mínimo"), ("maximum", "Máximo"))
+
+
+def _limit(text: str) -> str:
+    """A limit as typed by staff (1.234,56 or dd/mm/aaaa) in the schema's notation."""
+    from paco.opendata.tabular import values
+
+    text = text.strip()
+    day = values.parse_date(text, "%d/%m/%Y")
+    if day is not None:
+        return day.isoformat()
+    number = values.parse_number(text, ",")
+    if number is not None and not number[1]:
+        return format(number[0], "f")
+    return text  # refused with a clear message by update_dictionary
+
+
+def _shown_limit(limit: Any) -> str:
+    if limit is None:
+        return ""
+    text = str(limit)
+    if len(text) == 10 and text[4] == "-" and text[7] == "-":
+        return f"{text[8:]}/{text[5:7]}/{text[:4]}"
+    return text.replace(".", ",")
 
 
 class TokenForm(forms.Form):

@@ -106,10 +106,22 @@ class Heartbeat(threading.Thread):
         self.join(HEARTBEAT_SECONDS + 5)
 
 
-def type_overrides(version: ResourceVersion) -> dict[str, dict[str, Any]]:
-    """Column types staff fixed in the data dictionary, applied to every new version."""
+SCHEMA_KEYS = ("type", "constraints")  # what the data dictionary changes in the reading
+
+
+def dictionary_overrides(version: ResourceVersion) -> dict[str, dict[str, Any]]:
+    """Types and constraints staff set in the data dictionary, applied to every new version.
+
+    Titles, descriptions and units only describe the columns: they are merged
+    at display time (``ResourceVersion.effective_schema``).
+    """
     entries = version.resource.dictionary or {}
-    return {name: {"type": e["type"]} for name, e in entries.items() if e.get("type")}
+    out: dict[str, dict[str, Any]] = {}
+    for name, entry in entries.items():
+        picked = {key: entry[key] for key in SCHEMA_KEYS if entry.get(key)}
+        if picked:
+            out[name] = picked
+    return out
 
 
 def _convert(version: ResourceVersion, source: Path, target: Path, progress: Progress) -> Any:
@@ -119,7 +131,7 @@ def _convert(version: ResourceVersion, source: Path, target: Path, progress: Pro
         source,
         target,
         sheet=version.sheet or None,
-        schema_override=type_overrides(version) or None,
+        schema_override=dictionary_overrides(version) or None,
         progress=progress,
         screen=True,
     )

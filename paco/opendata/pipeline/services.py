@@ -28,12 +28,17 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
+from django.http import QueryDict
 from django.utils import timezone
 
 from paco.accounts.models import Role, User
 from paco.accounts.permissions import require_role
 from paco.audit.services import record
 from paco.opendata import actions, signals, storage
+from paco.opendata.datastore import exports
+from paco.opendata.datastore.engine import table_for
+from paco.opendata.datastore.params import table_query
+from paco.opendata.datastore.query import compile_query
 from paco.opendata.models import (
     PUBLISHABLE,
     DatasetState,
@@ -347,7 +352,49 @@ def publish_version(
     if was_public:
         actions.advance_inventory(dataset)
     resource.refresh_from_db()
+    if version.parquet and not version.csv_sha256:
+        version_id = version.pk
+        transaction.on_commit(lambda: _enqueue_csv_measure(version_id))
     transaction.on_commit(
         lambda: signals.version_published.send(sender=Resource, resource=resource, version=version)
     )
+    return version
+
+
+def _enqueue_csv_measure(version_id: int) -> None:
+    from paco.opendata.pipeline.tasks import measure_csv_export
+
+    measure_csv_export.enqueue(version_id)
+
+
+def csv_export_figures(version: ResourceVersion) -> tuple[str, int]:
+    """SHA-256 and size of the version's whole-table CSV export, byte for byte as served.
+
+    The same query and writer as the export view without filters
+    (``/dados/recurso/<id>/dados.csv``), so the figures match the download.
+    """
+    compiled = compile_query(
+        table_for(version), table_query(QueryDict(), limit=None, include_total=False)
+    )
+    digest, size = hashlib.sha256(), 0
+    for chunk in exports.stream(compiled, exports.FORMATS["csv"]):  # to the end: it finishes
+        digest.update(chunk)
+        size += len(chunk)
+    return digest.hexdigest(), size
+
+
+def record_csv_export(version: ResourceVersion) -> ResourceVersion:
+    """Store the CSV export's hash and size on a tabular version, once (versions never change).
+
+    Run by the worker after publication; ``datapackage.json`` also runs it for a
+    version published before the figures were stored. No audit entry: derived data.
+    """
+    if not version.parquet or version.csv_sha256:
+        return version
+    digest, size = csv_export_figures(version)
+    # the Parquet of an unpublished version may still be replaced (LGPD treatment)
+    ResourceVersion.objects.filter(pk=version.pk, parquet=version.parquet).update(
+        csv_sha256=digest, csv_bytes=size
+    )
+    version.csv_sha256, version.csv_bytes = digest, size
     return version

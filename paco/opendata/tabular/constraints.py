@@ -3,8 +3,9 @@
 Supported (Frictionless names, in ``field["constraints"]``): ``required`` (all
 types), ``minimum``/``maximum`` (integer, number, date, datetime), ``minLength``/
 ``maxLength``/``pattern`` (string) and ``enum`` (string, integer, number).
-Others (``unique``…) are kept in the schema but not checked. One error per
-cell: the first violated constraint in that order.
+One error per cell: the first violated constraint in that order. ``unique``
+spans rows: ``unique.py`` checks it on the written Parquet file. Other keys
+are kept in the schema but not checked.
 """
 
 from __future__ import annotations
@@ -20,6 +21,14 @@ from .sqltext import literal
 
 ORDER = ["required", "minimum", "maximum", "minLength", "maxLength", "pattern", "enum"]
 _ORDERED = {"integer", "number", "date", "datetime"}
+LABELS = {  # as staff read them in messages
+    "minimum": "mínimo",
+    "maximum": "máximo",
+    "minLength": "tamanho mínimo",
+    "maxLength": "tamanho máximo",
+    "pattern": "padrão",
+    "enum": "valores permitidos",
+}
 _APPLIES = {
     "minimum": _ORDERED,
     "maximum": _ORDERED,
@@ -79,7 +88,7 @@ def _convert(spec: dict[str, Any], key: str, value: Any) -> Any:
         return _typed(kind, value)
     except (ValueError, TypeError, InvalidOperation, re.error) as exc:
         raise TabularError(
-            f"A restrição “{key}” da coluna “{name}” tem um valor inválido ({value!r})."
+            f"A restrição “{LABELS[key]}” da coluna “{name}” tem um valor inválido ({value!r})."
         ) from exc
 
 

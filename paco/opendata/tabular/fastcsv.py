@@ -1,8 +1,10 @@
 """The DuckDB path for CSV files: Python sniffs and transcodes, DuckDB does the per-row work.
 
 1. UTF-8 files are read in place (title rows skipped); others are transcoded to
-   UTF-8 in 4 MB chunks without the title rows and the header (``transcode``;
-   a bad byte names its physical line).
+   UTF-8 without the title rows and the header (``transcode``): by the system's
+   ``iconv`` when there is one (single-byte encodings, about twice as fast as
+   Python's codec, same mapping), else, or when ``iconv`` refuses a byte, by
+   Python in 4 MB chunks (a bad byte names its physical line).
 2. The clean pass: one ``COPY`` reads the file with ``read_csv`` (all text,
    strict quoting), trims, types and checks every cell in SQL (``fastsql.py``,
    ``sqltypes.py``, ``constraints.py``) and writes the Parquet file; the query
@@ -23,6 +25,9 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import os
+import shutil
+import subprocess
 import threading
 from pathlib import Path
 from typing import Any
@@ -43,8 +48,50 @@ COPY_SHARE = 0.45
 POLL_SECONDS = 0.2
 
 
+ICONV_NAMES = {"cp1252": "CP1252", "iso-8859-1": "ISO-8859-1"}  # same tables as Python's
+
+
 def transcode(table: Table, target: Path, skip_lines: int, tracker: Progress) -> None:
     """Write the file as UTF-8 without its first ``skip_lines`` physical lines."""
+    assert table.dialect is not None
+    if not _iconv(table, target, skip_lines, tracker):
+        _transcode_python(table, target, skip_lines, tracker)
+
+
+def _iconv(table: Table, target: Path, skip_lines: int, tracker: Progress) -> bool:
+    """Transcode with the system's ``iconv``; False if it is missing or refuses the file."""
+    assert table.dialect is not None
+    name = ICONV_NAMES.get(table.dialect.encoding)
+    program = shutil.which("iconv")
+    if name is None or program is None:
+        return False
+    with table.path.open("rb") as raw:
+        for _ in range(skip_lines):  # single-byte encodings: b"\n" is always a line end
+            raw.readline()
+        offset = raw.tell()
+    with table.path.open("rb", buffering=0) as source, target.open("wb") as out:
+        os.lseek(source.fileno(), offset, os.SEEK_SET)
+        command = [program, "-f", name, "-t", "UTF-8"]
+        # A fixed program and arguments; the file is its standard input, never a name.
+        with subprocess.Popen(  # noqa: S603
+            command, stdin=source, stdout=out, stderr=subprocess.DEVNULL
+        ) as job:
+            expected = max(1, int((tracker.total - offset) * 1.05))
+            while True:
+                try:
+                    job.wait(POLL_SECONDS)
+                    break
+                except subprocess.TimeoutExpired:
+                    written = min(target.stat().st_size / expected, 1.0)
+                    tracker.fraction(TRANSCODE_SHARE * written)
+    if job.returncode != 0:  # a byte outside the encoding: Python names its line
+        target.unlink(missing_ok=True)
+        return False
+    tracker.fraction(TRANSCODE_SHARE)
+    return True
+
+
+def _transcode_python(table: Table, target: Path, skip_lines: int, tracker: Progress) -> None:
     assert table.dialect is not None
     encoding = table.dialect.encoding
     decoder = codecs.getincrementaldecoder(encoding)()

@@ -200,7 +200,7 @@ def width_message(width: int, found: int) -> str:
     return f"há células a mais (esperadas {width}, encontradas {found})."
 
 
-def _parser(spec: dict[str, Any]) -> Callable[[str], Any]:
+def parser(spec: dict[str, Any]) -> Callable[[str], Any]:
     kind: str = spec["type"]
     fmt: str = spec.get("format") or ""
     if kind == "integer":
@@ -258,7 +258,7 @@ def validate(table: Table, schema: dict[str, Any], report: Report) -> Iterator[l
     """Yield normalized rows (Python values, None for missing), filling ``report``."""
     fields = schema["fields"]
     names = [f["name"] for f in fields]
-    parsers = [(_parser(f), complaint(f)) for f in fields]
+    parsers = [(parser(f), complaint(f)) for f in fields]
     checks = [constraints.active(f) for f in fields]
     missing = {m.casefold() for m in schema.get("missingValues", v.MISSING_VALUES)}
     for issue in table.header.issues:

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.management import call_command
+from django.core.management.sql import emit_post_migrate_signal
 
 from paco.audit.models import AuditEntry
-from paco.opendata import actions
+from paco.opendata import actions, vocab
 from paco.opendata.access import editable_datasets
-from paco.opendata.models import Dataset, DatasetState
+from paco.opendata.models import Dataset, DatasetState, Theme
 
 pytestmark = pytest.mark.django_db
 
@@ -74,3 +76,16 @@ def test_next_due_follows_periodicity():
     day = datetime.date(2026, 1, 31)
     assert actions.next_due("MENSAL", day) == datetime.date(2026, 3, 3)
     assert actions.next_due("SOB_DEMANDA", day) is None
+
+
+def test_migrate_adds_the_themes_missing_from_the_table():
+    Theme.objects.filter(key__in=["economia-e-financas", "saude"]).delete()
+    emit_post_migrate_signal(0, False, "default")  # what ``migrate`` sends at its end
+    assert set(Theme.objects.values_list("key", flat=True)) == {t.key for t in vocab.themes()}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_themes_are_loaded_back_after_a_flush():
+    """The flush that ends a transactional test (or ``paco flush``) keeps the vocabulary."""
+    call_command("flush", verbosity=0, interactive=False)
+    assert Theme.objects.count() == len(vocab.themes())

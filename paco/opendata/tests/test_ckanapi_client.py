@@ -18,9 +18,8 @@ from paco.opendata.tests.ckan_support import UTC, make_dataset
 from paco.tenancy.middleware import forget_hosts
 from paco.tenancy.models import Municipality
 
-# serialized_rollback: the DCAT-BR themes loaded by a data migration must be there
 pytestmark = [
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.django_db(transaction=True),
     pytest.mark.usefixtures("opendata_storage"),
 ]
 

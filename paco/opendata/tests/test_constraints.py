@@ -17,7 +17,7 @@ DICTIONARY = {
     "data": {"constraints": {"minimum": "2024-01-01", "required": False}},
     "sigla": {"constraints": {"pattern": "[A-Z]{2}", "maxLength": 2}},
     "situacao": {"constraints": {"enum": ["ativo", "inativo"]}},
-    "id": {"constraints": {"unique": True}},  # kept, not checked
+    "id": {"constraints": {"unique": True}},  # no repeats here
 }
 
 
@@ -54,11 +54,63 @@ def test_constraints_on_a_big_file_agree_between_paths(tmp_path):
     assert _line_of(content, record) == first.line
 
 
+UNIQUE_CSV = (
+    "Cadastro de imóveis\n"
+    "inscricao;valor;codigo\n"
+    "001;1,5;A\n"
+    "002;2,50;B\n"
+    "\n"
+    "001;1,50;a\n"  # "001" and 1,5 repeat; codes differ by case, so they do not
+    "N/D;-;C\n"
+    "N/D;3;\n"  # missing values never repeat
+    "001;2,5;D\n"
+)
+
+
+@pytest.mark.parametrize("engine", ["duckdb", "python"])
+def test_unique_names_each_repeat_and_the_first_occurrence(tmp_path, engine):
+    dictionary = {
+        name: {"constraints": {"unique": True}} for name in ("inscricao", "valor", "codigo")
+    }
+    fast, slow = _both(tmp_path, UNIQUE_CSV.encode(), schema_override=dictionary)
+    _assert_same(tmp_path, fast, slow)
+    result = fast if engine == "duckdb" else slow
+    assert result.engine == engine
+    assert sorted(e.text for e in result.report.errors) == [
+        "Linha 6, coluna “inscricao”: “001” repete um valor que deve ser único "
+        "(primeira ocorrência na linha 3).",
+        "Linha 6, coluna “valor”: “1,50” repete um valor que deve ser único "
+        "(primeira ocorrência na linha 3).",
+        "Linha 9, coluna “inscricao”: “001” repete um valor que deve ser único "
+        "(primeira ocorrência na linha 3).",
+        "Linha 9, coluna “valor”: “2,5” repete um valor que deve ser único "
+        "(primeira ocorrência na linha 4).",
+    ]
+    assert result.report.error_count == 4
+    assert result.rows == 6  # repeats are reported, never dropped (art. 32)
+
+
+def test_unique_counts_every_repeat_beyond_the_listed_ones(tmp_path):
+    rows = "".join(f"{i % 3};x{i}\n" for i in range(1, 2001))
+    fast, slow = _both(
+        tmp_path,
+        ("grupo;nome\n" + rows).encode(),
+        schema_override={"grupo": {"constraints": {"unique": True}}},
+    )
+    _assert_same(tmp_path, fast, slow)
+    assert fast.report.error_count == 1997  # 2000 rows, 3 distinct values
+    assert len(fast.report.errors) == 1000
+    assert fast.report.errors[0].text == (
+        "Linha 5, coluna “grupo”: “1” repete um valor que deve ser único "
+        "(primeira ocorrência na linha 2)."
+    )
+
+
 @pytest.mark.parametrize(
     ("dictionary", "message"),
     [
-        ({"valor": {"constraints": {"minimum": "muito"}}}, "“minimum” da coluna “valor”"),
-        ({"sigla": {"constraints": {"pattern": "[A-"}}}, "“pattern” da coluna “sigla”"),
+        ({"valor": {"constraints": {"minimum": "muito"}}}, "“mínimo” da coluna “valor”"),
+        ({"sigla": {"constraints": {"pattern": "[A-"}}}, "“padrão” da coluna “sigla”"),
         ({"sigla": {"constraints": ["required"]}}, "devem ser um objeto"),
     ],
 )

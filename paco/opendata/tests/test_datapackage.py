@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 
 import pytest
@@ -97,6 +98,40 @@ def test_only_published_datasets(client_for, anon_x, admin_x, town_x, unit_x_a, 
     data = json.loads(anon_x.get("/dataset/frota/datapackage.json").content)
     assert Package.validate_descriptor(data).valid
     assert data["profile"] == "data-package"
+
+
+def _download(client, resource) -> bytes:
+    response = client.get(f"/dados/recurso/{resource.pk}/dados.csv")
+    assert response.status_code == 200
+    return b"".join(response.streaming_content)
+
+
+@pytest.mark.django_db
+def test_publishing_stores_the_csv_export_figures(
+    anon_x, town_x, unit_x_a, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        resource = publish_table(town_x, unit_x_a, dataset="compras")
+    version = resource.versions.get()
+    body = _download(anon_x, resource)
+    assert version.csv_sha256 == hashlib.sha256(body).hexdigest()
+    assert version.csv_bytes == len(body)
+    data = json.loads(anon_x.get("/dataset/compras/datapackage.json").content)
+    assert data["resources"][0]["hash"] == f"sha256:{version.csv_sha256}"
+    assert data["resources"][0]["bytes"] == len(body)
+
+
+@pytest.mark.django_db
+def test_a_version_published_without_the_figures_is_measured_once(anon_x, town_x, unit_x_a):
+    resource = publish_table(town_x, unit_x_a, dataset="compras")  # on_commit never runs here
+    version = resource.versions.get()
+    assert (version.csv_sha256, version.csv_bytes) == ("", None)
+    data = json.loads(anon_x.get("/dataset/compras/datapackage.json").content)
+    body = _download(anon_x, resource)
+    assert data["resources"][0]["hash"] == f"sha256:{hashlib.sha256(body).hexdigest()}"
+    version.refresh_from_db()
+    assert version.csv_sha256 == hashlib.sha256(body).hexdigest()
+    assert version.csv_bytes == len(body)
 
 
 @pytest.mark.django_db(transaction=True)

@@ -1,6 +1,7 @@
 """The DuckDB path for CSV gives exactly what the Python path gives, only faster."""
 
 import random
+import shutil
 
 import duckdb
 import pytest
@@ -136,15 +137,32 @@ def test_late_bad_byte_names_the_same_line_on_both_paths(tmp_path):
     assert not (tmp_path / "out.parquet").exists()
 
 
-def test_transcoding_drops_title_rows_only(tmp_path):
+@pytest.mark.parametrize("iconv", [True, False])
+def test_transcoding_drops_title_rows_only(tmp_path, monkeypatch, iconv):
+    if iconv and shutil.which("iconv") is None:
+        pytest.skip("no iconv on this machine")  # Debian always has it (libc-bin)
+    if not iconv:
+        monkeypatch.setattr(fastcsv.shutil, "which", lambda name: None)
     source = tmp_path / "f.csv"
-    source.write_bytes("Título;\nnome;valor\nAção;1,5\n".encode("cp1252"))
-    tracker = fastcsv.Progress(None, 1)
+    text = "Título “x”;\nnome;valor\nAção – “b”;1,5\n" + "€ ‰ Ÿ;2\n" * 5000
+    source.write_bytes(text.encode("cp1252"))
+    tracker = fastcsv.Progress(None, source.stat().st_size)
     from paco.opendata.tabular.source import open_table
 
     table = open_table(source)
+    assert table.dialect is not None and table.dialect.encoding == "cp1252"
     fastcsv.transcode(table, tmp_path / "out.csv", 2, tracker)
-    assert (tmp_path / "out.csv").read_text(encoding="utf-8") == "Ação;1,5\n"
+    assert (tmp_path / "out.csv").read_bytes() == text.split("\n", 2)[2].encode("utf-8")
+
+
+def test_byte_outside_windows_1252_names_its_line(tmp_path):
+    # iconv refuses 0x81 (undefined in Windows-1252); Python then names the line.
+    rows = "".join(f"{i};Ação nº {i} – “ok”\n" for i in range(1, 6000))
+    content = ("id;nome\n" + rows).encode("cp1252") + b"6000;Jo\x81o\n"
+    with pytest.raises(TabularError) as caught:
+        to_parquet(_write(tmp_path, content), tmp_path / "out.parquet")
+    assert caught.value.line == 6001
+    assert not (tmp_path / "out.parquet").exists()
 
 
 def test_stray_quote_sends_line_mapping_to_the_csv_reader(tmp_path, monkeypatch):

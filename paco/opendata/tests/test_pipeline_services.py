@@ -129,6 +129,31 @@ def test_data_dictionary_types_apply_to_new_versions(resource_a):
     assert rows_of(second)[0][0] == "2024"
 
 
+def test_data_dictionary_constraints_apply_to_new_versions(resource_a):
+    publish_version(None, run_version(submit(resource_a, "codigo;valor\nA;1\nB;2\n").pk))
+    dictionary = {
+        "codigo": {"constraints": {"unique": True}},
+        "valor": {"title": "Valor", "constraints": {"required": True, "maximum": 10}},
+    }
+    actions.update_dictionary(None, resource_a, dictionary)
+    second = run_version(submit(resource_a, "codigo;valor\nA;1\nA;\nC;11\n").pk)
+    assert second.status == VersionStatus.READY  # tolerable errors wait for staff (art. 32)
+    assert second.report["errors"] == [
+        "Linha 3, coluna “valor”: valor obrigatório ausente.",
+        "Linha 4, coluna “valor”: “11” é maior que o máximo (10).",
+        "Linha 3, coluna “codigo”: “A” repete um valor que deve ser único "
+        "(primeira ocorrência na linha 2).",
+    ]
+
+
+def test_data_dictionary_refuses_constraints_it_could_not_apply(resource_a):
+    publish_version(None, run_version(submit(resource_a, "codigo;valor\nA;1\n").pk))
+    resource_a.refresh_from_db()  # "valor" is now an integer column
+    with pytest.raises(ValidationError, match="“máximo” da coluna “valor”"):
+        actions.update_dictionary(None, resource_a, {"valor": {"constraints": {"maximum": "x"}}})
+    assert Resource.objects.get(pk=resource_a.pk).dictionary == {}
+
+
 # --- publishing ---------------------------------------------------------------
 def test_publish_switches_current_version_and_keeps_history(town_x, unit_x_a):
     first = publish_table(town_x, unit_x_a).current_version

@@ -118,3 +118,33 @@ def test_screen_can_be_switched_off(tmp_path):
     source.write_text("email\na@b.com\nc@d.com\n")
     assert to_parquet(source, tmp_path / "o.parquet", screen=False).personal_data == []
     assert to_parquet(source, tmp_path / "o.parquet").personal_data[0]["kind"] == "email"
+
+
+def test_screening_by_value_counts_like_row_by_row(tmp_path):
+    # Few distinct values (known from the statistics) are screened once each, with their
+    # counts; the findings must be the same as testing every row.
+    rows = [
+        f"{name};{cpf};{mail};Rua {street}, {n}\n"
+        for n, (name, cpf, mail, street) in enumerate(
+            [("Ana Souza", "529.982.247-25", "ana@x.com", "A"), ("Empresa LTDA", "-", "-", "B")]
+            * 40
+            + [("Rui Lima", "111.444.777-35", "rui@y.org", "C")] * 7
+        )
+    ]
+    source = tmp_path / "f.csv"
+    source.write_text("nome;cpf;email;endereco_residencial\n" + "".join(rows), encoding="utf-8")
+    result = to_parquet(source, tmp_path / "out.parquet", screen=False)
+    fields = result.schema["fields"]
+    assert result.report.stats["nome"]["distinct"] == 3  # "by value" applies to these columns
+    with duckdb.connect() as con:
+        by_value = screen.screen_parquet(
+            con, str(tmp_path / "out.parquet"), fields, result.report.stats
+        )
+        by_row = screen.screen_parquet(con, str(tmp_path / "out.parquet"), fields)
+    assert by_value == by_row
+    assert {(f["column"], f["kind"], f["count"]) for f in by_row} == {
+        ("nome", "name", 47),
+        ("cpf", "cpf", 47),
+        ("email", "email", 47),
+        ("endereco_residencial", "address", 87),
+    }

@@ -171,3 +171,34 @@ def test_switched_off(version: ResourceVersion, town_x: Municipality, settings: 
 def test_error_messages_do_not_leak_paths(version: ResourceVersion, town_x: Municipality) -> None:
     message = refused(town_x, f'SELECT nope FROM "{version.resource_id}"')  # noqa: S608
     assert "nope" in message and "/" not in message.replace("A/", "")
+
+
+def test_size_cap_refuses_the_whole_result(
+    version: ResourceVersion, town_x: Municipality, settings: Any
+) -> None:
+    sql = f'SELECT * FROM "{version.resource_id}" ORDER BY id'  # noqa: S608
+    whole = sql_for(town_x, sql)
+    exact = sandbox.json_size(whole["fields"]) + sandbox.json_size(whole["records"])
+    settings.PACO_SQL_MAX_BYTES = exact
+    assert sql_for(town_x, sql)["records"] == whole["records"]
+    settings.PACO_SQL_MAX_BYTES = exact - 1
+    message = refused(town_x, sql)
+    assert "tamanho máximo de resposta" in message and "LIMIT" in message
+    # a small answer over the same table still fits
+    count = sql_for(town_x, f'SELECT count(*) AS n FROM "{version.resource_id}"')  # noqa: S608
+    assert count["records"] == [{"n": 6}]
+
+
+def test_size_cap_over_http_is_a_ckan_error_without_records(
+    anon_x: Any, version: ResourceVersion, settings: Any
+) -> None:
+    settings.PACO_SQL_MAX_BYTES = 2_500_000
+    sql = "SELECT repeat('ç', 1000) AS texto FROM range(2000)"  # ~4 MB of JSON
+    response = anon_x.get("/api/3/action/datastore_search_sql", {"sql": sql})
+    body = response.json()
+    assert response.status_code == 409 and body["success"] is False
+    assert "result" not in body
+    assert "(2,5 MB)" in body["error"]["message"]
+    settings.PACO_SQL_MAX_BYTES = 5_000_000
+    ok = anon_x.get("/api/3/action/datastore_search_sql", {"sql": sql}).json()
+    assert ok["success"] is True and len(ok["result"]["records"]) == 2000

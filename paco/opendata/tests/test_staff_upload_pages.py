@@ -292,6 +292,46 @@ def test_dictionary_editor_saves_entries(client_for, town_x, published, data_edi
     }
 
 
+def test_dictionary_editor_saves_constraints_as_staff_type_them(
+    client_for, town_x, published, data_editor_x
+):
+    client = client_for(data_editor_x, town_x)
+    columns = [f["name"] for f in published.current_version.schema["fields"]]
+    valor, data_ = columns.index("valor"), columns.index("data")
+    url = reverse("pipeline:dictionary", args=[published.pk])
+    form = {
+        f"c{valor}_minimum": "0",
+        f"c{valor}_maximum": "1.234,56",
+        f"c{valor}_unique": "on",
+        f"c{data_}_minimum": "01/01/2024",
+    }
+    assert client.post(url, form).status_code == 302
+    published.refresh_from_db()
+    assert published.dictionary == {
+        "valor": {"constraints": {"unique": True, "minimum": "0", "maximum": "1234.56"}},
+        "data": {"constraints": {"minimum": "2024-01-01"}},
+    }
+    page = client.get(url).content.decode()
+    assert 'value="1234,56"' in page and 'value="01/01/2024"' in page
+
+
+def test_dictionary_editor_explains_a_limit_it_cannot_use(
+    client_for, town_x, published, data_editor_x
+):
+    client = client_for(data_editor_x, town_x)
+    columns = [f["name"] for f in published.current_version.schema["fields"]]
+    index = columns.index("valor")
+    response = client.post(
+        reverse("pipeline:dictionary", args=[published.pk]), {f"c{index}_maximum": "muito"}
+    )
+    assert response.status_code == 200
+    assert "A restrição “máximo” da coluna “valor” tem um valor inválido" in (
+        response.content.decode()
+    )
+    published.refresh_from_db()
+    assert published.dictionary == {}
+
+
 # --- tokens -------------------------------------------------------------------
 def test_token_is_shown_once_and_can_be_revoked(client_for, town_x, data_editor_x):
     client = client_for(data_editor_x, town_x)

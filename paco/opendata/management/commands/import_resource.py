@@ -88,7 +88,7 @@ class Command(BaseCommand):
             return dataset
         if slugify(slug) != slug:
             raise CommandError(f"Identificador inválido: “{slug}” (use letras, números e hífens).")
-        unit = Unit.objects.for_municipality(town).roots().order_by("pk").first()
+        unit = Unit.objects.for_municipality(town).main_unit()
         if unit is None:
             raise CommandError("O município não tem unidades: crie a unidade principal antes.")
         self.stderr.write(f"Criando o conjunto “{slug}” como rascunho em {unit}.")
