@@ -63,7 +63,7 @@ CHUNK = 1024 * 1024
 # Rebuilt by ``migrate`` (post_migrate) or transient: not part of the backup.
 EXCLUDED_MODELS = ("contenttypes.ContentType", "auth.Permission", "sessions.Session")
 # Backed up (rows point at them), but loaded by ``migrate`` itself: not a sign of data.
-REFERENCE_MODELS = ("opendata.Theme",)
+REFERENCE_MODELS = ("catalog.Audience", "opendata.Theme")
 # Storage folders that only hold transient files (the health check's probe).
 TRANSIENT_DIRS = ("healthz",)
 
