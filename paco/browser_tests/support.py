@@ -306,6 +306,24 @@ def service_paths(reports: list[PageReport]) -> list[str]:
     return [r.path for r in reports if SERVICE_PAGE.match(r.path)]
 
 
+def problems_of(page: PageReport) -> list[str]:
+    """Everything wrong with one visited page: axe (serious/critical), CSP, console, requests
+    to other hosts, status, document basics and the skip link."""
+    found = [v.describe() for v in page.blocking]
+    found += [f"CSP: {t}" for t in page.csp_violations]
+    found += [f"console: {t}" for t in page.console_errors]
+    found += [f"externo: {u}" for u in page.external_requests]
+    if page.status != 200 or page.error:
+        found.append(f"status {page.status} {page.error}")
+    if page.h1_count != 1:
+        found.append(f"{page.h1_count} elementos h1")
+    if page.lang != "pt-BR" or not page.styled:
+        found.append("sem lang pt-BR ou sem paco.css")
+    if page.skip_link:
+        found.append(page.skip_link)
+    return found
+
+
 def listing(problems: dict[str, list[str]]) -> str:
     """A readable failure message: one block per page."""
     lines = []

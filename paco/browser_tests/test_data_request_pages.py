@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from paco.browser_tests.conftest import DemoSite
-from paco.browser_tests.support import PageReport, Visitor, listing
+from paco.browser_tests.support import Visitor, listing, problems_of
 
 pytestmark = pytest.mark.browser
 
@@ -37,22 +37,6 @@ def visitor(browser: Any, demo_site: DemoSite) -> Iterator[Visitor]:
     desktop.close()
 
 
-def problems_of(page: PageReport) -> list[str]:
-    found = [v.describe() for v in page.blocking]
-    found += [f"CSP: {t}" for t in page.csp_violations]
-    found += [f"console: {t}" for t in page.console_errors]
-    found += [f"externo: {u}" for u in page.external_requests]
-    if page.status != 200 or page.error:
-        found.append(f"status {page.status} {page.error}")
-    if page.h1_count != 1:
-        found.append(f"{page.h1_count} elementos h1")
-    if page.lang != "pt-BR" or not page.styled:
-        found.append("sem lang pt-BR ou sem paco.css")
-    if page.skip_link:
-        found.append(page.skip_link)
-    return found
-
-
 def test_request_pages_are_accessible(visitor: Visitor, tracked: dict[str, str]) -> None:
     paths = [
         "/dados/pedidos/",
@@ -67,6 +51,27 @@ def test_request_pages_are_accessible(visitor: Visitor, tracked: dict[str, str])
         if found:
             problems[path] = found
     assert not problems, "Problemas nas páginas de pedidos:" + listing(problems)
+
+
+def test_request_pages_fit_a_small_phone(
+    browser: Any, demo_site: DemoSite, tracked: dict[str, str]
+) -> None:
+    """At 320 px nothing but the tables' own scrollable regions scrolls sideways."""
+    phone = Visitor(browser, demo_site.base_url, width=320, height=640)
+    problems: dict[str, list[str]] = {}
+    try:
+        for path in ("/dados/pedidos/", "/dados/pedidos/novo/",
+                     f"/dados/pedidos/{tracked['protocol']}/",
+                     f"/dados/pedidos/acompanhar/{tracked['token']}/"):  # fmt: skip
+            report = phone.visit(path, axe=False, check_skip_link=False)
+            overflow = phone.page.evaluate(
+                "document.scrollingElement.scrollWidth - window.innerWidth"
+            )
+            if report.status != 200 or overflow > 0:
+                problems[path] = [f"status {report.status}, {overflow}px de rolagem horizontal"]
+    finally:
+        phone.close()
+    assert not problems, "Pedidos num celular de 320 px:" + listing(problems)
 
 
 def test_form_works_without_javascript(browser: Any, demo_site: DemoSite) -> None:

@@ -13,7 +13,14 @@ from typing import Any
 import pytest
 
 from paco.browser_tests.conftest import DemoSite
-from paco.browser_tests.support import PageReport, Visitor, crawl, listing, run_axe
+from paco.browser_tests.support import (
+    PageReport,
+    Visitor,
+    crawl,
+    listing,
+    problems_of,
+    run_axe,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -98,20 +105,7 @@ def test_portal_pages_answer_and_are_reached(pages: list[PageReport]) -> None:
 
 
 def test_portal_pages_are_accessible(pages: list[PageReport]) -> None:
-    problems: dict[str, list[str]] = {}
-    for p in pages:
-        found = [v.describe() for v in p.blocking]
-        found += [f"CSP: {t}" for t in p.csp_violations]
-        found += [f"console: {t}" for t in p.console_errors]
-        found += [f"externo: {u}" for u in p.external_requests]
-        if p.h1_count != 1:
-            found.append(f"{p.h1_count} elementos h1")
-        if p.lang != "pt-BR" or not p.styled:
-            found.append("sem lang pt-BR ou sem paco.css")
-        if p.skip_link:
-            found.append(p.skip_link)
-        if found:
-            problems[p.path] = found
+    problems = {p.path: found for p in pages if (found := problems_of(p))}
     assert not problems, "Problemas nas páginas do portal:" + listing(problems)
 
 
@@ -191,8 +185,9 @@ def test_portal_fits_a_small_phone(
     phone = Visitor(browser, demo_site.base_url, width=320, height=640)
     problems: dict[str, list[str]] = {}
     try:
-        for path in ("/dados/", "/dataset/", f"/dataset/{portal['dataset']}/",
-                     "/dados/inventario/"):  # fmt: skip
+        for path in ("/dados/", "/dataset/", "/dataset/?tema=urbanismo",
+                     f"/dataset/{portal['dataset']}/", "/dados/inventario/", "/dados/novidades/",
+                     "/organization/", "/group/urbanismo/"):  # fmt: skip
             report = phone.visit(path, check_skip_link=False)
             overflow = phone.page.evaluate(
                 "document.scrollingElement.scrollWidth - window.innerWidth"

@@ -56,7 +56,7 @@ class RequestForm(HoneypotMixin, forms.ModelForm[DataRequest]):
             "description": "Descreva o que você precisa",
             "requester_name": "Seu nome",
             "requester_email": "Seu e-mail",
-            "requester_phone": "Telefone (opcional)",
+            "requester_phone": "Telefone",
             "hide_identity": "Preservar minha identidade diante da unidade que vai responder",
         }
         help_texts = {

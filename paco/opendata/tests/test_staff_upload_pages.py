@@ -7,6 +7,7 @@ import re
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
 from django.urls import reverse
 
 from paco.accounts.models import ApiToken
@@ -155,6 +156,24 @@ def test_upload_processes_and_stays_ready_until_published(
     resource = Resource.objects.get(pk=version.resource_id)
     assert resource.current_version_id == version.pk
     assert resource.dataset.state == DatasetState.PUBLISHED
+
+
+def test_upload_checks_csrf_itself(town_x, dataset_a, data_editor_x):
+    # The view is exempt from the middleware (whose check would read the body before the
+    # on-disk upload handler is installed) and runs the same check once it is.
+    client = Client(HTTP_HOST=town_x.host_list()[0], enforce_csrf_checks=True)
+    client.force_login(data_editor_x)
+    url = reverse("pipeline:upload", args=["despesas"])
+    without = upload(client, "despesas", "item;valor\nCaneta;1,50\n")
+    assert without.status_code == 403
+    assert not ResourceVersion.objects.filter(resource__dataset=dataset_a).exists()
+    token = re.search(
+        r'name="csrfmiddlewaretoken" value="([^"]+)"', client.get(url).content.decode()
+    )
+    assert token is not None
+    sent = upload(client, "despesas", "item;valor\nCaneta;1,50\n", csrfmiddlewaretoken=token[1])
+    assert sent.status_code == 302
+    assert ResourceVersion.objects.filter(resource__dataset=dataset_a).count() == 1
 
 
 def test_auto_publish_checkbox_publishes_a_clean_file(
