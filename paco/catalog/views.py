@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlencode
 
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
@@ -68,6 +69,7 @@ def _listing(
         "intro": intro,
         "page": page,
         "params": params,
+        "pager_keep": urlencode({k: v for k, v in params.items() if v}),
         "filter_obj": filter_obj,
         "digital_choices": DigitalStatus.choices,
     }

@@ -157,3 +157,13 @@ def test_unit_page(demo_x, anon_x, town_y, client_for):
     assert "Vacinação" in html and "Alvará de funcionamento" not in html
     assert unit.address in html
     assert client_for(None, town_y).get("/servicos/unidade/sms/").status_code == 404
+
+
+def test_page_links_keep_the_search_and_filters(town_x, unit_x_a, anon_x):
+    add(town_x, *[detail(f"Licença número {n}", unit_x_a) for n in range(35)])
+    first = anon_x.get("/servicos/?q=licença&digital=presencial").content.decode()
+    link = re.search(r'href="\?([^"]*pagina=2)"', first)
+    assert link is not None
+    assert link[1] == "q=licen%C3%A7a&amp;digital=presencial&amp;pagina=2"
+    second = anon_x.get("/servicos/?" + link[1].replace("&amp;", "&")).content.decode()
+    assert "Página 2 de 2" in second

@@ -69,6 +69,8 @@ def dataset_page(request: HttpRequest, name: str) -> HttpResponse:
         "jsonld": detail.schemaorg(request, dataset),
         "canonical_url": canonical,
         "share_image": request.build_absolute_uri(static("portal/compartilhar.png")),
+        "og_site": f"{town.display_name} — Dados abertos",
+        "og_image_alt": f"Dados abertos de {town.name}",
         "plan": open_data_plan(town),
         "inventory_items": list(dataset.inventory_items.all()[:5]),
         "today": today,
