@@ -8,9 +8,8 @@ from django.views.decorators.http import require_GET
 from paco.catalog import bnsp
 from paco.catalog.models import Service
 from paco.core.cache import public_page
+from paco.core.http import public_json
 from paco.tenancy.access import current_municipality
-
-JSON_OPTIONS = {"ensure_ascii": False}
 
 
 @public_page
@@ -21,9 +20,7 @@ def service_list(request: HttpRequest) -> JsonResponse:
         Service.objects.for_municipality(town).published().select_related("unit").order_by("name")
     )
     data = [bnsp.summary(s, request) for s in services]
-    response = JsonResponse(data, safe=False, json_dumps_params=JSON_OPTIONS)
-    response["Access-Control-Allow-Origin"] = "*"
-    return response
+    return public_json(data)
 
 
 @public_page
@@ -35,6 +32,4 @@ def service_detail(request: HttpRequest, pk: int) -> JsonResponse:
         raise Http404("Serviço não encontrado.")
     data = bnsp.detail(service)
     data.pop("inventarioDigital")  # internal planning notes stay in the back office
-    response = JsonResponse(data, json_dumps_params=JSON_OPTIONS)
-    response["Access-Control-Allow-Origin"] = "*"
-    return response
+    return public_json(data)

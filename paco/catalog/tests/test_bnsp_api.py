@@ -31,6 +31,8 @@ EXTENSION_KEYS = {
 def test_list_shape(demo_x, anon_x):
     response = anon_x.get("/api/bnsp/servicos.json")
     assert response.status_code == 200
+    assert response["Access-Control-Allow-Origin"] == "*"  # any site may read the charter
+    assert "Saúde".encode() in response.content  # accents as UTF-8, not \u escapes
     data = response.json()
     assert len(data) == Service.objects.for_municipality(demo_x).published().count()
     for entry in data:

@@ -21,9 +21,10 @@ import logging
 import re
 from typing import Any
 
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse
 
 from paco.core.cache import public_page
+from paco.core.http import public_json
 from paco.opendata import links
 from paco.opendata.access import public_dataset
 from paco.opendata.dcat import common
@@ -189,8 +190,4 @@ def descriptor(request: HttpRequest, dataset: Dataset) -> dict[str, Any]:
 def view(request: HttpRequest, name: str) -> HttpResponse:
     found = public_dataset(request, name)
     dataset = with_related(Dataset.objects.filter(pk=found.pk)).get()
-    response = JsonResponse(
-        descriptor(request, dataset), json_dumps_params={"ensure_ascii": False, "indent": 2}
-    )
-    response["Access-Control-Allow-Origin"] = "*"
-    return response
+    return public_json(descriptor(request, dataset), indent=2)

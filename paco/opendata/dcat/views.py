@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 
 from paco.core.cache import public_page
+from paco.core.http import allow_any_origin
 from paco.opendata.access import public_dataset
 from paco.opendata.dcat import graph, paging, rdf
 from paco.opendata.models import Dataset
@@ -30,15 +31,13 @@ def parse_since(value: str) -> datetime.datetime | None:
 
 
 def _rdf_response(data: bytes, fmt: str, status: int = 200) -> HttpResponse:
-    response = HttpResponse(data, content_type=rdf.CONTENT_TYPES[fmt], status=status)
-    response["Access-Control-Allow-Origin"] = "*"
-    return response
+    return allow_any_origin(HttpResponse(data, content_type=rdf.CONTENT_TYPES[fmt], status=status))
 
 
 def _bad_request(message: str) -> HttpResponse:
-    response = HttpResponseBadRequest(message, content_type="text/plain; charset=utf-8")
-    response["Access-Control-Allow-Origin"] = "*"
-    return response
+    return allow_any_origin(
+        HttpResponseBadRequest(message, content_type="text/plain; charset=utf-8")
+    )
 
 
 @public_page
