@@ -80,6 +80,15 @@ def make_user(username: str, *, staff: bool = False) -> User:
     return user
 
 
+def make_staff(
+    username: str, town: Municipality, role: Role | str, unit: Unit | None = None
+) -> User:
+    """A staff user holding ``role`` in ``town`` (in ``unit`` and below, or everywhere)."""
+    user = make_user(username, staff=True)
+    grant_role(None, town, user, role, unit)
+    return user
+
+
 @pytest.fixture
 def town_x(db: Any) -> Municipality:
     return make_town("Xanxerê do Teste", "town-x", "4219507", "11.222.333/0001-81", HOST_X)
@@ -116,61 +125,45 @@ def unit_y(town_y: Municipality) -> Unit:
 
 @pytest.fixture
 def admin_x(town_x: Municipality) -> User:
-    user = make_user("admin_x", staff=True)
-    grant_role(None, town_x, user, Role.ADMIN)
-    return user
+    return make_staff("admin_x", town_x, Role.ADMIN)
 
 
 @pytest.fixture
 def admin_y(town_y: Municipality) -> User:
-    user = make_user("admin_y", staff=True)
-    grant_role(None, town_y, user, Role.ADMIN)
-    return user
+    return make_staff("admin_y", town_y, Role.ADMIN)
 
 
 @pytest.fixture
 def catalog_editor_x(town_x: Municipality) -> User:
-    user = make_user("carta_x", staff=True)
-    grant_role(None, town_x, user, Role.CATALOG_EDITOR)
-    return user
+    return make_staff("carta_x", town_x, Role.CATALOG_EDITOR)
 
 
 @pytest.fixture
 def plan_editor_x(town_x: Municipality, unit_x_a: Unit) -> User:
-    user = make_user("cronograma_x", staff=True)
-    grant_role(None, town_x, user, Role.PLAN_EDITOR, unit_x_a)
-    return user
+    return make_staff("cronograma_x", town_x, Role.PLAN_EDITOR, unit_x_a)
 
 
 @pytest.fixture
 def plan_editor_x_other(town_x: Municipality, unit_x_b: Unit) -> User:
-    user = make_user("cronograma_x_b", staff=True)
-    grant_role(None, town_x, user, Role.PLAN_EDITOR, unit_x_b)
-    return user
+    return make_staff("cronograma_x_b", town_x, Role.PLAN_EDITOR, unit_x_b)
 
 
 @pytest.fixture
 def data_editor_x(town_x: Municipality, unit_x_a: Unit) -> User:
     """Open-data editor of unit A (and below) in X."""
-    user = make_user("dados_x", staff=True)
-    grant_role(None, town_x, user, Role.DATA_EDITOR, unit_x_a)
-    return user
+    return make_staff("dados_x", town_x, Role.DATA_EDITOR, unit_x_a)
 
 
 @pytest.fixture
 def data_editor_x_other(town_x: Municipality, unit_x_b: Unit) -> User:
     """Open-data editor of unit B in X: may not touch unit A's datasets."""
-    user = make_user("dados_x_b", staff=True)
-    grant_role(None, town_x, user, Role.DATA_EDITOR, unit_x_b)
-    return user
+    return make_staff("dados_x_b", town_x, Role.DATA_EDITOR, unit_x_b)
 
 
 @pytest.fixture
 def plain_staff_x(town_x: Municipality, unit_x_b: Unit) -> User:
     """Staff of X whose only role is the charter, in unit B."""
-    user = make_user("servidor_x", staff=True)
-    grant_role(None, town_x, user, Role.CATALOG_EDITOR, unit_x_b)
-    return user
+    return make_staff("servidor_x", town_x, Role.CATALOG_EDITOR, unit_x_b)
 
 
 @pytest.fixture

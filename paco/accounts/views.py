@@ -21,6 +21,20 @@ from paco.accounts.forms import QueuedPasswordResetForm, StaffLoginForm
 from paco.accounts.models import User
 
 
+def _save_password(request: HttpRequest, form: SetPasswordForm[Any], *, via: str) -> User:
+    """Set the form's new password through the audited action; the user it belongs to.
+
+    ``via`` is "change" (the signed-in user) or "reset" (an e-mailed link: the action
+    makes the user the actor).
+    """
+    user = form.user
+    assert isinstance(user, User)
+    password = form.cleaned_data["new_password1"]
+    municipality = getattr(request, "municipality", None)
+    actions.change_password(user, user, password, municipality=municipality, via=via)
+    return user
+
+
 class LoginView(auth_views.LoginView):
     """One login page for the site and for the back office (``/gestao/``)."""
 
@@ -55,14 +69,7 @@ class PasswordChangeView(auth_views.PasswordChangeView):
         return super().dispatch(request, *args, **kwargs)
 
     def form_valid(self, form: PasswordChangeForm) -> HttpResponse:
-        user = form.user
-        assert isinstance(user, User)
-        actions.change_password(
-            user,
-            user,
-            form.cleaned_data["new_password1"],
-            municipality=getattr(self.request, "municipality", None),
-        )
+        user = _save_password(self.request, form, via="change")
         update_session_auth_hash(self.request, user)
         return super(auth_views.PasswordChangeView, self).form_valid(form)
 
@@ -86,15 +93,7 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
     success_url = reverse_lazy("accounts:password_reset_complete")
 
     def form_valid(self, form: SetPasswordForm[Any]) -> HttpResponse:
-        user = form.user
-        assert isinstance(user, User)
-        actions.change_password(
-            None,
-            user,
-            form.cleaned_data["new_password1"],
-            municipality=getattr(self.request, "municipality", None),
-            via="reset",
-        )
+        _save_password(self.request, form, via="reset")
         del self.request.session[auth_views.INTERNAL_RESET_SESSION_TOKEN]
         return super(auth_views.PasswordResetConfirmView, self).form_valid(form)
 

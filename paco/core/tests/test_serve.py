@@ -3,6 +3,7 @@
 These tests start the real command in a subprocess on a loopback port.
 """
 
+import contextlib
 import json
 import os
 import signal
@@ -80,6 +81,25 @@ def _paco(env, *args, **kwargs):
     )
 
 
+@contextlib.contextmanager
+def _serving(env, port, log, *args):
+    """`paco serve` in its own process group, killed at the end if the test left it running."""
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "paco", "serve", *args],
+        cwd=ROOT,
+        env={**env, "PORT": str(port)},
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+    try:
+        yield proc
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
+
+
 def test_gunicorn_command_line_binds_host_and_port():
     argv = gunicorn_argv(
         host="192.0.2.10", port=8123, workers=1, threads=8, forwarded_allow_ips="10.0.0.1"
@@ -92,16 +112,7 @@ def test_gunicorn_command_line_binds_host_and_port():
 def test_serve_runs_web_and_tasks_restarts_them_and_stops_on_sigint(env, tmp_path):
     assert _paco(env, "migrate", "--no-input", "-v", "0").returncode == 0
     port = _free_port()
-    log = (tmp_path / "serve.log").open("w+")
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "paco", "serve"],
-        cwd=ROOT,
-        env={**env, "PORT": str(port)},
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        start_new_session=True,
-    )
-    try:
+    with (tmp_path / "serve.log").open("w+") as log, _serving(env, port, log) as proc:
         assert _wait_healthy(port) == {"status": "ok", "database": "ok", "storage": "ok"}
         # `paco serve` became the gunicorn master; one web worker runs the tasks thread.
         workers = _children(proc.pid)
@@ -132,11 +143,6 @@ def test_serve_runs_web_and_tasks_restarts_them_and_stops_on_sigint(env, tmp_pat
         os.killpg(proc.pid, signal.SIGINT)
         assert proc.wait(timeout=30) == 0
         assert not any(Path(f"/proc/{pid}").exists() for pid in new_workers)
-    finally:
-        if proc.poll() is None:
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait()
-        log.close()
 
 
 def test_serve_refuses_insecure_production_configuration(env):
@@ -154,28 +160,16 @@ def test_with_two_web_processes_only_one_runs_tasks_and_both_stop_quickly(env, t
     assert _paco(env, "migrate", "--no-input", "-v", "0").returncode == 0
     port = _free_port()
     log_path = tmp_path / "serve.log"
-    with log_path.open("w") as log:
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "paco", "serve", "--workers", "2", "--skip-collectstatic"],
-            cwd=ROOT,
-            env={**env, "PORT": str(port)},
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-        try:
-            _wait_healthy(port)
-            assert _wait(lambda: len(_children(proc.pid)) == 2)
-            time.sleep(3)  # the second process keeps polling the lock, without running tasks
-            assert log_path.read_text().count("Starting worker") == 1
-            started = time.monotonic()
-            proc.send_signal(signal.SIGTERM)
-            assert proc.wait(timeout=30) == 0
-            assert time.monotonic() - started < 10
-        finally:
-            if proc.poll() is None:
-                os.killpg(proc.pid, signal.SIGKILL)
-                proc.wait()
+    args = ("--workers", "2", "--skip-collectstatic")
+    with log_path.open("w") as log, _serving(env, port, log, *args) as proc:
+        _wait_healthy(port)
+        assert _wait(lambda: len(_children(proc.pid)) == 2)
+        time.sleep(3)  # the second process keeps polling the lock, without running tasks
+        assert log_path.read_text().count("Starting worker") == 1
+        started = time.monotonic()
+        proc.send_signal(signal.SIGTERM)
+        assert proc.wait(timeout=30) == 0
+        assert time.monotonic() - started < 10
 
 
 def test_task_thread_failure_terminates_its_web_process(monkeypatch, tmp_path):

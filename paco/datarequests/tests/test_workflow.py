@@ -194,9 +194,8 @@ def test_appeal_after_window_refused(assigned, data_editor_x):
 def test_appeal_decided_by_higher_authority_not_by_answerer(
     assigned, town_x, unit_x_root, data_editor_x, data_editor_x_other, admin_x
 ):
-    from paco.accounts.actions import grant_role
     from paco.accounts.models import Role
-    from paco.conftest import make_user
+    from paco.conftest import make_staff
 
     data_request, _ = _answered(assigned, data_editor_x)
     actions.file_appeal(data_request, "Recorro.")
@@ -206,8 +205,7 @@ def test_appeal_decided_by_higher_authority_not_by_answerer(
             actions.decide_appeal(
                 refused, data_request, outcome=AppealOutcome.REJECTED, decision="Mantida."
             )
-    parent_editor = make_user("dados_gab", staff=True)
-    grant_role(None, town_x, parent_editor, Role.DATA_EDITOR, unit_x_root)
+    parent_editor = make_staff("dados_gab", town_x, Role.DATA_EDITOR, unit_x_root)
     actions.decide_appeal(
         parent_editor, data_request, outcome=AppealOutcome.UPHELD, decision="Deve ser aberta."
     )

@@ -144,25 +144,23 @@ class Not(Node):
 
 
 @dataclass
-class And(Node):
+class Group(Node):
+    """AND or OR of several nodes: the terms of every part count for relevance."""
+
     nodes: list[Node]
 
+    def positive_terms(self) -> list[tuple[str, ...]]:
+        return [t for n in self.nodes for t in n.positive_terms()]
+
+
+class And(Group):
     def matches(self, doc: Fields) -> bool:
         return all(n.matches(doc) for n in self.nodes)
 
-    def positive_terms(self) -> list[tuple[str, ...]]:
-        return [t for n in self.nodes for t in n.positive_terms()]
 
-
-@dataclass
-class Or(Node):
-    nodes: list[Node]
-
+class Or(Group):
     def matches(self, doc: Fields) -> bool:
         return any(n.matches(doc) for n in self.nodes)
-
-    def positive_terms(self) -> list[tuple[str, ...]]:
-        return [t for n in self.nodes for t in n.positive_terms()]
 
 
 # --- dates ------------------------------------------------------------------------

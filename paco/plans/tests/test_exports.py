@@ -15,6 +15,8 @@ from paco.plans.importer import parse_file
 from paco.plans.models import Stage
 
 TODAY = datetime.date(2026, 11, 30)
+# The published column contract, written out rather than imported from
+# paco.plans.exports.COLUMNS: renaming or reordering a column must fail here.
 KEYS = [
     "number",
     "description",

@@ -45,6 +45,16 @@ def gunicorn_argv(
     ]
 
 
+def _int_option(parser: CommandParser, flag: str, variable: str, default: int, what: str) -> None:
+    """A whole-number option that falls back on an environment variable, then ``default``."""
+    parser.add_argument(
+        flag,
+        type=int,
+        default=env_int(variable, default),
+        help=f"{what} (padrão {default}, ou {variable}).",
+    )
+
+
 class Command(BaseCommand):
     help = "Serve o Paço em produção: servidor web (gunicorn) e processador de tarefas."
 
@@ -54,24 +64,9 @@ class Command(BaseCommand):
             default=os.environ.get("HOST", "127.0.0.1"),
             help="Endereço de escuta (padrão 127.0.0.1, ou HOST).",
         )
-        parser.add_argument(
-            "--port",
-            type=int,
-            default=env_int("PORT", 8000),
-            help="Porta (padrão 8000, ou PORT).",
-        )
-        parser.add_argument(
-            "--workers",
-            type=int,
-            default=env_int("PACO_WEB_WORKERS", 1),
-            help="Processos do servidor web (padrão 1, ou PACO_WEB_WORKERS).",
-        )
-        parser.add_argument(
-            "--threads",
-            type=int,
-            default=env_int("PACO_WEB_THREADS", 4),
-            help="Threads por processo (padrão 4, ou PACO_WEB_THREADS).",
-        )
+        _int_option(parser, "--port", "PORT", 8000, "Porta")
+        _int_option(parser, "--workers", "PACO_WEB_WORKERS", 1, "Processos do servidor web")
+        _int_option(parser, "--threads", "PACO_WEB_THREADS", 4, "Threads por processo")
         parser.add_argument(
             "--no-worker",
             action="store_true",
