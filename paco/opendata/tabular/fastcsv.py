@@ -25,7 +25,6 @@ from __future__ import annotations
 import codecs
 import csv
 import io
-import os
 import shutil
 import subprocess
 import threading
@@ -49,6 +48,7 @@ POLL_SECONDS = 0.2
 
 
 ICONV_NAMES = {"cp1252": "CP1252", "iso-8859-1": "ISO-8859-1"}  # same tables as Python's
+ICONV_CHUNK_BYTES = 16 * 1024 * 1024
 
 
 def transcode(table: Table, target: Path, skip_lines: int, tracker: Progress) -> None:
@@ -59,36 +59,34 @@ def transcode(table: Table, target: Path, skip_lines: int, tracker: Progress) ->
 
 
 def _iconv(table: Table, target: Path, skip_lines: int, tracker: Progress) -> bool:
-    """Transcode with the system's ``iconv``; False if it is missing or refuses the file."""
+    """Transcode with the system's ``iconv``; False if it is missing or refuses the file.
+
+    ``iconv`` holds its whole input in memory, so it gets the file in chunks of
+    ``ICONV_CHUNK_BYTES`` (single-byte encodings: any cut is a character boundary),
+    one short-lived process each, all writing one after the other to ``target``.
+    """
     assert table.dialect is not None
     name = ICONV_NAMES.get(table.dialect.encoding)
     program = shutil.which("iconv")
     if name is None or program is None:
         return False
-    with table.path.open("rb") as raw:
+    command = [program, "-f", name, "-t", "UTF-8"]  # fixed program and arguments
+    with table.path.open("rb") as raw, target.open("wb") as out:
         for _ in range(skip_lines):  # single-byte encodings: b"\n" is always a line end
             raw.readline()
-        offset = raw.tell()
-    with table.path.open("rb", buffering=0) as source, target.open("wb") as out:
-        os.lseek(source.fileno(), offset, os.SEEK_SET)
-        command = [program, "-f", name, "-t", "UTF-8"]
-        # A fixed program and arguments; the file is its standard input, never a name.
-        with subprocess.Popen(  # noqa: S603
-            command, stdin=source, stdout=out, stderr=subprocess.DEVNULL
-        ) as job:
-            expected = max(1, int((tracker.total - offset) * 1.05))
-            while True:
-                try:
-                    job.wait(POLL_SECONDS)
-                    break
-                except subprocess.TimeoutExpired:
-                    written = min(target.stat().st_size / expected, 1.0)
-                    tracker.fraction(TRANSCODE_SHARE * written)
-    if job.returncode != 0:  # a byte outside the encoding: Python names its line
-        target.unlink(missing_ok=True)
-        return False
-    tracker.fraction(TRANSCODE_SHARE)
-    return True
+        done = raw.tell()
+        while chunk := raw.read(ICONV_CHUNK_BYTES):
+            job = subprocess.run(  # noqa: S603
+                command, input=chunk, stdout=out, stderr=subprocess.DEVNULL, check=False
+            )
+            if job.returncode != 0:  # a byte outside the encoding: Python names its line
+                break
+            done += len(chunk)
+            tracker.fraction(TRANSCODE_SHARE * done / max(tracker.total, 1))
+        else:
+            return True
+    target.unlink(missing_ok=True)
+    return False
 
 
 def _transcode_python(table: Table, target: Path, skip_lines: int, tracker: Progress) -> None:

@@ -143,6 +143,7 @@ def test_transcoding_drops_title_rows_only(tmp_path, monkeypatch, iconv):
         pytest.skip("no iconv on this machine")  # Debian always has it (libc-bin)
     if not iconv:
         monkeypatch.setattr(fastcsv.shutil, "which", lambda name: None)
+    monkeypatch.setattr(fastcsv, "ICONV_CHUNK_BYTES", 1000)  # many chunks: cuts anywhere
     source = tmp_path / "f.csv"
     text = "Título “x”;\nnome;valor\nAção – “b”;1,5\n" + "€ ‰ Ÿ;2\n" * 5000
     source.write_bytes(text.encode("cp1252"))
@@ -155,7 +156,8 @@ def test_transcoding_drops_title_rows_only(tmp_path, monkeypatch, iconv):
     assert (tmp_path / "out.csv").read_bytes() == text.split("\n", 2)[2].encode("utf-8")
 
 
-def test_byte_outside_windows_1252_names_its_line(tmp_path):
+def test_byte_outside_windows_1252_names_its_line(tmp_path, monkeypatch):
+    monkeypatch.setattr(fastcsv, "ICONV_CHUNK_BYTES", 4096)  # the bad byte is in a late chunk
     # iconv refuses 0x81 (undefined in Windows-1252); Python then names the line.
     rows = "".join(f"{i};Ação nº {i} – “ok”\n" for i in range(1, 6000))
     content = ("id;nome\n" + rows).encode("cp1252") + b"6000;Jo\x81o\n"
