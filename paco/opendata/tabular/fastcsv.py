@@ -1,10 +1,8 @@
 """The DuckDB path for CSV files: Python sniffs and transcodes, DuckDB does the per-row work.
 
 1. UTF-8 files are read in place (title rows skipped); others are transcoded to
-   UTF-8 without the title rows and the header (``transcode``): by the system's
-   ``iconv`` when there is one (single-byte encodings, about twice as fast as
-   Python's codec, same mapping), else, or when ``iconv`` refuses a byte, by
-   Python in 4 MB chunks (a bad byte names its physical line).
+   UTF-8 in 4 MB chunks without the title rows and the header (``transcode``;
+   a bad byte names its physical line).
 2. The clean pass: one ``COPY`` reads the file with ``read_csv`` (all text,
    strict quoting), trims, types and checks every cell in SQL (``fastsql.py``,
    ``sqltypes.py``, ``constraints.py``) and writes the Parquet file; the query
@@ -25,8 +23,6 @@ from __future__ import annotations
 import codecs
 import csv
 import io
-import shutil
-import subprocess
 import threading
 from pathlib import Path
 from typing import Any
@@ -47,49 +43,8 @@ COPY_SHARE = 0.45
 POLL_SECONDS = 0.2
 
 
-ICONV_NAMES = {"cp1252": "CP1252", "iso-8859-1": "ISO-8859-1"}  # same tables as Python's
-ICONV_CHUNK_BYTES = 16 * 1024 * 1024
-
-
 def transcode(table: Table, target: Path, skip_lines: int, tracker: Progress) -> None:
     """Write the file as UTF-8 without its first ``skip_lines`` physical lines."""
-    assert table.dialect is not None
-    if not _iconv(table, target, skip_lines, tracker):
-        _transcode_python(table, target, skip_lines, tracker)
-
-
-def _iconv(table: Table, target: Path, skip_lines: int, tracker: Progress) -> bool:
-    """Transcode with the system's ``iconv``; False if it is missing or refuses the file.
-
-    ``iconv`` holds its whole input in memory, so it gets the file in chunks of
-    ``ICONV_CHUNK_BYTES`` (single-byte encodings: any cut is a character boundary),
-    one short-lived process each, all writing one after the other to ``target``.
-    """
-    assert table.dialect is not None
-    name = ICONV_NAMES.get(table.dialect.encoding)
-    program = shutil.which("iconv")
-    if name is None or program is None:
-        return False
-    command = [program, "-f", name, "-t", "UTF-8"]  # fixed program and arguments
-    with table.path.open("rb") as raw, target.open("wb") as out:
-        for _ in range(skip_lines):  # single-byte encodings: b"\n" is always a line end
-            raw.readline()
-        done = raw.tell()
-        while chunk := raw.read(ICONV_CHUNK_BYTES):
-            job = subprocess.run(  # noqa: S603
-                command, input=chunk, stdout=out, stderr=subprocess.DEVNULL, check=False
-            )
-            if job.returncode != 0:  # a byte outside the encoding: Python names its line
-                break
-            done += len(chunk)
-            tracker.fraction(TRANSCODE_SHARE * done / max(tracker.total, 1))
-        else:
-            return True
-    target.unlink(missing_ok=True)
-    return False
-
-
-def _transcode_python(table: Table, target: Path, skip_lines: int, tracker: Progress) -> None:
     assert table.dialect is not None
     encoding = table.dialect.encoding
     decoder = codecs.getincrementaldecoder(encoding)()
