@@ -37,7 +37,10 @@ from .progress import Progress
 from .source import Table, bad_bytes
 from .sqltext import copy_to_parquet, ident, literal
 
-CHUNK_BYTES = 4 * 1024 * 1024
+CHUNK_BYTES = 1024 * 1024
+# Every byte is one character: chunks decode on their own. ``bytes.decode`` is far faster
+# than an incremental decoder here (0.52 s against 0.82 s for 265 MB of Windows-1252).
+SINGLE_BYTE = frozenset({"cp1252", "iso-8859-1"})
 TRANSCODE_SHARE = 0.35  # of the progress bar
 COPY_SHARE = 0.45
 POLL_SECONDS = 0.2
@@ -47,7 +50,13 @@ def transcode(table: Table, target: Path, skip_lines: int, tracker: Progress) ->
     """Write the file as UTF-8 without its first ``skip_lines`` physical lines."""
     assert table.dialect is not None
     encoding = table.dialect.encoding
-    decoder = codecs.getincrementaldecoder(encoding)()
+    incremental = codecs.getincrementaldecoder(encoding)()
+
+    def decode(data: bytes, final: bool) -> str:
+        if encoding in SINGLE_BYTE:
+            return data.decode(encoding)
+        return incremental.decode(data, final)
+
     newline_bytes = b"\n" if encoding != "utf-16" else None
     lines_before = 0  # physical lines fully read before the current chunk
     to_skip = skip_lines
@@ -57,7 +66,7 @@ def transcode(table: Table, target: Path, skip_lines: int, tracker: Progress) ->
             chunk = raw.read(CHUNK_BYTES)
             final = not chunk
             try:
-                text = decoder.decode(chunk, final)
+                text = decode(chunk, final)
             except UnicodeDecodeError as exc:
                 line = lines_before + 1
                 if newline_bytes is not None:
