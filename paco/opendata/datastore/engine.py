@@ -37,6 +37,10 @@ ROW_KEY = "_id"
 FILE_ROW = "file_row_number"
 #: how much memory one thread's DuckDB may use before spilling / failing
 MEMORY_LIMIT = "512MB"
+#: the same for exports: DuckDB then holds back instead of buffering rows a slow client
+#: has not read yet (measured on a 1M-row table: 137 MB peak for a client reading at
+#: 50 MB/s, against 220 MB with one thread and 512 MB; 0.56 s for a fast client, not 0.9 s)
+EXPORT_MEMORY_LIMIT = "128MB"
 
 _local = threading.local()
 
@@ -53,9 +57,9 @@ class QueryError(Exception):
 def connection(purpose: str = "query") -> duckdb.DuckDBPyConnection:
     """This thread's DuckDB connection (in memory; reads Parquet files by path).
 
-    ``"query"`` (pages, counts, facets) uses every core; ``"export"`` uses one
-    thread, so that DuckDB does not buffer rows to keep their order while the
-    client reads slowly: a streamed export then needs little memory.
+    Both use every core. ``"export"`` has a small memory limit: while the client
+    reads slowly, DuckDB waits instead of buffering the rows it keeps in order,
+    so a streamed export needs little memory.
     """
     attr = f"con_{purpose}"
     con: duckdb.DuckDBPyConnection | None = getattr(_local, attr, None)
@@ -63,12 +67,11 @@ def connection(purpose: str = "query") -> duckdb.DuckDBPyConnection:
         spill = Path(tempfile.gettempdir()) / "paco-duckdb"
         spill.mkdir(parents=True, exist_ok=True)
         con = duckdb.connect(":memory:")
-        con.execute(f"SET memory_limit = '{MEMORY_LIMIT}'")
+        limit = EXPORT_MEMORY_LIMIT if purpose == "export" else MEMORY_LIMIT
+        con.execute(f"SET memory_limit = '{limit}'")
         con.execute(f"SET temp_directory = {quote_literal(str(spill))}")
         con.execute("SET parquet_metadata_cache = true")
         con.execute("SET autoinstall_known_extensions = false")
-        if purpose == "export":
-            con.execute("SET threads = 1")
         setattr(_local, attr, con)
     return con
 

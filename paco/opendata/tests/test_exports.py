@@ -244,7 +244,10 @@ def test_client_going_away_stops_the_export(
     )
     response = anon_x.get(export_url(big, "csv"))
     chunks = iter(response.streaming_content)  # type: ignore[attr-defined]
-    assert next(chunks).startswith(b"id,t\n")
+    started = b""
+    while len(started) < 5:  # DuckDB may write the header on its own
+        started += next(chunks)
+    assert started.startswith(b"id,t\n")
     response.close()  # what the WSGI server does when the client disconnects
     deadline = time.monotonic() + 10
     while any(t.name == "paco-export" for t in threading.enumerate()):
