@@ -248,6 +248,7 @@ def update_dictionary(
 ) -> Resource:
     """Staff edits of the data dictionary (titles, descriptions, units, types, constraints)."""
     _require_editor(actor, resource.municipality, resource.dataset.unit)
+    resource.refresh_from_db(fields=["current_version"])  # the columns of the table now
     types: dict[str, str] = {}
     if resource.current_version is not None:
         types = {f["name"]: f["type"] for f in resource.current_version.schema.get("fields", [])}
@@ -259,7 +260,7 @@ def update_dictionary(
         if extra:
             raise ValidationError(f"Campo de dicionário desconhecido: {', '.join(sorted(extra))}.")
         cleaned[column] = {k: v for k, v in entry.items() if v not in ("", None)}
-        _check_constraints(column, cleaned[column], types.get(column, "string"))
+        _check_constraints(column, cleaned[column], types.get(column))
     before = resource.dictionary
     resource.dictionary = cleaned
     resource.save(update_fields=["dictionary", "modified_at"])
@@ -268,12 +269,24 @@ def update_dictionary(
     return resource
 
 
-def _check_constraints(column: str, entry: dict[str, Any], current_type: str) -> None:
-    """Refuse constraint values the next import could not apply, in pt-BR, before saving."""
-    from paco.opendata.tabular.constraints import active
+def _check_constraints(column: str, entry: dict[str, Any], current_type: str | None) -> None:
+    """Refuse constraint values the next import could not apply, in pt-BR, before saving.
+
+    Without a processed table nor a chosen type there is nothing to check against yet:
+    the next import reports them.
+    """
+    from paco.opendata.tabular.constraints import LABELS, TYPE_LABELS, active, inapplicable
     from paco.opendata.tabular.errors import TabularError
 
-    spec = {"name": column, "type": entry.get("type") or current_type, **entry}
+    kind = entry.get("type") or current_type
+    if kind is None:
+        return
+    spec = {"name": column, **entry, "type": kind}
+    for key in inapplicable(spec):
+        kind = TYPE_LABELS.get(spec["type"], spec["type"])
+        raise ValidationError(
+            f"A restrição “{LABELS[key]}” não vale para a coluna “{column}”, do tipo {kind}."
+        )
     try:
         active(spec)
     except TabularError as exc:

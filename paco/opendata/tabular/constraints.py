@@ -57,6 +57,28 @@ _BREAKS_SQL = {
 }
 
 
+TYPE_LABELS = {
+    "string": "texto",
+    "integer": "número inteiro",
+    "number": "número",
+    "boolean": "Sim/Não",
+    "date": "data",
+    "datetime": "data e hora",
+}
+
+
+def inapplicable(spec: dict[str, Any]) -> list[str]:
+    """The constraints set on a field that its type ignores (a minimum on text…)."""
+    found = spec.get("constraints") or {}
+    if not isinstance(found, dict):
+        return []
+    return [
+        key
+        for key in ORDER[1:]
+        if found.get(key) not in (None, "", []) and spec["type"] not in _APPLIES[key]
+    ]
+
+
 def active(spec: dict[str, Any]) -> dict[str, Any]:
     """The checked constraints of a field, values converted to the field's type."""
     found = spec.get("constraints") or {}

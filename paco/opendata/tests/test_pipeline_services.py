@@ -148,9 +148,13 @@ def test_data_dictionary_constraints_apply_to_new_versions(resource_a):
 
 def test_data_dictionary_refuses_constraints_it_could_not_apply(resource_a):
     publish_version(None, run_version(submit(resource_a, "codigo;valor\nA;1\n").pk))
-    resource_a.refresh_from_db()  # "valor" is now an integer column
     with pytest.raises(ValidationError, match="“máximo” da coluna “valor”"):
         actions.update_dictionary(None, resource_a, {"valor": {"constraints": {"maximum": "x"}}})
+    text_minimum = {"codigo": {"constraints": {"minimum": "3"}}}
+    with pytest.raises(
+        ValidationError, match="“mínimo” não vale para a coluna “codigo”, do tipo texto"
+    ):
+        actions.update_dictionary(None, resource_a, text_minimum)
     assert Resource.objects.get(pk=resource_a.pk).dictionary == {}
 
 
