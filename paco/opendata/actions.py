@@ -275,17 +275,18 @@ def _check_constraints(column: str, entry: dict[str, Any], current_type: str | N
     Without a processed table nor a chosen type there is nothing to check against yet:
     the next import reports them.
     """
-    from paco.opendata.tabular.constraints import LABELS, TYPE_LABELS, active, inapplicable
+    from paco.opendata.tabular.constraints import LABELS, active, inapplicable
     from paco.opendata.tabular.errors import TabularError
+    from paco.opendata.tabular.values import type_label
 
     kind = entry.get("type") or current_type
     if kind is None:
         return
     spec = {"name": column, **entry, "type": kind}
     for key in inapplicable(spec):
-        kind = TYPE_LABELS.get(spec["type"], spec["type"])
         raise ValidationError(
-            f"A restrição “{LABELS[key]}” não vale para a coluna “{column}”, do tipo {kind}."
+            f"A restrição “{LABELS[key]}” não vale para a coluna “{column}”, "
+            f"do tipo {type_label(spec['type'])}."
         )
     try:
         active(spec)

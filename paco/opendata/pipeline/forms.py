@@ -8,6 +8,7 @@ from django import forms
 
 from paco.opendata.models import Dataset, Resource, ResourceVersion, Theme
 from paco.opendata.pipeline.services import TREATMENTS
+from paco.opendata.tabular.values import type_label
 from paco.tenancy.models import Unit
 
 DATASET_FORM_FIELDS = [
@@ -235,7 +236,7 @@ class DictionaryForm(forms.Form):
                 help_text="Separados por ponto e vírgula; vazio aceita qualquer valor.",
             )
             names = [prefix + k for k in (*DESCRIBED, *CONSTRAINED)]
-            self.rows.append((column["name"], column.get("type", ""), names))
+            self.rows.append((column["name"], type_label(column.get("type", "")), names))
 
     def entries(self) -> dict[str, dict[str, Any]]:
         out: dict[str, dict[str, Any]] = {}

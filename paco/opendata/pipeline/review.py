@@ -19,6 +19,7 @@ from paco.opendata.pipeline.api import LISTED, version_errors, version_status
 from paco.opendata.pipeline.forms import DictionaryForm, LgpdForm, PublishForm
 from paco.opendata.pipeline.services import decide_lgpd, publish_version
 from paco.opendata.pipeline.views import _user, attempt, editor_town, version_url
+from paco.opendata.tabular.values import type_label
 
 
 @login_required
@@ -54,7 +55,11 @@ def _render_version(
         "can_publish": version.status in PUBLISHABLE and not version.is_current,
         "dataset_is_draft": dataset.state == DatasetState.DRAFT,
         "columns": [
-            {**f, "missing": ((version.stats or {}).get(f["name"]) or {}).get("missing")}
+            {
+                **f,
+                "type_label": type_label(f.get("type", "")),
+                "missing": ((version.stats or {}).get(f["name"]) or {}).get("missing"),
+            }
             for f in version.effective_schema().get("fields", [])
         ],
     }

@@ -17,7 +17,8 @@ from paco.catalog.jsonld import script_content
 from paco.opendata import links, vocab
 from paco.opendata.dcat.schemaorg import dataset_jsonld
 from paco.opendata.models import Dataset, Resource, ResourceKind, ResourceVersion
-from paco.opendata.portal.preview import Preview, build_preview, type_label
+from paco.opendata.portal.preview import Preview, build_preview
+from paco.opendata.tabular.values import type_label
 
 EXPORT_FORMATS = (("csv", "CSV"), ("json", "JSON"), ("parquet", "Parquet"))
 MAX_REPORT_ERRORS = 50

@@ -28,29 +28,7 @@ from paco.opendata.models import ResourceVersion
 PAGE_SIZE = 20
 MAX_PAGE = 10_000  # deep paging belongs to the API and the downloads
 
-TYPE_LABELS = {
-    "string": "texto",
-    "text": "texto",
-    "integer": "número inteiro",
-    "int": "número inteiro",
-    "number": "número",
-    "numeric": "número",
-    "boolean": "sim/não",
-    "bool": "sim/não",
-    "date": "data",
-    "datetime": "data e hora",
-    "timestamp": "data e hora",
-    "time": "hora",
-    "year": "ano",
-    "geopoint": "coordenadas",
-    "object": "objeto JSON",
-    "array": "lista JSON",
-}
 NUMERIC = {"integer", "int", "number", "numeric"}
-
-
-def type_label(kind: str) -> str:
-    return TYPE_LABELS.get(kind, kind or "texto")
 
 
 def decimals_of(value: Any) -> int:

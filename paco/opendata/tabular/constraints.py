@@ -57,16 +57,6 @@ _BREAKS_SQL = {
 }
 
 
-TYPE_LABELS = {
-    "string": "texto",
-    "integer": "número inteiro",
-    "number": "número",
-    "boolean": "Sim/Não",
-    "date": "data",
-    "datetime": "data e hora",
-}
-
-
 def inapplicable(spec: dict[str, Any]) -> list[str]:
     """The constraints set on a field that its type ignores (a minimum on text…)."""
     found = spec.get("constraints") or {}

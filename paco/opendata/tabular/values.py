@@ -141,3 +141,29 @@ def parse_datetime(text: str, fmt: str) -> datetime | None:
         return datetime.strptime(value, fmt)
     except ValueError:
         return None
+
+
+# Type names as people read them (Table Schema names, and the data API's CKAN ones).
+TYPE_LABELS = {
+    "string": "texto",
+    "text": "texto",
+    "integer": "número inteiro",
+    "int": "número inteiro",
+    "number": "número",
+    "numeric": "número",
+    "boolean": "sim/não",
+    "bool": "sim/não",
+    "date": "data",
+    "datetime": "data e hora",
+    "timestamp": "data e hora",
+    "time": "hora",
+    "year": "ano",
+    "geopoint": "coordenadas",
+    "object": "objeto JSON",
+    "array": "lista JSON",
+}
+
+
+def type_label(kind: str) -> str:
+    """``"integer"`` → ``"número inteiro"``; unknown names are shown as they are."""
+    return TYPE_LABELS.get(kind, kind or "texto")

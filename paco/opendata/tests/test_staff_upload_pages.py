@@ -151,6 +151,7 @@ def test_upload_processes_and_stays_ready_until_published(
     assert version.created_by == data_editor_x
     page = client.get(response["Location"]).content.decode()
     assert "Nenhum problema encontrado" in page and "Publicar a versão 1" in page
+    assert "<td>número</td>" in page and "<td>number</td>" not in page  # types in Portuguese
     url = reverse("pipeline:version-publish", args=[version.resource_id, 1])
     assert client.post(url, {"publish_dataset": "on"}).status_code == 302
     resource = Resource.objects.get(pk=version.resource_id)
@@ -332,6 +333,7 @@ def test_dictionary_editor_saves_constraints_as_staff_type_them(
     }
     page = client.get(url).content.decode()
     assert 'value="1234,56"' in page and 'value="01/01/2024"' in page
+    assert "(tipo detectado: número)" in page and "(tipo detectado: data)" in page
 
 
 def test_dictionary_editor_explains_a_limit_it_cannot_use(
