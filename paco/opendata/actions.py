@@ -283,10 +283,11 @@ def _check_constraints(column: str, entry: dict[str, Any], current_type: str | N
     if kind is None:
         return
     spec = {"name": column, **entry, "type": kind}
-    for key in inapplicable(spec):
+    ignored = inapplicable(spec)
+    if ignored:
         raise ValidationError(
-            f"A restrição “{LABELS[key]}” não vale para a coluna “{column}”, "
-            f"do tipo {type_label(spec['type'])}."
+            f"A restrição “{LABELS[ignored[0]]}” não vale para a coluna “{column}”, "
+            f"do tipo {type_label(kind)}."
         )
     try:
         active(spec)

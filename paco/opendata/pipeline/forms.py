@@ -8,6 +8,7 @@ from django import forms
 
 from paco.opendata.models import Dataset, Resource, ResourceVersion, Theme
 from paco.opendata.pipeline.services import TREATMENTS
+from paco.opendata.tabular import values
 from paco.opendata.tabular.values import type_label
 from paco.tenancy.models import Unit
 
@@ -270,8 +271,6 @@ LIMITS = (("minimum", "Mínimo"), ("maximum", "Máximo"))
 
 def _limit(text: str) -> str:
     """A limit as typed by staff (1.234,56 or dd/mm/aaaa) in the schema's notation."""
-    from paco.opendata.tabular import values
-
     text = text.strip()
     day = values.parse_date(text, "%d/%m/%Y")
     if day is not None:

@@ -46,9 +46,9 @@ DUCKDB_TYPES = {
     "string": "VARCHAR",
 }
 # DuckDB's own memory (it spills beyond it). With the row groups of ``sqltext.ROW_GROUP_ROWS``
-# the typed COPY of a 1M-row file runs at full speed from ~300 MB (0.94 s at 256 MB, 0.82 s at
-# 320 MB, 0.80 s at 384 MB); the whole import, Python and Django included, stays near 350 MB,
-# for 1 GB files too.
+# the typed COPY of the 1M-row bench file no longer depends on it (1.52 s at 256 MB, 1.58 s at
+# 320 MB, 1.59 s at 384 MB; the text-only copy: 0.94, 0.82, 0.80 s). 320 MB leaves headroom;
+# the whole import, Python and Django included, peaks at 330-350 MB, for 1 GB files too.
 MEMORY_LIMIT = "320MB"
 THREADS = 2
 

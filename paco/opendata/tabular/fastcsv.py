@@ -50,13 +50,7 @@ def transcode(table: Table, target: Path, skip_lines: int, tracker: Progress) ->
     """Write the file as UTF-8 without its first ``skip_lines`` physical lines."""
     assert table.dialect is not None
     encoding = table.dialect.encoding
-    incremental = codecs.getincrementaldecoder(encoding)()
-
-    def decode(data: bytes, final: bool) -> str:
-        if encoding in SINGLE_BYTE:
-            return data.decode(encoding)
-        return incremental.decode(data, final)
-
+    decoder = None if encoding in SINGLE_BYTE else codecs.getincrementaldecoder(encoding)()
     newline_bytes = b"\n" if encoding != "utf-16" else None
     lines_before = 0  # physical lines fully read before the current chunk
     to_skip = skip_lines
@@ -66,7 +60,7 @@ def transcode(table: Table, target: Path, skip_lines: int, tracker: Progress) ->
             chunk = raw.read(CHUNK_BYTES)
             final = not chunk
             try:
-                text = decode(chunk, final)
+                text = chunk.decode(encoding) if decoder is None else decoder.decode(chunk, final)
             except UnicodeDecodeError as exc:
                 line = lines_before + 1
                 if newline_bytes is not None:

@@ -195,34 +195,30 @@ def screen_parquet(
     """
     install_macros(con)
     source = f"read_parquet({literal(parquet)})"
+    planned = [(field, checks) for field in fields if (checks := _checks(field))]
     counted: dict[str, tuple[int, list[int]]] = {}
-    row_by_row: list[dict[str, Any]] = []
-    for field in fields:
-        checks = _checks(field)
-        if not checks:
-            continue
+    row_by_row: list[tuple[dict[str, Any], list[tuple[str, str]]]] = []
+    for field, checks in planned:
         if (stats or {}).get(field["name"], {}).get("distinct") is not None:
             counted[field["name"]] = _by_value(con, source, field)
         else:
-            row_by_row.append(field)
+            row_by_row.append((field, checks))
     if row_by_row:
         selects: list[str] = []
-        for field in row_by_row:
+        for field, checks in row_by_row:
             selects.append(f"count({ident(field['name'])})")
-            selects += [f"count(*) FILTER (WHERE {p})" for _kind, p in _checks(field)]
+            selects += [f"count(*) FILTER (WHERE {p})" for _kind, p in checks]
         row = con.execute(f"SELECT {', '.join(selects)} FROM {source}").fetchone()  # noqa: S608
         assert row is not None
         position = 0
-        for field in row_by_row:
-            width = len(_checks(field))
-            counted[field["name"]] = (row[position], list(row[position + 1 : position + 1 + width]))
-            position += 1 + width
+        for field, checks in row_by_row:
+            end = position + 1 + len(checks)
+            counted[field["name"]] = (row[position], list(row[position + 1 : end]))
+            position = end
     findings: list[dict[str, Any]] = []
-    for field in fields:
-        if field["name"] not in counted:
-            continue
+    for field, checks in planned:
         total, matches = counted[field["name"]]
-        for (kind, predicate), matched in zip(_checks(field), matches, strict=True):
+        for (kind, predicate), matched in zip(checks, matches, strict=True):
             if total and matched and matched >= THRESHOLDS[kind] * total:
                 findings.append(
                     {
