@@ -10,8 +10,8 @@ canonical form is compact, key-sorted JSON of every stored field except the
 row id and the digest itself. Changing any field, removing or inserting an entry
 breaks the chain at that entry; ``verify()`` names the first one.
 
-Values are canonicalized as the database gives them back (UTC timestamps with
-microseconds, JSON numbers with integral floats as integers — PostgreSQL's
+Values are canonicalized as the database and a backup give them back (UTC
+timestamps to the millisecond, JSON numbers with integral floats as integers — PostgreSQL's
 ``jsonb`` turns ``1e20`` into ``100000000000000000000``), so a digest computed
 when writing equals the one recomputed when reading, on SQLite and PostgreSQL.
 """
@@ -42,7 +42,9 @@ def _plain_json(value: Any) -> Any:
 
 
 def _utc(at: datetime.datetime) -> str:
-    return at.astimezone(datetime.UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    # Milliseconds: Django's JSON serializer (dumpdata, hence ``paco backup``) keeps
+    # no more, so an entry must digest the same after a backup and restore.
+    return at.astimezone(datetime.UTC).strftime("%Y-%m-%dT%H:%M:%S.%f")[:23] + "Z"
 
 
 def canonical(entry: AuditEntry) -> bytes:

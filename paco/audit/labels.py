@@ -124,6 +124,25 @@ LABELS: dict[str, Label] = {
 }
 
 
+#: Names of the actions whose sentence depends on the entry (for filters and lists).
+_NAMES = {
+    "service.status": "Mudou a situação de um serviço",
+    "service.version": "Registrou uma versão de um serviço",
+    "version.process": "Terminou o processamento de um arquivo",
+    "version.publish": "Publicou uma versão de um recurso",
+}
+
+
+def action_name(code: str) -> str:
+    """The action without its object ("Alterou o serviço «…»"), for filters."""
+    label = LABELS.get(code)
+    if label is None:
+        return code
+    if callable(label):
+        return _NAMES[code]
+    return label.format(obj="…", old="…", new="…")
+
+
 def describe(entry: AuditEntry) -> str:
     """The entry as one pt-BR sentence (the code itself if it has no label yet)."""
     label = LABELS.get(entry.action)
