@@ -83,7 +83,7 @@ class AuditEntry(models.Model):
     class Meta:
         verbose_name = "registro de auditoria"
         verbose_name_plural = "trilha de auditoria"
-        ordering = ["-at", "-id"]
+        ordering = ["-seq"]
         indexes = [models.Index(fields=["object_type", "object_id"])]
 
     def __str__(self) -> str:

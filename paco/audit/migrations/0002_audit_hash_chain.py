@@ -92,5 +92,13 @@ class Migration(migrations.Migration):
                 editable=False, unique=True, verbose_name="nº na cadeia"
             ),
         ),
+        migrations.AlterModelOptions(
+            name="auditentry",
+            options={
+                "ordering": ["-seq"],
+                "verbose_name": "registro de auditoria",
+                "verbose_name_plural": "trilha de auditoria",
+            },
+        ),
         migrations.RunPython(install_triggers, remove_triggers),
     ]
