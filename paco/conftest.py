@@ -19,6 +19,7 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
+from django.db import connections, transaction
 from django.test import Client
 
 from paco.accounts.actions import grant_role
@@ -48,6 +49,34 @@ def _guarded_connect(self: socket.socket, address: Any) -> Any:
 @pytest.fixture(autouse=True)
 def _block_network(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(socket.socket, "connect", _guarded_connect)
+
+
+# --- the audit trail's triggers and the flush between transactional tests ---------
+@pytest.fixture(autouse=True, scope="session")
+def _flush_lifts_audit_triggers() -> Iterator[None]:
+    """Let Django's ``flush`` empty the audit table, in the test suite only.
+
+    The database refuses DELETE and TRUNCATE on the audit trail
+    (``paco.audit.triggers``), so the flush that ends every transactional and
+    live-server test (and ``call_command("flush")`` in tests) would fail. Here, and
+    nowhere in production code, ``flush`` runs inside one transaction that drops
+    the triggers and creates them again before committing: the next test starts
+    with an empty, still-protected table. In production ``paco flush`` is refused.
+    """
+    from django.core.management.commands import flush
+
+    from paco.audit import triggers
+
+    original = flush.Command.handle
+
+    def handle(self: flush.Command, **options: Any) -> None:
+        connection = connections[options["database"]]
+        with transaction.atomic(using=connection.alias), triggers.suspended(connection):
+            original(self, **options)
+
+    flush.Command.handle = handle  # type: ignore[method-assign]
+    yield
+    flush.Command.handle = original  # type: ignore[method-assign]
 
 
 @pytest.fixture(autouse=True)

@@ -10,7 +10,11 @@ The archive is a ``.tar.gz`` with:
     primary keys kept), so the same archive restores on SQLite or PostgreSQL;
 ``media/<name>``
     every file of the default storage (local directory or S3), listed through
-    Django's storage API.
+    Django's storage API;
+``manifest.sig``
+    an HMAC-SHA256 of ``manifest.json`` with the backup key, which is kept out of
+    the archive (``paco.core.backup_signing``): an archive edited after the fact,
+    checksums recomputed or not, is refused.
 
 Consistency while the server runs:
 
@@ -20,9 +24,19 @@ Consistency while the server runs:
 * PostgreSQL: the JSON is read inside one ``REPEATABLE READ, READ ONLY``
   transaction, so every table comes from the same snapshot.
 
-Restore checks the whole archive (format, checksums, migrations known to this
-version) *before* touching anything; the data is then replaced inside one
-database transaction, so a failure leaves the database as it was.
+Restore checks the whole archive (signature, format, checksums, migrations
+known to this version) *before* touching anything, then is all-or-nothing:
+
+* the database — schema migrated to the archive's state, rows replaced, schema
+  migrated forward again — changes inside ONE transaction (PostgreSQL and SQLite
+  both roll DDL back; on SQLite foreign-key enforcement is switched off for the
+  connection before the transaction begins, as Django's schema editor needs, and
+  every constraint is checked before the commit);
+* the stored files change last, still inside that transaction, after the files
+  they replace or remove were copied aside; if writing them or the commit fails,
+  the copies are put back and the transaction rolls back.
+
+A failure at any step leaves database, schema and files as they were.
 """
 
 from __future__ import annotations
@@ -43,7 +57,6 @@ from pathlib import Path, PurePosixPath
 from typing import IO, Any
 
 from django.apps import apps
-from django.core.files.base import File
 from django.core.files.storage import Storage, default_storage
 from django.core.management import call_command
 from django.core.management.color import no_style
@@ -54,8 +67,12 @@ from django.db.migrations.recorder import MigrationRecorder
 from django.db.utils import load_backend
 from django.utils import timezone
 
+from paco.audit import triggers
+from paco.core import backup_signing
+from paco.core.backup_files import FileSwap, FileSwapError, list_storage
+
 FORMAT = "paco-backup"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 2: signed (manifest.sig)
 MANIFEST = "manifest.json"
 DATABASE = "database.json"
 MEDIA_PREFIX = "media/"
@@ -64,8 +81,6 @@ CHUNK = 1024 * 1024
 EXCLUDED_MODELS = ("contenttypes.ContentType", "auth.Permission", "sessions.Session")
 # Backed up (rows point at them), but loaded by ``migrate`` itself: not a sign of data.
 REFERENCE_MODELS = ("catalog.Audience", "opendata.Theme")
-# Storage folders that only hold transient files (the health check's probe).
-TRANSIENT_DIRS = ("healthz",)
 
 
 class BackupError(Exception):
@@ -84,23 +99,10 @@ class BackupSummary:
 class RestoreSummary:
     rows: int
     files: int
+    key_adopted: bool = False
 
 
 # --- Storage ------------------------------------------------------------------
-def list_storage(storage: Storage, folder: str = "") -> Iterator[str]:
-    """Every file name in ``storage`` (recursive), through the storage API only."""
-    try:
-        dirs, files = storage.listdir(folder)
-    except FileNotFoundError:
-        return
-    for name in sorted(files):
-        yield f"{folder}/{name}" if folder else name
-    for sub in sorted(dirs):
-        if not folder and sub in TRANSIENT_DIRS:
-            continue
-        yield from list_storage(storage, f"{folder}/{sub}" if folder else sub)
-
-
 def _safe_member_name(name: str) -> bool:
     path = PurePosixPath(name)
     return not path.is_absolute() and ".." not in path.parts and name == str(path)
@@ -189,6 +191,11 @@ def create_backup(
     storage = storage or default_storage
     target = Path(target)
     partial = target.with_name(target.name + ".partial")
+    try:
+        key = backup_signing.installation_key(create=True)
+    except backup_signing.SignatureError as exc:
+        raise BackupError(str(exc)) from exc
+    assert key is not None
     members: dict[str, dict[str, Any]] = {}
     with tempfile.TemporaryDirectory(prefix="paco-backup-") as tmp:
         dump = Path(tmp) / DATABASE
@@ -196,7 +203,7 @@ def create_backup(
             rows = _dump_database(alias, dump)
             migrations = _applied_migrations(alias)
         try:
-            _write_archive(partial, dump, storage, members, rows, migrations, using)
+            _write_archive(partial, dump, storage, members, rows, migrations, using, key)
         except BaseException:
             partial.unlink(missing_ok=True)
             raise
@@ -213,6 +220,7 @@ def _write_archive(
     rows: int,
     migrations: list[list[str]],
     using: str,
+    key: bytes,
 ) -> None:
     with tarfile.open(partial, "w:gz") as tar:
         tar.add(dump, arcname=DATABASE)
@@ -229,7 +237,9 @@ def _write_archive(
             "migrations": migrations,
             "members": members,
         }
-        _add_bytes(tar, MANIFEST, json.dumps(manifest, indent=1).encode())
+        manifest_bytes = json.dumps(manifest, indent=1).encode()
+        _add_bytes(tar, MANIFEST, manifest_bytes)
+        _add_bytes(tar, backup_signing.SIGNATURE, backup_signing.sign(manifest_bytes, key))
 
 
 def _add_stored_file(tar: tarfile.TarFile, storage: Storage, name: str) -> dict[str, Any]:
@@ -254,12 +264,13 @@ def _add_stored_file(tar: tarfile.TarFile, storage: Storage, name: str) -> dict[
 
 
 # --- Restore ------------------------------------------------------------------
-def _extract_verified(archive: Path, into: Path) -> dict[str, Any]:
-    """Extract every member into ``into`` and check it against the manifest."""
+def _extract_verified(archive: Path, into: Path, key: bytes | None) -> dict[str, Any]:
+    """Extract every member into ``into``; check the signature, then every checksum."""
     if not archive.is_file():
         raise BackupError(f"Arquivo não encontrado: {archive}.")
     digests: dict[str, tuple[str, int]] = {}
     manifest_bytes: bytes | None = None
+    signature: bytes | None = None
     try:
         # Read the whole gzip stream first: its CRC catches damage anywhere, even
         # past a header that tarfile would silently take for the end of the archive.
@@ -275,6 +286,9 @@ def _extract_verified(archive: Path, into: Path) -> dict[str, Any]:
                 if info.name == MANIFEST:
                     manifest_bytes = source.read()
                     continue
+                if info.name == backup_signing.SIGNATURE:
+                    signature = source.read()
+                    continue
                 digests[info.name] = _copy_hashing(source, into / info.name)
     except (tarfile.TarError, EOFError, zlib.error, OSError) as exc:
         raise BackupError(
@@ -282,6 +296,11 @@ def _extract_verified(archive: Path, into: Path) -> dict[str, Any]:
             f"arquivo: {exc.__class__.__name__}). Nada foi alterado."
         ) from exc
     manifest = _parse_manifest(manifest_bytes)
+    assert manifest_bytes is not None
+    try:
+        backup_signing.check(manifest_bytes, signature, key)
+    except backup_signing.SignatureError as exc:
+        raise BackupError(f"{exc} Nada foi alterado.") from exc
     expected = manifest["members"]
     if set(expected) != set(digests):
         raise BackupError(
@@ -322,6 +341,11 @@ def _parse_manifest(raw: bytes | None) -> dict[str, Any]:
         raise foreign from exc
     if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
         raise foreign
+    if manifest.get("format_version") == 1:
+        raise BackupError(
+            "Esta cópia está no formato 1, sem assinatura, de uma versão anterior do Paço: "
+            "restaure-a com aquela versão e faça uma cópia nova. Nada foi alterado."
+        )
     if manifest.get("format_version") != FORMAT_VERSION:
         raise BackupError(
             f"Versão de formato {manifest.get('format_version')!r} não suportada por esta "
@@ -383,25 +407,85 @@ def restore_backup(
     force: bool = False,
     using: str = DEFAULT_DB_ALIAS,
     storage: Storage | None = None,
+    key_file: Path | None = None,
 ) -> RestoreSummary:
     storage = storage or default_storage
+    try:
+        if key_file is not None:
+            key: bytes | None = backup_signing.read_key_file(key_file)
+        else:
+            key = backup_signing.installation_key(create=False)
+    except backup_signing.SignatureError as exc:
+        raise BackupError(f"{exc} Nada foi alterado.") from exc
     with tempfile.TemporaryDirectory(prefix="paco-restore-") as tmp:
         root = Path(tmp)
-        manifest = _extract_verified(Path(archive), root)
+        manifest = _extract_verified(Path(archive), root, key)
         targets = _check_migrations(manifest, using)
         if not force and not instance_is_empty(using, storage):
             raise BackupError(
                 "O banco de dados ou o armazenamento de arquivos já têm dados. Restaure numa "
                 "instalação vazia ou use --force para substituir tudo. Nada foi alterado."
             )
-        _migrate_to(targets, using)
         names = [n[len(MEDIA_PREFIX) :] for n in manifest["members"] if n.startswith(MEDIA_PREFIX)]
+        swap = FileSwap(storage, root / MEDIA_PREFIX.rstrip("/"), names)
+        try:
+            swap.set_aside()
+            _replace(root / DATABASE, targets, using, swap)
+        except BaseException as exc:
+            _undo(swap, exc)
+            raise
+        swap.done()
+    adopted = backup_signing.adopt_key(key) if key_file is not None and key else False
+    return RestoreSummary(rows=int(manifest.get("rows", 0)), files=len(names), key_adopted=adopted)
+
+
+def _undo(swap: FileSwap, exc: BaseException) -> None:
+    """Put the files back after a failure, and say in pt-BR what happened."""
+    try:
+        swap.undo()
+    except FileSwapError as undo_exc:
+        raise BackupError(str(undo_exc)) from exc
+    if isinstance(exc, BackupError) or not isinstance(exc, Exception):
+        return
+    raise BackupError(
+        f"A restauração falhou ({exc.__class__.__name__}: {exc}). Nada foi alterado: o banco "
+        "de dados, o esquema e os arquivos estão como antes."
+    ) from exc
+
+
+def _replace(dump: Path, targets: list[tuple[str, str]], using: str, swap: FileSwap) -> None:
+    """Schema back, rows, schema forward, files, commit: one transaction.
+
+    The caller puts the set-aside files back if anything here raises, the commit
+    included.
+    """
+    connection = connections[using]
+    # SQLite cannot switch foreign-key enforcement inside a transaction, and its
+    # schema editor needs it off: switch it off for the whole restore, check every
+    # constraint before committing, switch it on again after.
+    connection.disable_constraint_checking()
+    try:
         with transaction.atomic(using=using):
-            _flush(using)
-            call_command("loaddata", str(root / DATABASE), database=using, verbosity=0)
-            _replace_files(storage, root / MEDIA_PREFIX.rstrip("/"), names)
-    call_command("migrate", database=using, interactive=False, verbosity=0)
-    return RestoreSummary(rows=int(manifest.get("rows", 0)), files=len(names))
+            # The audit trail's triggers refuse the DELETE that empties it: lifted
+            # for this transaction only, and back before it commits.
+            with triggers.suspended(connection):
+                _migrate_to(targets, using)
+                _flush(using)
+                call_command("loaddata", str(dump), database=using, verbosity=0)
+                _constraints_now(using)
+                _migrate_to_latest(using)
+            connection.check_constraints()
+            swap.apply()
+    finally:
+        connection.enable_constraint_checking()
+
+
+def _constraints_now(using: str) -> None:
+    """PostgreSQL: check the deferred foreign keys now; a later ALTER TABLE needs it."""
+    connection = connections[using]
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
 
 
 def _migrate_to(targets: list[tuple[str, str]], using: str) -> None:
@@ -409,6 +493,12 @@ def _migrate_to(targets: list[tuple[str, str]], using: str) -> None:
     executor = MigrationExecutor(connections[using])
     executor.migrate(targets)
     emit_post_migrate_signal(0, False, using)  # content types and permissions
+
+
+def _migrate_to_latest(using: str) -> None:
+    executor = MigrationExecutor(connections[using])
+    executor.migrate(executor.loader.graph.leaf_nodes())
+    emit_post_migrate_signal(0, False, using)
 
 
 def _flush(using: str) -> None:
@@ -420,21 +510,6 @@ def _flush(using: str) -> None:
     with connection.cursor() as cursor:
         for sql in statements:
             cursor.execute(sql)
-
-
-def _replace_files(storage: Storage, source: Path, names: list[str]) -> None:
-    """Make the storage hold exactly the archive's files."""
-    wanted = set(names)
-    for name in list(list_storage(storage)):
-        if name not in wanted:
-            storage.delete(name)
-    for name in names:
-        if storage.exists(name):
-            storage.delete(name)
-        with (source / name).open("rb") as handle:
-            saved = storage.save(name, File(handle, name=name))
-        if saved != name:
-            raise BackupError(f"O armazenamento renomeou {name!r} para {saved!r}.")
 
 
 __all__ = [

@@ -18,6 +18,7 @@ COMMANDS = [
     "publish-self",
     "backup",
     "restore",
+    "audit",
 ]
 
 

@@ -25,6 +25,9 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 @pytest.fixture(autouse=True)
 def _own_storage(settings, tmp_path):
+    # The backup key and the restore's set-aside copies live in the data directory.
+    settings.DATA_DIR = tmp_path / "data"
+    settings.DATA_DIR.mkdir()
     settings.STORAGES = {
         **settings.STORAGES,
         "default": {
@@ -106,7 +109,7 @@ def test_manifest_describes_the_archive(populated, tmp_path):
         names = set(tar.getnames())
     assert manifest["format"] == "paco-backup"
     assert manifest["database_vendor"] in {"sqlite", "postgresql"}
-    assert set(manifest["members"]) | {"manifest.json"} == names
+    assert set(manifest["members"]) | {"manifest.json", "manifest.sig"} == names
     assert f"media/{populated.logo.name}" in manifest["members"]
     assert ["tenancy", "0001_initial"] in manifest["migrations"]
 
@@ -133,6 +136,20 @@ def _rewrite(archive, target, change):
             data = change(info.name, data)
             info.size = len(data)
             dst.addfile(info, io.BytesIO(data))
+
+
+def _resign(archive, key):
+    """Re-sign ``archive`` in place with ``key`` (as a newer Paço holding the key would)."""
+    from paco.core import backup_signing
+
+    with tarfile.open(archive) as tar:
+        manifest = tar.extractfile("manifest.json").read()
+    _rewrite(
+        archive,
+        archive.with_suffix(".tmp"),
+        lambda name, data: backup_signing.sign(manifest, key) if name == "manifest.sig" else data,
+    )
+    archive.with_suffix(".tmp").replace(archive)
 
 
 def _tampered_database(name, data):
@@ -212,6 +229,9 @@ def test_archive_from_a_newer_version_is_refused(populated, tmp_path):
         return json.dumps(manifest).encode()
 
     _rewrite(archive, newer, add_migration)
+    from paco.core.backup_signing import installation_key
+
+    _resign(newer, installation_key(create=False))
     before = _state()
     with pytest.raises(CommandError, match="versão mais nova"):
         call_command("restore", str(newer), force=True, verbosity=0)

@@ -7,6 +7,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from paco.core import backup_signing
 from paco.core.backup import BackupError, create_backup
 
 
@@ -33,3 +34,9 @@ class Command(BaseCommand):
                 f"{summary.files} arquivos, {summary.size / 1024:.0f} KiB."
             )
         )
+        key = backup_signing.installation_key(create=False)
+        if key is not None:
+            self.stdout.write(
+                f"Assinada com a chave {backup_signing.key_id(key)}: guarde uma cópia da chave "
+                "fora deste servidor; sem ela a cópia não pode ser restaurada em outra máquina."
+            )

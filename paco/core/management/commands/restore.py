@@ -23,10 +23,20 @@ class Command(BaseCommand):
             action="store_true",
             help="Substitui os dados e arquivos existentes (apaga o que não está na cópia).",
         )
+        parser.add_argument(
+            "--key-file",
+            type=Path,
+            help=(
+                "Arquivo com a chave das cópias de segurança da instalação de origem (numa "
+                "máquina nova); sem ele, usa PACO_BACKUP_KEY ou PACO_DATA_DIR/backup_key."
+            ),
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         try:
-            summary = restore_backup(Path(options["file"]), force=options["force"])
+            summary = restore_backup(
+                Path(options["file"]), force=options["force"], key_file=options["key_file"]
+            )
         except BackupError as exc:
             raise CommandError(str(exc)) from exc
         self.stdout.write(
@@ -34,3 +44,8 @@ class Command(BaseCommand):
                 f"Cópia restaurada: {summary.rows} registros e {summary.files} arquivos."
             )
         )
+        if summary.key_adopted:
+            self.stdout.write(
+                "A chave informada passou a ser a chave das cópias desta instalação "
+                "(PACO_DATA_DIR/backup_key)."
+            )

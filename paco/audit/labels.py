@@ -1,0 +1,155 @@
+"""What each audit action code means, in pt-BR, for the people who read the trail.
+
+The codes (``version.publish``) stay in the database for machines and filters;
+``describe(entry)`` turns an entry into a sentence ("Publicou a versão 2 de
+«Escolas — versão 2»"). Every code passed to ``paco.audit.services.record`` must be
+here: ``record`` refuses an unknown code in tests and development, and
+``paco/audit/tests/test_labels.py`` reads every ``record(...)`` call in the code base.
+
+A label is a ``str.format`` template over ``obj`` (the entry's ``object_repr``)
+and ``new``/``old`` (the value after/before of the first change), or a function
+of the entry for sentences that depend on its changes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from paco.audit.models import AuditEntry
+
+Label = str | Callable[["AuditEntry"], str]
+
+
+def _after(entry: AuditEntry, key: str) -> Any:
+    value = (entry.changes or {}).get(key)
+    return value[-1] if isinstance(value, list) and value else value
+
+
+def _publish(entry: AuditEntry) -> str:
+    number = _after(entry, "current_version")
+    return (
+        f"Publicou a versão {number} de «{entry.object_repr}»"
+        if number
+        else (f"Publicou «{entry.object_repr}»")
+    )
+
+
+_SERVICE_STATUS = {"published": "Publicou", "draft": "Voltou para rascunho", "archived": "Arquivou"}
+
+
+def _service_status(entry: AuditEntry) -> str:
+    verb = _SERVICE_STATUS.get(str(_after(entry, "status")), "Mudou a situação de")
+    return f"{verb} o serviço «{entry.object_repr}»"
+
+
+def _service_version(entry: AuditEntry) -> str:
+    return f"Registrou a versão {_after(entry, 'versao')} do serviço «{entry.object_repr}»"
+
+
+_PROCESS_OUTCOME = {"failed": "falhou", "rejected": "foi recusado"}
+
+
+def _processed(entry: AuditEntry) -> str:
+    status = str(_after(entry, "status"))
+    outcome = _PROCESS_OUTCOME.get(status, f"terminou ({status})")
+    return f"O processamento de «{entry.object_repr}» {outcome}"
+
+
+LABELS: dict[str, Label] = {
+    # Carta de Serviços
+    "service.create": "Criou o serviço «{obj}»",
+    "service.update": "Alterou o serviço «{obj}»",
+    "service.status": _service_status,
+    "service.version": _service_version,
+    "step.create": "Criou a etapa «{obj}» de um serviço",
+    "step.update": "Alterou a etapa «{obj}» de um serviço",
+    "category.create": "Criou a categoria «{obj}»",
+    "category.update": "Alterou a categoria «{obj}»",
+    "lifeevent.create": "Criou o evento da vida «{obj}»",
+    "lifeevent.update": "Alterou o evento da vida «{obj}»",
+    # Cronograma
+    "plan.create": "Criou o cronograma «{obj}»",
+    "plan.update": "Alterou o cronograma «{obj}»",
+    "plan.delete": "Excluiu o cronograma «{obj}»",
+    "plan.import": "Importou o cronograma «{obj}»",
+    "plan.stages_replaced": "Substituiu as etapas do cronograma «{obj}» ({old} etapas removidas)",
+    "stage.create": "Criou a «{obj}»",
+    "stage.update": "Alterou a «{obj}»",
+    "stage.delete": "Excluiu a «{obj}»",
+    # Município e unidades
+    "municipality.create": "Cadastrou o município «{obj}»",
+    "municipality.update": "Alterou os dados do município «{obj}»",
+    "unit.create": "Criou a unidade «{obj}»",
+    "unit.update": "Alterou a unidade «{obj}»",
+    # Servidores, papéis e credenciais
+    "user.create": "Cadastrou o servidor «{obj}»",
+    "user.update": "Alterou o cadastro de «{obj}»",
+    "user.password_change": "«{obj}» trocou a própria senha",
+    "user.password_reset": "«{obj}» redefiniu a senha pelo link enviado por e-mail",
+    "user.totp_enable": "Ativou a verificação em duas etapas de «{obj}»",
+    "user.totp_disable": "Desativou a verificação em duas etapas de «{obj}»",
+    "user.totp_reset": "Desativou a verificação em duas etapas de «{obj}» (celular perdido)",
+    "membership.grant": "Concedeu o papel «{obj}»",
+    "membership.revoke": "Revogou o papel «{obj}»",
+    "token.create": "Criou a chave de API «{obj}»",
+    "token.revoke": "Revogou a chave de API «{obj}»",
+    # Dados abertos
+    "dataset.create": "Criou o conjunto de dados «{obj}»",
+    "dataset.update": "Alterou o conjunto de dados «{obj}»",
+    "dataset.published": "Publicou o conjunto de dados «{obj}»",
+    "dataset.draft": "Tirou do ar (voltou para rascunho) o conjunto de dados «{obj}»",
+    "resource.create": "Criou o recurso «{obj}»",
+    "resource.update": "Alterou o recurso «{obj}»",
+    "resource.dictionary": "Alterou o dicionário de dados de «{obj}»",
+    "version.submit": "Enviou o arquivo de «{obj}»",
+    "version.process": _processed,
+    "version.resume": "Retomou o processamento de «{obj}» após uma interrupção",
+    "version.fail": "Desistiu do processamento de «{obj}» após interrupções repetidas",
+    "version.lgpd": "Decidiu sobre os dados pessoais de «{obj}» (LGPD)",
+    "version.publish": _publish,
+    "inventory.create": "Incluiu «{obj}» no inventário de bases de dados",
+    "inventory.update": "Alterou «{obj}» no inventário de bases de dados",
+    # Pedidos de abertura de bases
+    "datarequest.submit": "Registrou o pedido de abertura «{obj}»",
+    "datarequest.resend_link": "Reenviou ao solicitante o link do pedido «{obj}»",
+    "datarequest.assign": "Encaminhou o pedido «{obj}»",
+    "datarequest.extend": "Prorrogou o prazo do pedido «{obj}»",
+    "datarequest.link_draft": "Vinculou um conjunto ainda em rascunho ao pedido «{obj}»",
+    "datarequest.answer": "Respondeu ao pedido «{obj}»",
+    "datarequest.appeal": "Registrou recurso contra a resposta do pedido «{obj}»",
+    "datarequest.appeal_decision": "Decidiu o recurso do pedido «{obj}»",
+    "datarequest.reveal_identity": "Revelou a identidade do solicitante do pedido «{obj}»",
+}
+
+
+#: Names of the actions whose sentence depends on the entry (for filters and lists).
+_NAMES = {
+    "service.status": "Mudou a situação de um serviço",
+    "service.version": "Registrou uma versão de um serviço",
+    "version.process": "Terminou o processamento de um arquivo",
+    "version.publish": "Publicou uma versão de um recurso",
+}
+
+
+def action_name(code: str) -> str:
+    """The action without its object ("Alterou o serviço «…»"), for filters."""
+    label = LABELS.get(code)
+    if label is None:
+        return code
+    if callable(label):
+        return _NAMES[code]
+    return label.format(obj="…", old="…", new="…")
+
+
+def describe(entry: AuditEntry) -> str:
+    """The entry as one pt-BR sentence (the code itself if it has no label yet)."""
+    label = LABELS.get(entry.action)
+    if label is None:
+        return f"{entry.action} «{entry.object_repr}»"
+    if callable(label):
+        return label(entry)
+    first = next(iter((entry.changes or {}).values()), None)
+    old, new = (first[0], first[-1]) if isinstance(first, list) and first else (None, first)
+    return label.format(obj=entry.object_repr, old=old, new=new)
