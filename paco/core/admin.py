@@ -34,12 +34,13 @@ from django.contrib.admin.filters import (
 )
 from django.contrib.admin.utils import get_fields_from_path, reverse_field_path
 from django.contrib.admin.widgets import ForeignKeyRawIdWidget
-from django.core.exceptions import ImproperlyConfigured, PermissionDenied
+from django.core.exceptions import ImproperlyConfigured, PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.db.models import ForeignObjectRel
 from django.forms import ModelChoiceField
-from django.http import HttpRequest, HttpResponse, HttpResponseBase
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect
+from django.urls import URLPattern, URLResolver, path
 
 from paco.accounts.otp import otp_satisfied
 from paco.accounts.permissions import ANYWHERE, covered_unit_ids, has_role, is_staff_of
@@ -83,6 +84,37 @@ class PacoAdminSite(admin.AdminSite):
         self, request: HttpRequest, extra_context: Any = None
     ) -> HttpResponseBase:
         return redirect("accounts:password_change")
+
+    def get_urls(self) -> list[URLPattern | URLResolver]:
+        """Django's URLs, with "view on site" limited to the request's municipality."""
+        urls = super().get_urls()
+        scoped = path(
+            "r/<path:content_type_id>/<path:object_id>/",
+            self.admin_view(self.view_on_site),
+            name="view_on_site",
+        )
+        return [scoped if getattr(u, "name", None) == "view_on_site" else u for u in urls]
+
+    def view_on_site(
+        self, request: HttpRequest, content_type_id: str, object_id: str
+    ) -> HttpResponseBase:
+        from django.contrib.contenttypes.models import ContentType
+        from django.contrib.contenttypes.views import shortcut
+
+        content_type = ContentType.objects.filter(pk=content_type_id).first()
+        model = content_type.model_class() if content_type is not None else None
+        town = _town(request)
+        try:
+            ours = (
+                model is not None
+                and town is not None
+                and scoped_queryset(model, town).filter(pk=object_id).exists()
+            )
+        except (ValueError, TypeError, ValidationError):
+            ours = False
+        if not ours:
+            raise Http404("Registro não encontrado neste município.")
+        return shortcut(request, content_type_id, object_id)
 
     def register(self, model_or_iterable: Any, admin_class: Any = None, **options: Any) -> None:
         """Only pages built on :class:`PacoModelAdmin` (and inlines on :class:`PacoInline`)."""
