@@ -40,6 +40,7 @@ class StaffMembershipAdmin(TenantAdmin):
         actor: Any = request.user
         if change:
             actions.revoke_role(actor, StaffMembership.objects.get(pk=obj.pk))
+        obj.municipality = town
         obj.pk = actions.grant_role(actor, town, obj.user, obj.role, obj.unit).pk
 
     def delete_model(self, request: HttpRequest, obj: Any) -> None:
