@@ -30,11 +30,12 @@ def _host_map() -> dict[str, int]:
     key = f"paco:tenancy:hostmap:{_generation()}"
     mapping: dict[str, int] | None = cache.get(key)
     if mapping is None:
-        rows = list(Municipality.objects.active().values_list("pk", "host_names__host"))
-        mapping = {host: pk for pk, host in rows if host}
-        active = {pk for pk, _ in rows}
-        if len(active) == 1:
-            mapping["*"] = active.pop()
+        rows = list(Municipality.objects.values_list("pk", "is_active", "host_names__host"))
+        # a deactivated town's hosts answer "no municipality" (0), never another town
+        mapping = {host: (pk if active else 0) for pk, active, host in rows if host}
+        towns = {pk: active for pk, active, _ in rows}
+        if len(towns) == 1 and all(towns.values()):  # a single-town install, hosts or not
+            mapping["*"] = next(iter(towns))
         cache.set(key, mapping, CACHE_SECONDS)
     return mapping
 
@@ -57,7 +58,7 @@ def resolve_municipality(host: str) -> Municipality | None:
     name = host.split(":", 1)[0].lower() if not host.startswith("[") else host
     mapping = _host_map()
     pk = mapping.get(name, mapping.get("*"))
-    if pk is None:
+    if not pk:
         return None
     return _municipality_by_pk(pk)
 
