@@ -9,8 +9,9 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from paco.accounts import otp
 from paco.accounts.models import Role, StaffMembership, User
-from paco.accounts.permissions import require_role
+from paco.accounts.permissions import has_role, require_role
 from paco.audit.services import diff, record
+from paco.core.mail import send_mail_on_commit
 from paco.tenancy.models import Municipality, Unit
 
 
@@ -173,15 +174,65 @@ def _remove_devices(
     return bool(deleted)
 
 
+# --- identity (e-mail, password, second factor, name) -----------------------------------
+# Whoever controls a servant's e-mail controls the account (password reset), so a
+# town's administrator may only change the identity of someone who serves that
+# town alone. A servant of several towns, or an installation superuser, is changed
+# by themself or by an installation superuser; otherwise the administrator of town
+# A could take over the administrator of town B.
+
+IDENTITY_REFUSED = (
+    "Este servidor também atua em outro município (ou administra a instalação): só ele "
+    "mesmo ou o administrador da instalação pode alterar seus dados de acesso."
+)
+
+
+def may_manage_identity(actor: User | None, municipality: Municipality, user: User) -> bool:
+    """Whether ``actor`` may change ``user``'s e-mail, password, second factor or name."""
+    if actor is None:  # the command line, run by whoever runs the installation
+        return True
+    if actor.pk == user.pk or actor.is_superuser:
+        return actor.is_active
+    if user.is_superuser or not has_role(actor, municipality, Role.ADMIN):
+        return False
+    towns = set(StaffMembership.objects.filter(user=user).values_list("municipality", flat=True))
+    return towns == {municipality.pk}
+
+
+def require_identity_manager(actor: User | None, municipality: Municipality, user: User) -> None:
+    if not may_manage_identity(actor, municipality, user):
+        if actor is not None and not has_role(actor, municipality, Role.ADMIN):
+            raise PermissionDenied("Você não tem permissão para esta operação.")
+        raise PermissionDenied(IDENTITY_REFUSED)
+
+
+def _notify_email_change(user: User, old: str, new: str, municipality: Municipality) -> None:
+    """Tell the old address (on commit): if the change was not wanted, it is seen at once."""
+    if not old or old.lower() == new.lower():
+        return
+    body = (
+        f"Olá, {user.get_full_name() or user.username}.\n\n"
+        f"O e-mail da sua conta no Paço ({municipality.display_name}), usuário "
+        f"“{user.username}”, foi trocado de {old} para {new or '(nenhum)'}.\n\n"
+        "Os avisos e a redefinição de senha passam a ir para o novo endereço. Se você não "
+        "pediu esta mudança, avise imediatamente o administrador do município ou da "
+        "instalação.\n"
+    )
+    send_mail_on_commit("Paço: o e-mail da sua conta foi alterado", body, [old])
+
+
 @transaction.atomic
 def update_staff_user(
     actor: User | None, municipality: Municipality, user: User, **fields: str
 ) -> User:
-    """Change a staff member's name or e-mail (administrators of a town they serve)."""
-    if actor is not None:
-        require_role(actor, municipality, Role.ADMIN)
-    if not StaffMembership.objects.filter(user=user, municipality=municipality).exists():
+    """Change a staff member's name or e-mail: the person themself, an installation
+    superuser, or the administrator of the only town they serve. The old address is
+    told of an e-mail change."""
+    serves_here = StaffMembership.objects.filter(user=user, municipality=municipality).exists()
+    if not serves_here and (actor is None or actor.pk != user.pk):
         raise PermissionDenied("Este usuário não é servidor deste município.")
+    user = User.objects.select_for_update().get(pk=user.pk)
+    require_identity_manager(actor, municipality, user)
     allowed = {"first_name", "last_name", "email"}
     before = {name: getattr(user, name) for name in allowed}
     for name, value in fields.items():
@@ -192,6 +243,7 @@ def update_staff_user(
     user.save(update_fields=[*fields])
     after = {name: getattr(user, name) for name in allowed}
     record(actor, "user.update", user, municipality=municipality, changes=diff(before, after))
+    _notify_email_change(user, before["email"], after["email"], municipality)
     return user
 
 
@@ -201,14 +253,9 @@ def reset_second_factor(actor: User | None, municipality: Municipality, user: Us
 
     Only for servants of this municipality alone: someone who also serves another
     municipality, or an installation superuser, is reset by the installation's
-    administrator. Returns whether a device was removed.
+    superuser (see :func:`may_manage_identity`). Returns whether a device was removed.
     """
     if actor is not None:
         require_role(actor, municipality, Role.ADMIN)
-    towns = set(StaffMembership.objects.filter(user=user).values_list("municipality", flat=True))
-    if towns != {municipality.pk} or user.is_superuser:
-        raise PermissionDenied(
-            "Este servidor também atua em outro município (ou administra a instalação): "
-            "peça ao administrador da instalação."
-        )
+    require_identity_manager(actor, municipality, user)
     return _remove_devices(actor, user, municipality, "user.totp_reset")

@@ -14,7 +14,7 @@ from django.http import HttpRequest
 from paco.accounts import actions
 from paco.accounts.models import Role, StaffMembership, User
 from paco.accounts.permissions import has_role
-from paco.core.admin import TenantAdmin, request_municipality, site
+from paco.core.admin import PacoModelAdmin, TenantAdmin, request_municipality, site
 from paco.tenancy.models import Unit
 
 
@@ -40,6 +40,7 @@ class StaffMembershipAdmin(TenantAdmin):
         actor: Any = request.user
         if change:
             actions.revoke_role(actor, StaffMembership.objects.get(pk=obj.pk))
+        obj.municipality = town
         obj.pk = actions.grant_role(actor, town, obj.user, obj.role, obj.unit).pk
 
     def delete_model(self, request: HttpRequest, obj: Any) -> None:
@@ -80,8 +81,12 @@ class NewStaffForm(forms.ModelForm):
 
 
 @admin.register(User, site=site)
-class StaffUserAdmin(admin.ModelAdmin):
-    """Servants of the request's municipality; administrators add and edit them."""
+class StaffUserAdmin(PacoModelAdmin):
+    """Servants of the request's municipality; administrators add and edit them.
+
+    The identity of a servant who also serves another town (or of a superuser) is
+    read-only here: only they or the installation superuser change it.
+    """
 
     list_display = ["username", "first_name", "last_name", "email", "roles"]
     search_fields = ["username", "first_name", "last_name", "email"]
@@ -131,7 +136,10 @@ class StaffUserAdmin(admin.ModelAdmin):
         return self._is_admin(request)
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return self._is_admin(request)
+        if obj is None or not self._is_admin(request):
+            return self._is_admin(request)
+        actor: Any = request.user
+        return actions.may_manage_identity(actor, request_municipality(request), obj)
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False  # servants leave by losing their roles (audited), never by deletion

@@ -3,15 +3,39 @@
 ``has_role`` answers for a municipality and, optionally, a unit. The
 municipality administrator holds every role. A role held in a unit covers its
 sub-units. Superusers of the installation hold every role everywhere.
+
+The ``unit`` argument says *where* the act happens:
+
+- left out (:data:`ANYWHERE`): "does the user hold the role in some unit?" — to
+  show a menu or a list;
+- a :class:`Unit`: the role must cover that unit;
+- ``None``: the record has no unit (a town-wide category, a stage without a
+  unit, a request not yet assigned), so only a **town-wide** role will do.
+
+Callers pass the record's unit as it is (``stage.unit``), so a record without a
+unit can never be changed, deleted or created by someone whose role is limited
+to some units, and nobody moves a record to "no unit" without a town-wide role.
 """
 
 from __future__ import annotations
+
+from enum import Enum
+from typing import Final, Literal
 
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
 
 from paco.accounts.models import Role, StaffMembership, User
 from paco.tenancy.models import Municipality, Unit
+
+
+class _Anywhere(Enum):
+    ANYWHERE = "anywhere"
+
+
+#: ``has_role(..., unit=ANYWHERE)``: the role held in at least one unit (the default)
+ANYWHERE: Final = _Anywhere.ANYWHERE
+Where = Unit | None | Literal[_Anywhere.ANYWHERE]
 
 
 def _is_user(user: User | AnonymousUser | None) -> bool:
@@ -60,15 +84,24 @@ def has_role(
     user: User | AnonymousUser | None,
     municipality: Municipality,
     role: Role | str,
-    unit: Unit | None = None,
+    unit: Where = ANYWHERE,
 ) -> bool:
-    """Whether ``user`` holds ``role`` for ``unit`` — or, without a unit, anywhere."""
+    """Whether ``user`` holds ``role`` for ``unit``: see the module's docstring."""
     covered = covered_unit_ids(user, municipality, role)
     if covered is None:
         return True
-    if unit is None:
+    if unit is ANYWHERE:
         return bool(covered) and role != Role.ADMIN
+    if unit is None:
+        return False  # a record without a unit needs a town-wide role
     return unit.pk in covered
+
+
+def has_town_wide_role(
+    user: User | AnonymousUser | None, municipality: Municipality, role: Role | str
+) -> bool:
+    """Whether ``user`` holds ``role`` for the whole municipality (not only some units)."""
+    return covered_unit_ids(user, municipality, role) is None
 
 
 def is_staff_of(user: User | AnonymousUser | None, municipality: Municipality) -> bool:
@@ -85,7 +118,12 @@ def require_role(
     user: User | AnonymousUser | None,
     municipality: Municipality,
     role: Role | str,
-    unit: Unit | None = None,
+    unit: Where = ANYWHERE,
 ) -> None:
     if not has_role(user, municipality, role, unit):
+        if unit is None and has_role(user, municipality, role):
+            raise PermissionDenied(
+                "Registros sem unidade (que valem para todo o município) só podem ser "
+                "alterados por quem tem o papel no município inteiro."
+            )
         raise PermissionDenied("Você não tem permissão para esta operação.")

@@ -157,9 +157,9 @@ def save_step(actor: User | None, step: Step) -> Step:
 
 @transaction.atomic
 def save_taxonomy(actor: User | None, obj: Category | LifeEvent) -> Category | LifeEvent:
-    """Create or update a category or a life event."""
+    """Create or update a category or a life event (town-wide: a town-wide editor only)."""
     if actor is not None:
-        require_role(actor, obj.municipality, Role.CATALOG_EDITOR)
+        require_role(actor, obj.municipality, Role.CATALOG_EDITOR, None)
     creating = obj.pk is None
     before = {} if creating else snapshot(type(obj).objects.get(pk=obj.pk))
     if not obj.slug:
@@ -174,6 +174,24 @@ def save_taxonomy(actor: User | None, obj: Category | LifeEvent) -> Category | L
         changes=diff(before, snapshot(obj)),
     )
     return obj
+
+
+@transaction.atomic
+def delete_taxonomy(actor: User | None, obj: Category | LifeEvent) -> None:
+    """Delete a category or a life event (its services stay, without it)."""
+    if actor is not None:
+        require_role(actor, obj.municipality, Role.CATALOG_EDITOR, None)
+    services = list(obj.services.all())
+    label = obj._meta.model_name
+    record(
+        actor,
+        f"{label}.delete",
+        obj,
+        changes={**diff(snapshot(obj), {}), "servicos": [[str(s) for s in services], []]},
+    )
+    obj.delete()
+    for service in services:  # their search text named the deleted entry
+        refresh_search(service)
 
 
 # --- import (CLI, demo) --------------------------------------------------------------------

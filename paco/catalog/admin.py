@@ -15,7 +15,6 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 
 from paco.accounts.models import Role
-from paco.accounts.permissions import covered_unit_ids, has_role
 from paco.catalog import actions, inventory, plainlanguage
 from paco.catalog.models import (
     Category,
@@ -32,6 +31,8 @@ from paco.core.admin import (
     FollowParentPermissions,
     ReadOnlyAdminMixin,
     TenantAdmin,
+    TenantInline,
+    TenantTabularInline,
     request_municipality,
     site,
 )
@@ -48,12 +49,15 @@ class TaxonomyAdmin(TenantAdmin):
             obj.municipality = request_municipality(request)
         actions.save_taxonomy(request.user, obj)  # type: ignore[arg-type]
 
+    def delete_model(self, request: HttpRequest, obj: Any) -> None:
+        actions.delete_taxonomy(request.user, obj)  # type: ignore[arg-type]
+
 
 site.register(Category, TaxonomyAdmin)
 site.register(LifeEvent, TaxonomyAdmin)
 
 
-class RequesterInline(FollowParentPermissions, admin.TabularInline):
+class RequesterInline(FollowParentPermissions, TenantTabularInline):
     model = Requester
     extra = 0
     fields = ["kind", "requirements"]
@@ -64,7 +68,7 @@ class RequesterInline(FollowParentPermissions, admin.TabularInline):
     }
 
 
-class StepInline(FollowParentPermissions, admin.StackedInline):
+class StepInline(FollowParentPermissions, TenantInline):
     model = Step
     extra = 0
     fields = ["order", "title", "description", "documents"]
@@ -137,24 +141,8 @@ class ServiceAdmin(TenantAdmin):
         css = {"all": ["catalog/admin.css"]}
         js = ["catalog/plainlanguage.js"]
 
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        town = getattr(request, "municipality", None)
-        if obj is not None and town is not None:
-            return has_role(request.user, town, self.role, obj.unit)
-        return super().has_change_permission(request, obj)
-
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False  # services are archived, not deleted
-
-    def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
-        field = super().formfield_for_foreignkey(db_field, request, **kwargs)
-        if db_field.name == "unit" and field is not None and field.queryset is not None:
-            # a unit-scoped editor only offers the units their role covers
-            town = request_municipality(request)
-            covered = covered_unit_ids(request.user, town, self.role)
-            if covered is not None:
-                field.queryset = field.queryset.filter(pk__in=covered)
-        return field
 
     def formfield_for_manytomany(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
         town = request_municipality(request)
@@ -194,7 +182,12 @@ class ServiceAdmin(TenantAdmin):
 
     def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
         super().save_related(request, form, formsets, change)
+        # every save keeps the whole service as a version (none when nothing changed)
         actions.record_service_version(request.user, form.instance)  # type: ignore[arg-type]
+
+    def record_related(self, request: HttpRequest, obj: Any) -> None:
+        """Inlines and categories are kept in a new version of the service, audited."""
+        actions.record_service_version(request.user, obj)  # type: ignore[arg-type]
 
     @admin.action(description="Publicar os serviços selecionados")
     def publish(self, request: HttpRequest, queryset: QuerySet[Service]) -> None:
@@ -236,12 +229,12 @@ class ServiceAdmin(TenantAdmin):
 site.register(Service, ServiceAdmin)
 
 
-class CostInline(FollowParentPermissions, admin.TabularInline):
+class CostInline(FollowParentPermissions, TenantTabularInline):
     model = Cost
     extra = 0
 
 
-class ChannelInline(FollowParentPermissions, admin.TabularInline):
+class ChannelInline(FollowParentPermissions, TenantTabularInline):
     model = Channel
     extra = 0
     formfield_overrides = {
@@ -272,11 +265,8 @@ class StepAdmin(TenantAdmin):
     def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
 
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        town = getattr(request, "municipality", None)
-        if obj is not None and town is not None:
-            return has_role(request.user, town, self.role, obj.service.unit)
-        return super().has_change_permission(request, obj)
+    def record_unit(self, obj: Any) -> Any:
+        return obj.service.unit
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False  # steps are removed on the service page, which records a version
@@ -286,7 +276,12 @@ class StepAdmin(TenantAdmin):
 
     def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
         super().save_related(request, form, formsets, change)
+        # the step's own fields belong in the service's version too
         actions.record_service_version(request.user, form.instance.service)  # type: ignore[arg-type]
+
+    def record_related(self, request: HttpRequest, obj: Any) -> None:
+        """Costs and channels are kept in a new version of the service, audited."""
+        actions.record_service_version(request.user, obj.service)  # type: ignore[arg-type]
 
     def response_change(self, request: HttpRequest, obj: Any) -> HttpResponse:
         response = super().response_change(request, obj)

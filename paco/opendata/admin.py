@@ -25,6 +25,7 @@ from paco.accounts.models import ApiToken, Role
 from paco.accounts.permissions import covered_unit_ids, has_role
 from paco.core.admin import (
     FollowParentPermissions,
+    PacoModelAdmin,
     ReadOnlyAdminMixin,
     TenantAdmin,
     TenantInline,
@@ -63,24 +64,11 @@ class DataEditorAdmin(TenantAdmin):
     def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
         return _in_covered_units(request, super().get_queryset(request), self.unit_path)
 
-    def record_unit(self, obj: Any) -> Any:
-        return obj.unit
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        town = getattr(request, "municipality", None)
-        if obj is not None and town is not None:
-            return has_role(request.user, town, self.role, self.record_unit(obj))
-        return super().has_change_permission(request, obj)
-
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False  # withdrawn (dataset state) or marked, never deleted from here
 
     def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
-        field = super().formfield_for_foreignkey(db_field, request, **kwargs)
-        if db_field.name == "unit" and field is not None and field.queryset is not None:
-            covered = _covered(request)
-            if covered is not None:
-                field.queryset = field.queryset.filter(pk__in=covered)
+        field = super().formfield_for_foreignkey(db_field, request, **kwargs)  # units: the base
         if db_field.name == "dataset" and field is not None and field.queryset is not None:
             field.queryset = _in_covered_units(request, field.queryset, "unit_id")
         return field
@@ -380,7 +368,7 @@ class ApiTokenAdmin(ReadOnlyAdminMixin, TenantAdmin):
         return qs.filter(user_id=request.user.pk)
 
 
-class ThemeAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+class ThemeAdmin(ReadOnlyAdminMixin, PacoModelAdmin):
     """The DCAT-BR themes (shared by every municipality, from the vocabulary)."""
 
     list_display = ["label", "key", "uri"]

@@ -156,11 +156,12 @@ def update_stage(actor: User | None, stage: Stage, **fields: Any) -> list[StageC
     unknown = set(fields) - set(TRACKED_FIELDS)
     if unknown:
         raise ValueError(f"Campos não editáveis: {', '.join(sorted(unknown))}")
-    new_unit = fields.get("unit")
-    if new_unit is not None and new_unit.municipality_id != stage.municipality_id:
-        raise ValidationError("A unidade responsável deve ser do mesmo município.")
-    if new_unit is not None and actor is not None:
-        require_role(actor, stage.municipality, Role.PLAN_EDITOR, new_unit)
+    if "unit" in fields:
+        new_unit = fields["unit"]
+        if new_unit is not None and new_unit.municipality_id != stage.municipality_id:
+            raise ValidationError("A unidade responsável deve ser do mesmo município.")
+        if actor is not None:  # moving to "no unit" takes a town-wide role
+            require_role(actor, stage.municipality, Role.PLAN_EDITOR, new_unit)
     before = snapshot(current)
     changed = [(n, getattr(current, n), v) for n, v in fields.items() if getattr(current, n) != v]
     for name, value in fields.items():
@@ -192,10 +193,13 @@ def update_stage(actor: User | None, stage: Stage, **fields: Any) -> list[StageC
 
 @transaction.atomic
 def create_stage(actor: User | None, stage: Stage) -> Stage:
+    """Add a stage; one without a unit (town-wide) takes a town-wide plan editor."""
     if actor is not None:
         require_role(actor, stage.municipality, Role.PLAN_EDITOR, stage.unit)
     if stage.plan.municipality_id != stage.municipality_id:
         raise ValidationError("A etapa deve ser de um cronograma do mesmo município.")
+    if stage.unit is not None and stage.unit.municipality_id != stage.municipality_id:
+        raise ValidationError("A unidade responsável deve ser do mesmo município.")
     stage.full_clean()
     stage.save()
     record(actor, "stage.create", stage, changes=diff({}, snapshot(stage)))
@@ -205,6 +209,8 @@ def create_stage(actor: User | None, stage: Stage) -> Stage:
 
 @transaction.atomic
 def delete_stage(actor: User | None, stage: Stage) -> None:
+    """Remove a stage (the unit read fresh: a stage without a unit takes a town-wide role)."""
+    stage = Stage.objects.select_related("unit", "plan", "municipality").get(pk=stage.pk)
     if actor is not None:
         require_role(actor, stage.municipality, Role.PLAN_EDITOR, stage.unit)
     record(actor, "stage.delete", stage, changes=diff(snapshot(stage), {}))

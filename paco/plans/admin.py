@@ -9,8 +9,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 
 from paco.accounts.models import Role
-from paco.accounts.permissions import has_role
-from paco.core.admin import TenantAdmin, request_municipality, site
+from paco.core.admin import TenantAdmin, TenantTabularInline, request_municipality, site
 from paco.plans import actions
 from paco.plans.models import Plan, Stage, StageChange
 
@@ -29,12 +28,8 @@ class PlanAdmin(TenantAdmin):
     def delete_model(self, request: HttpRequest, obj: Any) -> None:
         actions.delete_plan(request.user, obj)  # type: ignore[arg-type]
 
-    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> None:
-        for plan in queryset:
-            actions.delete_plan(request.user, plan)  # type: ignore[arg-type]
 
-
-class StageChangeInline(admin.TabularInline):
+class StageChangeInline(TenantTabularInline):
     model = StageChange
     extra = 0
     can_delete = False
@@ -80,18 +75,6 @@ class StageAdmin(TenantAdmin):
     def short_description(self, obj: Stage) -> str:
         return obj.description[:90]
 
-    def _unit_ok(self, request: HttpRequest, obj: Stage | None) -> bool:
-        town = getattr(request, "municipality", None)
-        if town is None:
-            return False
-        return has_role(request.user, town, self.role, obj.unit if obj else None)
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return self._unit_ok(request, obj)
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return self._unit_ok(request, obj)
-
     def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
         user: Any = request.user
         if not change:
@@ -107,10 +90,6 @@ class StageAdmin(TenantAdmin):
 
     def delete_model(self, request: HttpRequest, obj: Any) -> None:
         actions.delete_stage(request.user, obj)  # type: ignore[arg-type]
-
-    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> None:
-        for stage in queryset:
-            actions.delete_stage(request.user, stage)  # type: ignore[arg-type]
 
 
 site.register(Plan, PlanAdmin)

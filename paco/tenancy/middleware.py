@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 
 from django.core.cache import cache
@@ -10,40 +11,60 @@ from django.template.response import TemplateResponse
 
 from paco.tenancy.models import Municipality
 
-CACHE_KEY = "paco:tenancy:hostmap"
 CACHE_SECONDS = 30
+_GENERATION_KEY = "paco:tenancy:generation"
+
+
+def _generation() -> str:
+    """Bumped by :func:`forget_hosts`; every cached host map and town is keyed by it."""
+    value = cache.get(_GENERATION_KEY)
+    if value is None:
+        value = str(time.time_ns())
+        cache.add(_GENERATION_KEY, value, None)
+        value = cache.get(_GENERATION_KEY, value)
+    return str(value)
 
 
 def _host_map() -> dict[str, int]:
     """host → municipality id; '*' maps to the only municipality of a single-town install."""
-    mapping: dict[str, int] | None = cache.get(CACHE_KEY)
+    key = f"paco:tenancy:hostmap:{_generation()}"
+    mapping: dict[str, int] | None = cache.get(key)
     if mapping is None:
-        mapping = {}
-        towns = list(Municipality.objects.active().only("id", "hosts"))
-        for town in towns:
-            for host in town.host_list():
-                mapping[host] = town.pk
-        if len(towns) == 1:
-            mapping["*"] = towns[0].pk
-        cache.set(CACHE_KEY, mapping, CACHE_SECONDS)
+        rows = list(Municipality.objects.values_list("pk", "is_active", "host_names__host"))
+        # a deactivated town's hosts answer "no municipality" (0), never another town
+        mapping = {host: (pk if active else 0) for pk, active, host in rows if host}
+        towns = {pk: active for pk, active, _ in rows}
+        if len(towns) == 1 and all(towns.values()):  # a single-town install, hosts or not
+            mapping["*"] = next(iter(towns))
+        cache.set(key, mapping, CACHE_SECONDS)
     return mapping
 
 
-def forget_hosts() -> None:
-    cache.delete(CACHE_KEY)
+def forget_hosts(*municipality_ids: int | None) -> None:
+    """Drop the host map and every cached municipality; make the named towns' pages stale.
+
+    Called on commit whenever a municipality or one of its host names is saved or
+    deleted (see :mod:`paco.tenancy.models`), so a renamed, deactivated or
+    re-addressed town is served fresh on the next request.
+    """
+    from paco.core.cache import invalidate_public_pages
+
+    cache.set(_GENERATION_KEY, str(time.time_ns()), None)
+    for pk in municipality_ids:
+        invalidate_public_pages(pk)
 
 
 def resolve_municipality(host: str) -> Municipality | None:
     name = host.split(":", 1)[0].lower() if not host.startswith("[") else host
     mapping = _host_map()
     pk = mapping.get(name, mapping.get("*"))
-    if pk is None:
+    if not pk:
         return None
     return _municipality_by_pk(pk)
 
 
 def _municipality_by_pk(pk: int) -> Municipality | None:
-    key = f"paco:tenancy:m:{pk}"
+    key = f"paco:tenancy:m:{_generation()}:{pk}"
     town: Municipality | None = cache.get(key)
     if town is None:
         town = Municipality.objects.active().filter(pk=pk).first()

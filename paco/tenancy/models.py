@@ -9,11 +9,21 @@ one place where isolation between municipalities is enforced.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any, Self
 
-from django.db import models
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
+from django.db.models.functions import Lower
 
-from paco.tenancy.validators import format_cnpj, only_digits, validate_cnpj, validate_ibge_code
+from paco.tenancy.validators import (
+    format_cnpj,
+    normalize_host,
+    only_digits,
+    validate_cnpj,
+    validate_host,
+    validate_ibge_code,
+)
 
 UFS = (
     "AC", "AL", "AM", "AP", "BA", "CE", "DF", "ES", "GO", "MA", "MG", "MS", "MT", "PA",
@@ -22,9 +32,39 @@ UFS = (
 UF_CHOICES = [(uf, uf) for uf in UFS]
 
 
+def parse_hosts(value: str | Iterable[str] | None) -> list[str]:
+    """Host names from one-per-line text (or a list): normalized, blanks and repeats dropped."""
+    lines = value.splitlines() if isinstance(value, str) else list(value or [])
+    hosts: list[str] = []
+    for line in lines:
+        host = normalize_host(line)
+        if host and host not in hosts:
+            hosts.append(host)
+    return hosts
+
+
+def _forget_on_commit(*municipality_ids: int | None) -> None:
+    """Once committed, the host map, the cached towns and these towns' pages are stale."""
+    from paco.tenancy.middleware import forget_hosts
+
+    transaction.on_commit(lambda: forget_hosts(*municipality_ids))
+
+
 class MunicipalityQuerySet(models.QuerySet["Municipality"]):
     def active(self) -> Self:
         return self.filter(is_active=True)
+
+    def update(self, **kwargs: Any) -> int:
+        """``update(hosts="a\nb")`` still works: the host names live in their own table."""
+        hosts = kwargs.pop("hosts", None)
+        with transaction.atomic(using=self.db):
+            towns = list(self) if hosts is not None else []
+            count = super().update(**kwargs) if kwargs else len(towns)
+            for town in towns:
+                town.set_hosts(hosts)
+            # the host map, the cached towns and their pages may be stale now
+            _forget_on_commit(*self.values_list("pk", flat=True))
+        return count
 
 
 class Municipality(models.Model):
@@ -46,12 +86,6 @@ class Municipality(models.Model):
         blank=True,
         help_text="Endereço da página do município em dados.gov.br.",
     )
-    hosts = models.TextField(
-        "endereços (hosts)",
-        blank=True,
-        help_text="Um nome de host por linha, por exemplo servicos.exemplo.sp.gov.br. "
-        "Numa instalação com um só município, pode ficar em branco.",
-    )
     is_active = models.BooleanField("ativo", default=True)
     created_at = models.DateTimeField("criado em", auto_now_add=True)
 
@@ -65,20 +99,115 @@ class Municipality(models.Model):
     def __str__(self) -> str:
         return f"{self.name}/{self.uf}"
 
+    #: host names given to ``hosts`` and not saved yet (``None``: the stored ones stand)
+    _pending_hosts: list[str] | None = None
+
     def save(self, *args: Any, **kwargs: Any) -> None:
         self.cnpj = format_cnpj(self.cnpj)
-        super().save(*args, **kwargs)
+        with transaction.atomic(using=kwargs.get("using")):
+            super().save(*args, **kwargs)
+            if self._pending_hosts is not None:
+                self.set_hosts(self._pending_hosts)
+            _forget_on_commit(self.pk)  # a renamed or deactivated town is served fresh at once
 
     @property
     def cnpj_digits(self) -> str:
         return only_digits(self.cnpj)
 
+    # --- host names ------------------------------------------------------------
+    # They live in MunicipalityHost (one row per name, unique in the database);
+    # ``hosts`` keeps the one-per-line text interface forms and fixtures use.
+
+    @property
+    def hosts(self) -> str:
+        """The host names, one per line (setting it stages them; ``save()`` stores them)."""
+        return "\n".join(self.host_list())
+
+    @hosts.setter
+    def hosts(self, value: str | Iterable[str] | None) -> None:
+        self._pending_hosts = parse_hosts(value)
+
     def host_list(self) -> list[str]:
-        return [h.strip().lower() for h in self.hosts.splitlines() if h.strip()]
+        """The host names, the main one first."""
+        if self._pending_hosts is not None:
+            return list(self._pending_hosts)
+        if self.pk is None:
+            return []
+        prefetched = getattr(self, "_prefetched_objects_cache", {}).get("host_names")
+        if prefetched is not None:
+            return [h.host for h in prefetched]
+        return list(self.host_names.values_list("host", flat=True))
+
+    def set_hosts(self, value: str | Iterable[str] | None) -> None:
+        """Store exactly these host names (the database refuses one another town holds)."""
+        hosts = parse_hosts(value)
+        with transaction.atomic():
+            self.host_names.exclude(host__in=hosts).delete()
+            existing = {h.host: h for h in self.host_names.all()}
+            for position, host in enumerate(hosts):
+                row = existing.get(host)
+                if row is None:
+                    MunicipalityHost.objects.create(municipality=self, host=host, position=position)
+                elif row.position != position:
+                    row.position = position
+                    row.save(update_fields=["position"])
+        self._pending_hosts = None
+        getattr(self, "_prefetched_objects_cache", {}).pop("host_names", None)
+        _forget_on_commit(self.pk)
+
+    def clean(self) -> None:
+        super().clean()
+        if self._pending_hosts is None:
+            return
+        errors: list[str] = []
+        for host in self._pending_hosts:
+            try:
+                validate_host(host)
+            except ValidationError as exc:
+                errors.extend(exc.messages)
+        taken = MunicipalityHost.objects.filter(host__in=self._pending_hosts)
+        if self.pk is not None:
+            taken = taken.exclude(municipality_id=self.pk)
+        for row in taken.select_related("municipality"):
+            errors.append(f"O endereço “{row.host}” já pertence a {row.municipality}.")
+        if errors:
+            raise ValidationError({"hosts": errors})
 
     @property
     def display_name(self) -> str:
         return f"Prefeitura Municipal de {self.name}"
+
+
+class MunicipalityHost(models.Model):
+    """One host name of a municipality; a name belongs to at most one (a database rule)."""
+
+    municipality = models.ForeignKey(
+        Municipality, on_delete=models.CASCADE, related_name="host_names", verbose_name="município"
+    )
+    host = models.CharField("endereço (host)", max_length=253, unique=True)
+    position = models.PositiveSmallIntegerField("ordem", default=0)
+
+    class Meta:
+        verbose_name = "endereço do município"
+        verbose_name_plural = "endereços dos municípios"
+        ordering = ["position", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(host=Lower("host")), name="municipality_host_lowercase"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.host
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.host = normalize_host(self.host)
+        super().save(*args, **kwargs)
+        _forget_on_commit(self.municipality_id)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        _forget_on_commit(self.municipality_id)
+        return super().delete(*args, **kwargs)
 
 
 class TenantQuerySet(models.QuerySet[Any]):

@@ -74,3 +74,21 @@ def format_cnpj(value: str) -> str:
     if len(d) != 14:
         return value
     return f"{d[:2]}.{d[2:5]}.{d[5:8]}/{d[8:12]}-{d[12:]}"
+
+
+_HOST_LABEL = r"[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?"
+_HOST_RE = re.compile(rf"{_HOST_LABEL}(?:\.{_HOST_LABEL})*|\[[0-9a-f:.]+\]")
+
+
+def normalize_host(value: str) -> str:
+    """A host name as Paço stores and compares it: trimmed, lower-case, no trailing dot."""
+    return value.strip().lower().rstrip(".")
+
+
+def validate_host(value: str) -> None:
+    """A host name (``servicos.exemplo.sc.gov.br``) or a bracketed IPv6 address, no port."""
+    if len(value) > 253 or not _HOST_RE.fullmatch(value):
+        raise ValidationError(
+            f"“{value}” não é um nome de host válido (sem “http://”, sem porta, sem barra).",
+            code="host_format",
+        )
