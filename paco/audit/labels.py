@@ -67,8 +67,10 @@ LABELS: dict[str, Label] = {
     "step.update": "Alterou a etapa «{obj}» de um serviço",
     "category.create": "Criou a categoria «{obj}»",
     "category.update": "Alterou a categoria «{obj}»",
+    "category.delete": "Excluiu a categoria «{obj}»",
     "lifeevent.create": "Criou o evento da vida «{obj}»",
     "lifeevent.update": "Alterou o evento da vida «{obj}»",
+    "lifeevent.delete": "Excluiu o evento da vida «{obj}»",
     # Cronograma
     "plan.create": "Criou o cronograma «{obj}»",
     "plan.update": "Alterou o cronograma «{obj}»",
@@ -83,6 +85,7 @@ LABELS: dict[str, Label] = {
     "municipality.update": "Alterou os dados do município «{obj}»",
     "unit.create": "Criou a unidade «{obj}»",
     "unit.update": "Alterou a unidade «{obj}»",
+    "unit.delete": "Excluiu a unidade «{obj}»",
     # Servidores, papéis e credenciais
     "user.create": "Cadastrou o servidor «{obj}»",
     "user.update": "Alterou o cadastro de «{obj}»",

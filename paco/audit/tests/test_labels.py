@@ -18,6 +18,7 @@ ROOT = Path(__file__).resolve().parents[2]
 DYNAMIC = {
     "{label}.create": ["category.create", "lifeevent.create"],
     "{label}.update": ["category.update", "lifeevent.update"],
+    "{label}.delete": ["category.delete", "lifeevent.delete"],
     "dataset.{state}": [f"dataset.{state}" for state in DatasetState.values],
     "user.password_{via}": ["user.password_change", "user.password_reset"],
 }
