@@ -280,7 +280,9 @@ def _auto_publish(version: ResourceVersion) -> None:
     if errors and not wanted["accept_errors"]:
         return
     try:
-        services.publish_version(version.created_by, version, accept_errors=wanted["accept_errors"])
+        services.publish_version(
+            version.created_by, version, accept_errors=wanted["accept_errors"], automatic=True
+        )
     except (PermissionDenied, ValidationError) as exc:
         logger.info("Versão %s não publicada automaticamente: %s", version.pk, exc)
 
