@@ -327,7 +327,7 @@ class ResourceVersion(TenantModel):
         return (
             bool(self.original)
             and self.published_at is not None
-            and not (self.personal_data_flagged)
+            and not self.personal_data_flagged
         )
 
     def table_name(self) -> str:

@@ -27,7 +27,7 @@ from paco.opendata.testing import publish_table
 from paco.tenancy.models import Municipality, Unit
 
 #: valid CPFs (check digits right), as people write them
-CPFS = ("529.982.247-25", "111.444.777-35", "935.411.347-80", "248.438.034-80", "071.308.460-64")
+CPFS = ("529.982.247-25", "111.444.777-35", "935.411.347-80", "248.438.034-80", "071.308.460-03")
 EMAILS = (
     "maria.quintanilha@exemplo.org",
     "joao.barcelos@exemplo.org",
@@ -44,6 +44,7 @@ NAMES = (
     "Vasconcellos",
     "Teodora Magalhães Brum",
     "Magalhães Brum",
+    "Zuleica Prudêncio",  # the requester (contact details: never public)
 )
 
 FOLHA = (
@@ -115,7 +116,7 @@ def _request(town: Municipality, unit: Unit, admin: User, dataset: Dataset) -> D
         town,
         title=f"Folha de pagamento (CPF {CPFS[3]})",
         description=DESCRIPTION,
-        name="Requerente Privada",
+        name="Zuleica Prudêncio",
         email=EMAILS[3],
         phone="(49) 98888-7777",
     )
