@@ -325,9 +325,7 @@ class ResourceVersion(TenantModel):
         before this rule are covered. Same rule in SQL: ``with_public_original()``.
         """
         return (
-            bool(self.original)
-            and self.published_at is not None
-            and not self.personal_data_flagged
+            bool(self.original) and self.published_at is not None and not self.personal_data_flagged
         )
 
     def table_name(self) -> str:

@@ -174,9 +174,7 @@ def bindings(names: frozenset[str], fx: Fixture) -> list[dict[str, Any]] | None:
         frozenset({"resource_id"}): by_resource,
         frozenset({"name", "resource"}): by_resource,
         frozenset({"name", "resource_id"}): by_resource,
-        frozenset({"resource_id", "fmt"}): [
-            {**r, "fmt": f} for r in by_resource for f in FORMATS
-        ],
+        frozenset({"resource_id", "fmt"}): [{**r, "fmt": f} for r in by_resource for f in FORMATS],
         frozenset({"name"}): [{"name": d.name} for d in fx.datasets],
         frozenset({"name", "fmt"}): [
             {"name": d.name, "fmt": f} for d in fx.datasets for f in FORMATS
@@ -416,3 +414,16 @@ def test_the_oracle_sees_what_it_looks_for():
     leaks.scan("d", "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855", set())
     leaks.scan("e", "contato@x.paco.test", {"contato@x.paco.test"})
     assert {f.split(":")[0] for f in leaks.found} == {"a", "b", "c"}
+
+
+def test_a_new_pattern_the_walk_cannot_fill_is_reported(exposed):
+    """A page added with a parameter the walk does not know is not silently skipped."""
+    fx = fixture_values(exposed)
+    assert instantiate(Route("novo:pagina", "dados/processos/<int:processo>/"), fx) is None
+    assert instantiate(Route("novo:caso", "dados/casos/<slug:caso>/"), fx) is None
+    known = instantiate(Route("datastore:original", _original_route()), fx)
+    assert known and len(known) == len(fx.versions)
+
+
+def _original_route() -> str:
+    return next(r.route for r in routes() if r.name == "datastore:original")

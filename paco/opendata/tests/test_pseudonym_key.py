@@ -40,8 +40,9 @@ def pseudonyms(town, unit) -> list[str]:
         actions.create_resource(None, dataset, title="R", name="r")
     resource = dataset.resources.get()
     version = submit_version(None, resource, io.BytesIO(PEOPLE.encode()), "p.csv", enqueue=False)
-    version = run_version(version.pk)
-    decide_lgpd(None, version, treatments={"nome": "hash", "cpf": "drop"})
+    processed = run_version(version.pk)
+    assert processed is not None
+    decide_lgpd(None, processed, treatments={"nome": "hash", "cpf": "drop"})
     version = ResourceVersion.objects.get(pk=version.pk)
     path = str(storage.local_path(version.parquet))
     with duckdb.connect() as con:
