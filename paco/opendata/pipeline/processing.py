@@ -309,7 +309,11 @@ def import_now(
         version = services.decide_lgpd(None, version, legal_basis=legal_basis)
     if version.status == VersionStatus.READY:
         version = services.publish_version(
-            None, version, accept_errors=accept_errors, publish_dataset=publish_dataset
+            None,
+            version,
+            accept_errors=accept_errors,
+            publish_dataset=publish_dataset,
+            automatic=not legal_basis,  # without a recorded decision, the rule applies
         )
     return version
 

@@ -162,3 +162,11 @@ def test_screening_finding_on_a_ready_version_still_holds_it(town_x, unit_x_a, d
     processing._auto_publish(again)
     again.refresh_from_db()
     assert again.published_at is None
+
+
+def test_staff_version_page_links_the_restricted_original(exposed, client_for, data_editor_x):
+    version = exposed.pending
+    url = reverse("pipeline:version", args=[version.resource_id, version.number])
+    page = client_for(data_editor_x, exposed.town).get(url).content.decode()
+    assert f'href="{original_path(version)}"' in page
+    assert "só a equipe o acessa" in page
