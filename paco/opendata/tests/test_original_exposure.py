@@ -170,3 +170,27 @@ def test_staff_version_page_links_the_restricted_original(exposed, client_for, d
     page = client_for(data_editor_x, exposed.town).get(url).content.decode()
     assert f'href="{original_path(version)}"' in page
     assert "só a equipe o acessa" in page
+
+
+def test_token_api_upload_with_personal_data_waits_and_says_why(
+    town_x, unit_x_a, data_editor_x, django_capture_on_commit_callbacks
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.test import Client
+
+    from paco.accounts.tokens import create_token
+    from paco.opendata import actions
+    from paco.opendata.tests.exposure_town import FOLHA
+
+    dataset = actions.create_dataset(None, town_x, title="Folha", unit=unit_x_a, name="folha")
+    secret = create_token(None, town_x, data_editor_x, "script")[1]
+    client = Client(HTTP_HOST="x.paco.test", HTTP_AUTHORIZATION=f"Token {secret}")
+    target = reverse("pipeline:api-versions", args=["folha", "dados"])
+    upload = SimpleUploadedFile("folha.csv", FOLHA.encode(), "text/csv")
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(target, {"file": upload, "publish": "1"})
+    assert response.status_code == 202, response.content
+    status = client.get(response.json()["status_url"]).json()
+    assert status["status"] == VersionStatus.NEEDS_REVIEW and not status["current"]
+    assert status["review_required"].startswith("Não publicada automaticamente")
+    assert dataset.resources.get().current_version is None
