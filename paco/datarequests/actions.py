@@ -41,7 +41,13 @@ from paco.tenancy.models import Municipality, Unit
 
 PROTOCOL_PREFIX = "DA"
 #: fields never copied to the audit trail (personal data and the token digest)
-PRIVATE_FIELDS = ("requester_name", "requester_email", "requester_phone", "token_hash")
+PRIVATE_FIELDS = (
+    "requester_name",
+    "requester_email",
+    "requester_phone",
+    "token_hash",
+    "redactions",  # the hidden passages themselves: recorded by count, never by content
+)
 
 
 def _snap(data_request: DataRequest) -> dict[str, Any]:
@@ -333,3 +339,70 @@ def reveal_identity(actor: User, data_request: DataRequest, reason: str) -> dict
         "email": data_request.requester_email,
         "phone": data_request.requester_phone,
     }
+
+
+def _text_field(field: str) -> str:
+    if field not in DataRequest.PUBLIC_TEXT_FIELDS:
+        raise ValidationError("Campo de texto desconhecido.")
+    return field
+
+
+@transaction.atomic
+def redact_passage(
+    actor: User | None, data_request: DataRequest, *, field: str, passage: str
+) -> DataRequest:
+    """Hide a passage of a published text from the public (it becomes “[trecho ocultado]”).
+
+    The stored text does not change: staff and the requester keep reading it as
+    written; every public surface applies the redaction (``paco.core.publictext``).
+    The audit entry says which text and how many characters, never the passage.
+    """
+    _require_handler(actor, data_request)
+    field = _text_field(field)
+    passage = passage.strip()
+    if not passage:
+        raise ValidationError("Informe o trecho a ocultar.")
+    if passage not in str(getattr(data_request, field) or ""):
+        raise ValidationError(
+            "O trecho não foi encontrado no texto: copie-o exatamente como aparece."
+        )
+    locked = DataRequest.objects.select_for_update().get(pk=data_request.pk)
+    redactions = dict(locked.redactions or {})
+    passages = [str(p) for p in redactions.get(field) or []]
+    if passage not in passages:
+        passages.append(passage)
+    redactions[field] = passages
+    data_request.redactions = redactions
+    data_request.save(update_fields=["redactions", "modified_at"])
+    record(
+        actor,
+        "datarequest.redact",
+        data_request,
+        changes={"field": field, "characters": len(passage), "hidden_passages": len(passages)},
+    )
+    return data_request
+
+
+@transaction.atomic
+def unredact_passage(
+    actor: User | None, data_request: DataRequest, *, field: str, index: int
+) -> DataRequest:
+    """Publish again a passage hidden by :func:`redact_passage` (personal data stays masked)."""
+    _require_handler(actor, data_request)
+    field = _text_field(field)
+    locked = DataRequest.objects.select_for_update().get(pk=data_request.pk)
+    redactions = dict(locked.redactions or {})
+    passages = [str(p) for p in redactions.get(field) or []]
+    if not 0 <= index < len(passages):
+        raise ValidationError("Trecho ocultado não encontrado.")
+    removed = passages.pop(index)
+    redactions[field] = passages
+    data_request.redactions = redactions
+    data_request.save(update_fields=["redactions", "modified_at"])
+    record(
+        actor,
+        "datarequest.unredact",
+        data_request,
+        changes={"field": field, "characters": len(removed), "hidden_passages": len(passages)},
+    )
+    return data_request

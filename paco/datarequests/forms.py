@@ -28,6 +28,13 @@ def _limit_choices(form: forms.Form, name: str, queryset: QuerySet[Any]) -> None
     field.queryset = queryset
 
 
+#: next to every text a citizen writes that is published
+NO_PERSONAL_DATA = (
+    "Este texto será publicado na lista de pedidos. Não escreva dados pessoais — nome, CPF, "
+    "RG, e-mail, telefone, endereço — seus ou de outras pessoas: seus contatos vão nos campos "
+    "abaixo, que não são publicados."
+)
+
 #: shown under the texts the requester receives
 SENT_AND_PUBLISHED = "Será enviada ao solicitante e publicada com o pedido."
 
@@ -60,7 +67,9 @@ class RequestForm(HoneypotMixin, forms.ModelForm[DataRequest]):
             "hide_identity": "Preservar minha identidade diante da unidade que vai responder",
         }
         help_texts = {
-            "title": "Por exemplo: “Despesas com combustível da frota, por veículo”.",
+            "title": "Por exemplo: “Despesas com combustível da frota, por veículo”. "
+            "Será publicado: não inclua dados pessoais.",
+            "description": NO_PERSONAL_DATA,
             "requester_email": "Para onde enviaremos o protocolo, o link de acompanhamento e "
             "as respostas.",
             "hide_identity": "Seu nome e contatos ficam visíveis só para o administrador do "
@@ -138,3 +147,25 @@ class RevealForm(forms.Form):
         max_length=500,
         help_text="Fica registrado na trilha de auditoria.",
     )
+
+
+class RedactForm(forms.Form):
+    field = forms.ChoiceField(label="Texto")
+    passage = _long_text(
+        "Trecho a ocultar",
+        rows=2,
+        max_length=2000,
+        help_text="Copie o trecho exatamente como aparece. Na página pública ele vira "
+        "“[trecho ocultado]”; o texto original continua visível só para a equipe.",
+    )
+
+    def __init__(self, *args: Any, fields: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        choice = self.fields["field"]
+        assert isinstance(choice, forms.ChoiceField)
+        choice.choices = fields
+
+
+class UnredactForm(forms.Form):
+    field = forms.CharField(widget=forms.HiddenInput)
+    index = forms.IntegerField(widget=forms.HiddenInput, min_value=0)

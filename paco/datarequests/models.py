@@ -21,7 +21,8 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
-from paco.tenancy.models import TenantModel, TenantQuerySet, Unit
+from paco.core.publictext import PublicTextModel, PublicTextQuerySet
+from paco.tenancy.models import TenantModel, Unit
 
 
 class Status(models.TextChoices):
@@ -55,7 +56,7 @@ def _late_appeal(today: datetime.date) -> Q:
     return Q(status=Status.APPEALED, appeal_due__lt=today)
 
 
-class DataRequestQuerySet(TenantQuerySet):
+class DataRequestQuerySet(PublicTextQuerySet):
     def answer_overdue(self, today: datetime.date) -> Self:
         """Requests whose answer is past its (possibly extended) due date."""
         return self.filter(_late_answer(today))
@@ -72,8 +73,10 @@ class DataRequestQuerySet(TenantQuerySet):
         return self if unit_ids is None else self.filter(unit_id__in=unit_ids)
 
     def for_public_list(self) -> Self:
-        """Only the columns the public may see, for list pages and the open dataset."""
-        return self.select_related("unit", "dataset").only(*PUBLIC_FIELDS)
+        """What every public surface reads (pages, the open dataset, feeds): only the
+        columns the public may see, and their free texts redacted and masked
+        (:mod:`paco.core.publictext`)."""
+        return self.select_related("unit", "dataset").only(*PUBLIC_FIELDS).public_texts()
 
 
 #: what the public sees of a request (no name, e-mail, phone, token, appeal text)
@@ -104,10 +107,14 @@ PUBLIC_FIELDS = (
     "appeal_decided_at",
     "appeal_outcome",
     "appeal_decision",
+    "redactions",
 )
 
 
-class DataRequest(TenantModel):
+class DataRequest(TenantModel, PublicTextModel):
+    #: free texts published with the request (masked and redacted for the public)
+    PUBLIC_TEXT_FIELDS = ("title", "description", "extension_reason", "answer", "appeal_decision")
+
     protocol = models.CharField("protocolo", max_length=20, editable=False)
     # -- what is asked (public) ------------------------------------------------
     title = models.CharField("base de dados pedida", max_length=200)

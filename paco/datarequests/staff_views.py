@@ -31,7 +31,9 @@ from paco.datarequests.forms import (
     AppealDecisionForm,
     AssignForm,
     ExtendForm,
+    RedactForm,
     RevealForm,
+    UnredactForm,
 )
 from paco.datarequests.models import AWAITING_ANSWER, DataRequest, Status
 from paco.datarequests.notify import request_root
@@ -93,7 +95,31 @@ def _forms(request: HttpRequest, data_request: DataRequest, posted: str) -> dict
         ),
         "decide": AppealDecisionForm(data("decide"), prefix="decide"),
         "reveal": RevealForm(data("reveal"), prefix="reveal"),
+        "redact": RedactForm(data("redact"), fields=_text_choices(data_request), prefix="redact"),
+        "unredact": UnredactForm(data("unredact"), prefix="unredact"),
     }
+
+
+def _text_choices(data_request: DataRequest) -> list[tuple[str, str]]:
+    """The published texts of this request that have something to redact."""
+    return [
+        (name, str(getattr(DataRequest._meta.get_field(name), "verbose_name", name)).capitalize())
+        for name in DataRequest.PUBLIC_TEXT_FIELDS
+        if getattr(data_request, name)
+    ]
+
+
+def public_texts(data_request: DataRequest) -> list[dict[str, Any]]:
+    """Each published text as the public sees it, with its hidden passages (staff page)."""
+    return [
+        {
+            "field": field,
+            "label": label,
+            "public": data_request.public_value(field),
+            "hidden": list(enumerate(data_request.redacted_passages(field))),
+        }
+        for field, label in _text_choices(data_request)
+    ]
 
 
 def _run(
@@ -127,6 +153,12 @@ def _run(
             user, data_request, outcome=data["outcome"], decision=data["decision"], root=root
         )
         return "Decisão do recurso registrada e enviada ao solicitante.", None
+    if posted == "redact":
+        actions.redact_passage(user, data_request, field=data["field"], passage=data["passage"])
+        return "Trecho ocultado da página pública e do conjunto de dados aberto.", None
+    if posted == "unredact":
+        actions.unredact_passage(user, data_request, field=data["field"], index=data["index"])
+        return "O trecho voltou a ser publicado (dados pessoais seguem mascarados).", None
     identity = actions.reveal_identity(user, data_request, data["reason"])
     return "Identidade exibida; o acesso foi registrado na trilha de auditoria.", identity
 
@@ -167,6 +199,7 @@ def staff_detail(request: HttpRequest, protocol: str) -> HttpResponse:
         and can_reveal_identity(request.user, data_request.municipality),
         "can_work": awaiting,
         "can_extend": awaiting and data_request.extended_at is None,
+        "public_texts": public_texts(data_request),
         "can_decide": data_request.status == Status.APPEALED
         and can_decide_appeal(request.user, data_request),
     }

@@ -121,3 +121,28 @@ def staff_version(
 ) -> ResourceVersion:
     resource = staff_resource(request, resource_id)
     return _version(resource.versions.all(), number)
+
+
+def original_for(
+    request: HttpRequest, resource_id: str | uuid.UUID, number: int
+) -> tuple[ResourceVersion, bool]:
+    """A version's original file and whether it is public (``original_is_public``).
+
+    Anyone reaches the original of a published version with no personal data
+    flagged; staff who may edit the dataset reach every original of it (to review
+    or re-treat the upload). Everyone else gets a 404: a withheld original does not
+    even say it exists.
+    """
+    public = (
+        Resource.objects.for_municipality(current_municipality(request))
+        .public()
+        .filter(pk=_uuid(resource_id))
+    )
+    version = ResourceVersion.objects.filter(resource__in=public, number=number).first()
+    if version is not None and version.original_is_public:
+        return version, True
+    if request.user.is_authenticated:
+        staff = staff_version(request, resource_id, number)  # 404 when not an editor
+        if staff.original:
+            return staff, False
+    raise Http404("Arquivo original indisponível.")

@@ -9,10 +9,11 @@ in :mod:`paco.opendata.pipeline`.
 from __future__ import annotations
 
 import datetime
+import secrets
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
@@ -25,6 +26,7 @@ from paco.opendata.models import (
     DatasetState,
     InventoryItem,
     InventoryStatus,
+    PseudonymKey,
     Resource,
     ResourceKind,
     Theme,
@@ -357,3 +359,24 @@ def advance_inventory(dataset: Dataset) -> list[InventoryItem]:
         if item.stage is not None and item.stage.status != Status.DONE:
             update_stage(None, item.stage, status=Status.DONE)
     return changed
+
+
+def pseudonym_key(town: Municipality) -> str:
+    """The municipality's pseudonymization key, created (and audited) on first use.
+
+    A town that existed when the key became its own secret got the old derivation
+    (migration ``0004_pseudonym_key``), so its published pseudonyms stay the same; a
+    new town gets a random key. The value never goes to the audit trail.
+    """
+    found = PseudonymKey.objects.filter(municipality=town).values_list("key", flat=True).first()
+    if found:
+        return found
+    try:
+        with transaction.atomic():
+            created = PseudonymKey.objects.create(
+                municipality=town, key=secrets.token_hex(32), origin="random"
+            )
+            record(None, "opendata.pseudonym_key.create", created, changes={"origin": "random"})
+    except IntegrityError:  # created meanwhile by a concurrent import
+        pass
+    return PseudonymKey.objects.get(municipality=town).key

@@ -228,6 +228,20 @@ class ResourceVersionQuerySet(TenantQuerySet):
     def unfinished(self) -> Self:
         return self.filter(status__in=UNFINISHED)
 
+    def with_personal_data(self) -> Self:
+        """Versions whose screening flagged personal data, or that got an LGPD decision."""
+        return self.filter(PERSONAL_DATA_FLAGGED)
+
+    def with_public_original(self) -> Self:
+        """Published versions whose original anyone may download (``original_is_public``)."""
+        return self.published().exclude(original="").exclude(PERSONAL_DATA_FLAGGED)
+
+
+#: a version whose stored screening found personal data, or on which staff recorded an
+#: LGPD decision (a legal basis, or columns dropped, masked or hashed): its original
+#: file holds personal data as uploaded, whatever was published from it
+PERSONAL_DATA_FLAGGED = ~Q(personal_data=[]) | ~Q(lgpd_decision={})
+
 
 class ResourceVersion(TenantModel):
     """One upload of a resource. The files never change once processed."""
@@ -293,6 +307,26 @@ class ResourceVersion(TenantModel):
     @property
     def is_current(self) -> bool:
         return self.resource.current_version_id == self.pk
+
+    @property
+    def personal_data_flagged(self) -> bool:
+        """Whether the screening found personal data or staff decided on it (LGPD)."""
+        return bool(self.personal_data) or bool(self.lgpd_decision)
+
+    @property
+    def original_is_public(self) -> bool:
+        """THE rule for originals: anyone may download this version's original file only
+        when it was published and nothing in it was ever flagged as personal data.
+
+        A flagged version's original is the raw upload (every CPF, every name), whatever
+        treatment was published from it: only staff of its unit reach it
+        (:func:`paco.opendata.access.original_for`); every public link points at the
+        treated exports instead. It reads the stored screening, so versions published
+        before this rule are covered. Same rule in SQL: ``with_public_original()``.
+        """
+        return (
+            bool(self.original) and self.published_at is not None and not self.personal_data_flagged
+        )
 
     def table_name(self) -> str:
         """The SQL name of this table in the data API: the resource id, as in CKAN."""
@@ -369,3 +403,31 @@ class InventoryItem(TenantModel):
 
     def __str__(self) -> str:
         return self.name
+
+
+class PseudonymKey(TenantModel):
+    """The secret of the "hash" (pseudonymization) treatment of one municipality.
+
+    Its own secret, not derived from Django's ``SECRET_KEY``: rotating that secret
+    (after a leak, on a new server) must not change the pseudonyms already
+    published, or the same person would get two pseudonyms. A database row, so
+    ``paco backup`` carries it and ``paco restore`` brings it back with no special
+    code. Never shown anywhere (no admin, no audit value); written by
+    :func:`paco.opendata.actions.pseudonym_key` only.
+    """
+
+    key = models.CharField("chave", max_length=128, editable=False)
+    #: "secret_key" (derived once from the old installation-wide key, to keep the
+    #: pseudonyms published before this model stable) or "random"
+    origin = models.CharField("origem", max_length=20, editable=False)
+    created_at = models.DateTimeField("criada em", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "chave de pseudonimização"
+        verbose_name_plural = "chaves de pseudonimização"
+        constraints = [
+            models.UniqueConstraint(fields=["municipality"], name="pseudonymkey_one_per_town"),
+        ]
+
+    def __str__(self) -> str:
+        return f"chave de pseudonimização ({self.origin})"

@@ -40,8 +40,6 @@ _DEFERRED_VERSION_FIELDS = (
     "current_version__schema",
     "current_version__stats",
     "current_version__report",
-    "current_version__personal_data",
-    "current_version__lgpd_decision",
     "current_version__error",
 )
 
@@ -156,7 +154,8 @@ def resource_dict(request: HttpRequest, resource: Resource, position: int) -> di
     version = resource.current_version
     is_file = resource.kind == ResourceKind.FILE
     last_modified = version.published_at or version.processed_at if version else None
-    fmt = resource.format
+    main = links.main_download(request, resource)
+    fmt = main.format if main else resource.format
     if not fmt and version and "." in version.original_name:
         fmt = version.original_name.rsplit(".", 1)[-1]
     return {
@@ -164,14 +163,14 @@ def resource_dict(request: HttpRequest, resource: Resource, position: int) -> di
         "package_id": str(resource.dataset_id),
         "name": resource.title,
         "description": resource.description,
-        "url": links.download_url(request, resource),
+        "url": main.url if main else "",
         "url_type": "upload" if is_file else None,
         "format": fmt.upper(),
-        "mimetype": resource.media_type or (version.media_type if version else "") or None,
+        "mimetype": (main.media_type if main else "") or None,
         "mimetype_inner": None,
-        "size": version.size if version else None,
-        "hash": version.sha256 if version else "",
-        "hash_algorithm": SPDX_SHA256 if version and version.sha256 else "",
+        "size": main.size if main else None,
+        "hash": (main.sha256 if main else "") or "",
+        "hash_algorithm": SPDX_SHA256 if main and main.sha256 else "",
         "created": timestamp(resource.created_at),
         "last_modified": timestamp(last_modified or resource.modified_at),
         "metadata_modified": timestamp(resource.modified_at),

@@ -38,6 +38,8 @@ from paco.opendata.models import Resource, ResourceVersion
 
 IMMUTABLE = "public, max-age=31536000, immutable"
 CURRENT = "public, max-age=300"
+#: an original withheld from the public, served to staff: never stored by any cache
+RESTRICTED = "private, no-store"
 
 R = TypeVar("R", bound=HttpResponseBase)
 
@@ -97,12 +99,14 @@ def _not_modified_response(etag: str, immutable: bool) -> HttpResponseBase:
 
 @require_safe
 def original(request: HttpRequest, resource_id: uuid.UUID, number: int) -> HttpResponseBase:
-    """A version's original file, as uploaded, with its own name."""
-    version = access.public_version(request, resource_id, number)
-    if not version.original:
-        raise Http404("Arquivo original indisponível.")
+    """A version's original file, as uploaded, with its own name.
+
+    Public (and cached for a year) only when ``ResourceVersion.original_is_public``;
+    staff of the dataset's unit get a withheld original, never cached nor shared.
+    """
+    version, public = access.original_for(request, resource_id, number)
     etag = f'"{version.sha256}"' if version.sha256 else _etag(version, "original")
-    if _not_modified(request, etag):
+    if public and _not_modified(request, etag):
         return _not_modified_response(etag, True)
     name = version.original_name or PurePosixPath(version.original).name
     response = FileResponse(
@@ -113,6 +117,10 @@ def original(request: HttpRequest, resource_id: uuid.UUID, number: int) -> HttpR
     )
     if version.size:
         response["Content-Length"] = str(version.size)
+    if not public:
+        response["Cache-Control"] = RESTRICTED
+        response["X-Robots-Tag"] = "noindex"
+        return response
     return _finish(response, etag, immutable=True)
 
 

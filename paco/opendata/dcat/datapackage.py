@@ -98,13 +98,12 @@ def _tabular(request: HttpRequest, resource: Resource) -> dict[str, Any]:
         "encoding": "utf-8",
         "dialect": {"delimiter": ",", "quoteChar": '"', "header": True},
         "schema": export_schema(version.effective_schema()),
-        "sources": [
-            {
-                "title": f"Arquivo enviado (versão {version.number})",
-                "path": links.original_url(request, version),
-            }
-        ],
     }
+    original = links.original_url(request, version)  # "" when withheld (personal data)
+    if original:
+        entry["sources"] = [
+            {"title": f"Arquivo enviado (versão {version.number})", "path": original}
+        ]
     stats = export_stats(resource)
     if stats is not None:
         entry["hash"] = f"sha256:{stats[0]}"

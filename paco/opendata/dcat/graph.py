@@ -37,7 +37,13 @@ from paco.opendata.dcat.rdf import (
     new_graph,
     text,
 )
-from paco.opendata.models import Dataset, DatasetQuerySet, Resource, ResourceKind
+from paco.opendata.models import (
+    Dataset,
+    DatasetQuerySet,
+    Resource,
+    ResourceKind,
+    ResourceVersion,
+)
 from paco.tenancy.models import Municipality, Unit
 
 DCAT_VERSION = URIRef("http://www.w3.org/ns/dcat#version")  # DCAT 3 (rdflib knows DCAT 2)
@@ -275,6 +281,18 @@ class CatalogGraph:
         self.graph.add((node, DCAT.downloadURL, url))
 
     def distributions(self, resource: Resource, landing: str) -> Iterable[URIRef]:
+        url = links.download_url(self.request, resource)
+        version = resource.current_version if resource.kind == ResourceKind.FILE else None
+        if url:
+            yield self._main_distribution(resource, landing, url, version)
+        if version is not None and common.has_datastore(resource):
+            # the treated table: the only distributions of a withheld original (LGPD)
+            yield from self._exports(resource, landing, version.number)
+
+    def _main_distribution(
+        self, resource: Resource, landing: str, url: str, version: ResourceVersion | None
+    ) -> URIRef:
+        """The resource's own file (an external link, or a public original)."""
         g = self.graph
         fmt = common.resource_format(resource)
         node = URIRef(f"{landing}#recurso-{resource.pk}")
@@ -291,10 +309,7 @@ class CatalogGraph:
             fmt,
         )
         g.add((node, DCTERMS.identifier, Literal(str(resource.pk))))
-        url = links.download_url(self.request, resource)
-        version = resource.current_version if resource.kind == ResourceKind.FILE else None
-        if url:
-            g.add((node, DCAT.accessURL, URIRef(url)))
+        g.add((node, DCAT.accessURL, URIRef(url)))
         if version is not None:
             g.add((node, DCAT.downloadURL, URIRef(url)))
             if version.size:
@@ -312,9 +327,7 @@ class CatalogGraph:
             issued = resource.created_at
         self._add(node, DCTERMS.issued, _datetime(issued))
         self._add(node, DCTERMS.modified, _datetime(max(resource.modified_at, issued)))
-        yield node
-        if version is not None and common.has_datastore(resource):
-            yield from self._exports(resource, landing, version.number)
+        return node
 
     def _exports(self, resource: Resource, landing: str, number: int) -> Iterable[URIRef]:
         service = self.data_service()

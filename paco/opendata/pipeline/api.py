@@ -22,7 +22,7 @@ from paco.accounts.models import User
 from paco.opendata import actions
 from paco.opendata.access import can_edit
 from paco.opendata.models import UNFINISHED, Dataset, Resource, ResourceVersion
-from paco.opendata.pipeline import uploads
+from paco.opendata.pipeline import services, uploads
 from paco.opendata.pipeline.services import submit_version
 from paco.tenancy.access import current_municipality
 
@@ -77,6 +77,8 @@ def version_status(version: ResourceVersion) -> dict[str, Any]:
         "error_count": int(report.get("error_count") or (1 if version.error else 0)),
         "errors": version_errors(version)[:LISTED],
         "personal_data": personal_columns(version),
+        # why it waits for a person instead of publishing itself ("" when it need not)
+        "review_required": services.held_for_review(version),
         "size": version.size,
         "sha256": version.sha256,
     }

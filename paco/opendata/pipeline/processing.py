@@ -280,7 +280,9 @@ def _auto_publish(version: ResourceVersion) -> None:
     if errors and not wanted["accept_errors"]:
         return
     try:
-        services.publish_version(version.created_by, version, accept_errors=wanted["accept_errors"])
+        services.publish_version(
+            version.created_by, version, accept_errors=wanted["accept_errors"], automatic=True
+        )
     except (PermissionDenied, ValidationError) as exc:
         logger.info("Versão %s não publicada automaticamente: %s", version.pk, exc)
 
@@ -307,7 +309,11 @@ def import_now(
         version = services.decide_lgpd(None, version, legal_basis=legal_basis)
     if version.status == VersionStatus.READY:
         version = services.publish_version(
-            None, version, accept_errors=accept_errors, publish_dataset=publish_dataset
+            None,
+            version,
+            accept_errors=accept_errors,
+            publish_dataset=publish_dataset,
+            automatic=not legal_basis,  # without a recorded decision, the rule applies
         )
     return version
 

@@ -17,7 +17,6 @@ version in ``report["options"]`` so a resumed job honours it.
 from __future__ import annotations
 
 import hashlib
-import hmac
 import logging
 import os
 import tempfile
@@ -49,6 +48,7 @@ from paco.opendata.models import (
 )
 from paco.opendata.pipeline import formats
 from paco.opendata.tabular.treat import apply_treatments, treated_schema
+from paco.tenancy.models import Municipality
 
 logger = logging.getLogger("paco.opendata.pipeline")
 
@@ -66,11 +66,30 @@ STATUS_REFUSALS = {
 }
 
 
-def hash_secret() -> str:
-    """The key of the "hash" treatment: stable per installation, never stored with the data."""
-    return hmac.new(
-        settings.SECRET_KEY.encode(), b"paco.opendata.lgpd-hash", hashlib.sha256
-    ).hexdigest()
+def hash_secret(town: Municipality) -> str:
+    """The key of the "hash" treatment: the town's own persisted secret (``PseudonymKey``).
+
+    Not Django's ``SECRET_KEY``: pseudonyms survive its rotation and a backup/restore.
+    """
+    return actions.pseudonym_key(town)
+
+
+#: why a version with personal data never publishes itself (form, token API, CLI)
+HELD_FOR_REVIEW = (
+    "Não publicada automaticamente: a triagem encontrou dados pessoais (LGPD). A versão "
+    "aguarda a decisão da equipe (base legal ou tratamento das colunas) e a publicação manual."
+)
+
+
+def held_for_review(version: ResourceVersion) -> str:
+    """Why ``version`` may not publish itself ("" when it may): THE auto-publication rule.
+
+    Any finding of the screening (or an LGPD decision already recorded) means a
+    person must decide and publish: automatic publication from the staff form's
+    "publicar automaticamente", the token API and ``paco import-resource`` all go
+    through :func:`publish_version` with ``automatic=True``, which applies it.
+    """
+    return HELD_FOR_REVIEW if version.personal_data_flagged else ""
 
 
 def require_editor(actor: User | None, resource: Resource) -> None:
@@ -159,7 +178,7 @@ def submit_version(
             },
         )
         if not tabular and auto_publish:
-            publish_version(actor, version)
+            publish_version(actor, version, automatic=True)
         elif tabular and enqueue:
             version_id = version.pk
             transaction.on_commit(lambda: _enqueue(version_id))
@@ -228,7 +247,7 @@ def decide_lgpd(
         fd, tmp = tempfile.mkstemp(dir=work_dir(), suffix=".parquet")
         os.close(fd)
         try:
-            apply_treatments(source, Path(tmp), chosen, hash_secret())
+            apply_treatments(source, Path(tmp), chosen, hash_secret(version.municipality))
             with open(tmp, "rb") as fh:
                 new_name = storage.save_file(
                     f"{storage.version_dir(version)}/data-tratado-{version.attempts}"
@@ -301,8 +320,12 @@ def publish_version(
     *,
     accept_errors: bool = False,
     publish_dataset: bool = False,
+    automatic: bool = False,
 ) -> ResourceVersion:
     """Make ``version`` the current one of its resource, in one transaction.
+
+    ``automatic``: nobody looked at the version (auto-publication after an upload);
+    refused when :func:`held_for_review` says a person must decide first.
 
     Also: dataset modified and next update due, the dataset itself published when
     ``publish_dataset`` (drafts stay drafts otherwise), and — once the dataset is
@@ -315,6 +338,8 @@ def publish_version(
     require_editor(actor, resource)
     version = ResourceVersion.objects.select_for_update().get(pk=version.pk)
     _refuse(version, accept_errors)
+    if automatic and held_for_review(version):
+        raise ValidationError(held_for_review(version))
     now = timezone.now()
     previous = resource.current_version_id
     previous_number = (

@@ -109,6 +109,11 @@ class ResourceView:
     page_url: str = ""
 
     @property
+    def original_withheld(self) -> bool:
+        """A file whose original is not public (personal data): say why it is not offered."""
+        return bool(self.version and self.version.original and not self.download_url)
+
+    @property
     def tabular(self) -> bool:
         return bool(self.version and self.version.parquet)
 
@@ -131,7 +136,7 @@ def _history(
                 published_at=v.published_at,
                 rows=v.rows,
                 size=v.size,
-                original_url=links.original_url(request, v) if v.original else "",
+                original_url=links.original_url(request, v),
                 original_name=v.original_name,
                 csv_url=csv_url,
                 current=v.pk == resource.current_version_id,
@@ -158,7 +163,7 @@ def resource_view(
         return view
     if version is None:
         return view
-    view.download_url = links.original_url(request, version) if version.original else ""
+    view.download_url = links.original_url(request, version)  # "" when withheld (LGPD)
     view.download_label = "Baixar o arquivo original"
     view.history = _history(request, resource, versions)
     report = version.report or {}
@@ -203,6 +208,8 @@ def published_versions(resources: list[Resource]) -> dict[Any, list[ResourceVers
             "size",
             "original",
             "original_name",
+            "personal_data",
+            "lgpd_decision",
             "parquet",
             "municipality_id",
         )

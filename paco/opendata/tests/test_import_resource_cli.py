@@ -16,7 +16,16 @@ from paco.opendata.testing import opendata_storage  # noqa: F401
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("opendata_storage")]
 
-KEYS = {"dataset", "resource_id", "version", "rows", "status", "errors", "personal_data"}
+KEYS = {
+    "dataset",
+    "resource_id",
+    "version",
+    "rows",
+    "status",
+    "errors",
+    "personal_data",
+    "review_required",
+}
 
 
 def last_json(text: str) -> dict:
@@ -50,6 +59,7 @@ def test_creates_draft_dataset_in_main_unit_and_publishes(town_x, unit_x_a, tmp_
         "status": "published",
         "errors": [],
         "personal_data": [],
+        "review_required": "",
     }
     assert "rascunho" in err
 
@@ -83,6 +93,8 @@ def test_personal_data_needs_review_and_exits_zero(town_x, unit_x_a, tmp_path):
     )
     summary, _ = run("servidores", str(f), "--municipality", town_x.slug)
     assert summary["status"] == VersionStatus.NEEDS_REVIEW
+    assert summary["review_required"].startswith("Não publicada automaticamente")
+    assert "dados pessoais" in summary["review_required"]
     cpf = [p for p in summary["personal_data"] if p["column"] == "cpf"]
     assert cpf and cpf[0]["kind"] == "cpf" and cpf[0]["reason"]
     assert "529.982.247-25" not in json.dumps(summary)

@@ -19,6 +19,7 @@ from django.utils.text import slugify
 
 from paco.opendata import actions
 from paco.opendata.models import Dataset, Resource, ResourceKind, ResourceVersion, VersionStatus
+from paco.opendata.pipeline import services
 from paco.opendata.pipeline.api import personal_columns, version_errors
 from paco.opendata.pipeline.processing import recover_stale_versions, run_version
 from paco.opendata.pipeline.services import submit_version
@@ -139,4 +140,8 @@ def summarize(dataset: Dataset, version: ResourceVersion) -> dict[str, Any]:
         "status": str(version.status),
         "errors": errors,
         "personal_data": personal_columns(version),
+        # "Não publicada automaticamente: …" when it waits for a person (LGPD); else ""
+        "review_required": services.held_for_review(version)
+        if version.status != VersionStatus.PUBLISHED
+        else "",
     }
