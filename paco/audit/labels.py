@@ -99,6 +99,7 @@ LABELS: dict[str, Label] = {
     "token.create": "Criou a chave de API «{obj}»",
     "token.revoke": "Revogou a chave de API «{obj}»",
     # Dados abertos
+    "opendata.pseudonym_key.create": "Criou a chave de pseudonimização de «{obj}»",
     "dataset.create": "Criou o conjunto de dados «{obj}»",
     "dataset.update": "Alterou o conjunto de dados «{obj}»",
     "dataset.published": "Publicou o conjunto de dados «{obj}»",
@@ -124,6 +125,8 @@ LABELS: dict[str, Label] = {
     "datarequest.appeal": "Registrou recurso contra a resposta do pedido «{obj}»",
     "datarequest.appeal_decision": "Decidiu o recurso do pedido «{obj}»",
     "datarequest.reveal_identity": "Revelou a identidade do solicitante do pedido «{obj}»",
+    "datarequest.redact": "Ocultou um trecho do pedido «{obj}» antes da publicação",
+    "datarequest.unredact": "Voltou a mostrar um trecho ocultado do pedido «{obj}»",
 }
 
 
