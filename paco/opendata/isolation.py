@@ -32,6 +32,7 @@ import multiprocessing
 import os
 import resource
 import signal
+import socket
 import threading
 from collections.abc import Callable
 from multiprocessing.connection import Connection
@@ -365,3 +366,90 @@ class WorkerPool:
             workers, self.idle = self.idle, []
         for worker in workers:
             worker.close()
+
+
+# --- imports ---------------------------------------------------------------------------
+IMPORT_TARGET = "paco.opendata.isolation.convert_file"
+
+
+def convert_file(
+    *,
+    send: Callable[[Any], None],
+    source: str,
+    target: str,
+    sheet: str | None,
+    schema_override: dict[str, dict[str, Any]] | None,
+) -> tuple[str, Any]:
+    """In an import child: the tabular conversion; ``("ok", ConvertResult)`` or a rejection.
+
+    Progress goes to the parent as ``(done, total)`` messages, at most one per
+    percent. A refused file answers ``("rejected", (message, line, column))``.
+    """
+    from pathlib import Path
+
+    from paco.opendata.tabular.convert import to_parquet
+    from paco.opendata.tabular.errors import TabularError
+
+    sent = [-1]
+
+    def progress(done: int, total: int) -> None:
+        percent = int(done * 100 / total) if total else 0
+        if percent != sent[0]:
+            sent[0] = percent
+            send((done, total))
+
+    try:
+        result = to_parquet(
+            Path(source),
+            Path(target),
+            sheet=sheet,
+            schema_override=schema_override,
+            progress=progress,
+            screen=True,
+        )
+    except TabularError as exc:
+        return "rejected", (exc.message, exc.line, exc.column)
+    return "ok", result
+
+
+# --- is the process of an attempt still running? ---------------------------------------
+def _read(path: str) -> str:
+    try:
+        with open(path, encoding="ascii", errors="replace") as handle:
+            return handle.read().strip()
+    except OSError:
+        return ""
+
+
+def _start_time(pid: int) -> str:
+    """The process's start time in clock ticks after boot (field 22 of /proc/<pid>/stat)."""
+    stat = _read(f"/proc/{pid}/stat")
+    if ")" not in stat:
+        return ""
+    fields = stat.rsplit(")", 1)[1].split()
+    return fields[19] if len(fields) > 19 else ""
+
+
+def process_identity(pid: int | None = None) -> str:
+    """``host|boot id|pid|start time`` of a process (this one by default): unique over time."""
+    pid = os.getpid() if pid is None else pid
+    boot = _read("/proc/sys/kernel/random/boot_id")
+    return f"{socket.gethostname()}|{boot}|{pid}|{_start_time(pid)}"
+
+
+def process_alive(identity: str) -> bool | None:
+    """Whether the process named by :func:`process_identity` still runs.
+
+    ``None`` when this machine cannot tell: no identity recorded, another host
+    (or container), or no ``/proc``. A reused pid has another start time, so it
+    does not count as alive.
+    """
+    parts = identity.split("|")
+    if len(parts) != 4 or not parts[3]:
+        return None
+    host, boot, pid, started = parts
+    if host != socket.gethostname() or not os.path.isdir("/proc/self"):
+        return None
+    if boot != _read("/proc/sys/kernel/random/boot_id"):
+        return False  # the machine restarted since
+    return pid.isdigit() and _start_time(int(pid)) == started
