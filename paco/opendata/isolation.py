@@ -33,6 +33,7 @@ import os
 import resource
 import signal
 import socket
+import sys
 import threading
 from collections.abc import Callable
 from multiprocessing.connection import Connection
@@ -43,8 +44,8 @@ from django.utils.module_loading import import_string
 logger = logging.getLogger("paco.opendata.isolation")
 
 MB = 1024 * 1024
-#: imported once by the fork server, so that children start with them loaded
-PRELOAD = ["duckdb", "paco.opendata.datastore.sandbox", "paco.opendata.tabular.convert"]
+#: imported once by the fork server, so that children start with them loaded (and DuckDB warm)
+PRELOAD = ["paco.opendata.isolation_preload"]
 PR_SET_PDEATHSIG = 1
 
 _context_lock = threading.Lock()
@@ -108,6 +109,15 @@ def warm_up_duckdb() -> None:
         con.execute("SELECT 1").fetchall()
 
 
+def prepare_child(budget_mb: int) -> None:
+    """First thing in a child: die with the parent, warm DuckDB (unless the fork server
+    did), then cap the address space ``budget_mb`` above what is loaded."""
+    die_with_parent()
+    if not getattr(sys.modules.get("paco.opendata.isolation_preload"), "WARMED", False):
+        warm_up_duckdb()
+    limit_memory(budget_mb)
+
+
 # --- what the parent sees -------------------------------------------------------------
 class AbnormalExit(Exception):
     """The child ended without answering: killed, crashed or out of memory."""
@@ -154,9 +164,7 @@ def _end(process: Any, kill: bool) -> int | None:
 
 # --- one call in a fresh child (imports) ---------------------------------------------
 def _one_shot(conn: Connection, target: str, kwargs: dict[str, Any], budget_mb: int) -> None:
-    die_with_parent()
-    warm_up_duckdb()
-    limit_memory(budget_mb)
+    prepare_child(budget_mb)
     function = import_string(target)
 
     def send(message: Any) -> None:
@@ -230,9 +238,7 @@ class TimedOut(Exception):
 
 def _serve(conn: Connection, handler: str, budget_mb: int) -> None:
     """A pool child: answer ``handler(request)`` for each request until the pipe closes."""
-    die_with_parent()
-    warm_up_duckdb()
-    limit_memory(budget_mb)
+    prepare_child(budget_mb)
     function = import_string(handler)
     conn.send(("ready", os.getpid()))
     while True:
@@ -311,12 +317,13 @@ class PoolWorker:
 
 
 class WorkerPool:
-    """At most ``size`` calls at a time, each in one of ``size`` pre-started children.
+    """At most ``size`` calls at a time, each in a long-lived child.
 
-    A caller waits up to ``wait`` seconds for a free worker, then gets
-    :class:`Busy`. A worker that passed its time limit is killed (SIGKILL,
-    measured here, not by the child) and replaced at once, so the next call
-    does not pay its start-up.
+    One child is started with the pool; more (up to ``size``) when calls
+    overlap, and they stay. A caller waits up to ``wait`` seconds for a free
+    slot, then gets :class:`Busy`. A worker that passed its time limit or died
+    is killed (SIGKILL, the time measured here, not by the child) and replaced
+    at once, so the next call does not pay its start-up.
     """
 
     def __init__(self, handler: str, *, size: int, memory_mb: int) -> None:
@@ -325,7 +332,7 @@ class WorkerPool:
         self.memory_mb = memory_mb
         self.slots = threading.BoundedSemaphore(size)
         self.lock = threading.Lock()
-        self.idle: list[PoolWorker] = [self._new() for _ in range(size)]
+        self.idle: list[PoolWorker] = [self._new()]
 
     def _new(self) -> PoolWorker:
         return PoolWorker(self.handler, self.memory_mb)
