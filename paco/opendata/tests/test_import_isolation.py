@@ -25,7 +25,7 @@ from paco.opendata import isolation
 from paco.opendata.models import Resource, ResourceVersion, VersionStatus
 from paco.opendata.pipeline import processing
 from paco.opendata.pipeline.processing import recover_stale_versions, run_version
-from paco.opendata.pipeline.services import retry_version, submit_version
+from paco.opendata.pipeline.services import retry_version, submit_version, work_dir
 from paco.opendata.testing import opendata_storage, publish_table  # noqa: F401
 from paco.tenancy.models import Municipality, Unit
 
@@ -109,6 +109,8 @@ def assert_failed_alone(
     current = Resource.objects.get(pk=resource.pk).current_version
     assert current is not None and current.number == 1 and current.pk != version.pk
     assert version.parquet == ""
+    leftovers = [p.name for p in work_dir().iterdir() if p.name.startswith("paco-import-")]
+    assert leftovers == []  # the child's half-written Parquet went with its directory
     # nothing retries it: not the worker's start-up, not a later recovery
     assert recover_stale_versions() == []
     version.refresh_from_db()
