@@ -298,6 +298,14 @@ PACO_SQL_TIMEOUT_SECONDS = env_int("PACO_SQL_TIMEOUT_SECONDS", 10)
 PACO_SQL_MAX_ROWS = env_int("PACO_SQL_MAX_ROWS", 32000)
 #: size cap (bytes) of one datastore_search_sql result as JSON: larger ones are refused whole
 PACO_SQL_MAX_BYTES = env_int("PACO_SQL_MAX_BYTES", 20_000_000)
+#: SQL queries run in this many pre-started worker processes (per web process) at most at once
+PACO_SQL_CONCURRENCY = env_int("PACO_SQL_CONCURRENCY", 2)
+#: memory (MB) a query's worker process may take beyond its start-up size (RLIMIT_AS)
+PACO_SQL_MEMORY_MB = env_int("PACO_SQL_MEMORY_MB", 512)
+#: seconds a query waits for a free worker before "tente novamente" (HTTP 503)
+PACO_SQL_QUEUE_SECONDS = env_int("PACO_SQL_QUEUE_SECONDS", 2)
+#: memory (MB) an import's child process may take beyond its start-up size (RLIMIT_AS)
+PACO_IMPORT_MEMORY_MB = env_int("PACO_IMPORT_MEMORY_MB", 1536)
 
 # --- Open-data portal webhooks (paco.opendata.portal.webhooks) ---------------
 #: receivers POSTed a JSON notice when a dataset is published or updated

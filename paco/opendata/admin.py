@@ -325,7 +325,7 @@ class ResourceVersionAdmin(ReadOnlyAdminMixin, DataEditorAdmin):
     list_filter = ["status"]
     list_select_related = ["resource"]
     search_fields = ["resource__title", "original_name"]
-    exclude = ["stats", "progress", "heartbeat_at", "attempts"]
+    exclude = ["stats", "progress", "heartbeat_at", "attempts", "attempt_process"]
 
 
 class InventoryItemAdmin(DataEditorAdmin):

@@ -278,6 +278,8 @@ class ResourceVersion(TenantModel):
     progress_message = models.CharField("etapa", max_length=200, blank=True)
     attempts = models.PositiveSmallIntegerField("tentativas", default=0)
     heartbeat_at = models.DateTimeField("último sinal do processamento", null=True, blank=True)
+    #: "host|boot id|pid|start time" of the process running the current attempt
+    attempt_process = models.CharField("processo da tentativa", max_length=200, blank=True)
     error = models.TextField("erro", blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

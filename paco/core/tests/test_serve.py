@@ -11,6 +11,7 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 from pathlib import Path
 
@@ -209,3 +210,54 @@ def test_task_thread_waits_for_the_lock_and_stops_without_it(tmp_path):
         thread.stop(timeout=5)
         assert not thread.is_alive()
         assert time.monotonic() - started < 1
+
+
+def _rss(pid):
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) * 1024
+    return 0
+
+
+def _sql(port, sql):
+    request = urllib.request.Request(
+        f"http://127.0.0.1:{port}/api/3/action/datastore_search_sql",
+        data=json.dumps({"sql": sql}).encode(),
+        headers={"Content-Type": "application/json"},
+        method="POST",
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=60) as response:
+            return response.status, json.loads(response.read())
+    except urllib.error.HTTPError as exc:
+        return exc.code, json.loads(exc.read())
+
+
+def test_hostile_sql_is_refused_and_the_web_process_keeps_serving(env, tmp_path):
+    """Issue 8 §5: `unnest(range(100000000))` took the only web process to 7 GB."""
+    assert _paco(env, "migrate", "--no-input", "-v", "0").returncode == 0
+    town = _paco(
+        env,
+        "shell",
+        "-c",
+        "from paco.tenancy.models import Municipality;"
+        "Municipality.objects.create(name='Serve', slug='serve', uf='SC', ibge_code='4219507',"
+        "cnpj='11.222.333/0001-81', hosts='127.0.0.1')",
+    )
+    assert town.returncode == 0, town.stderr
+    port = _free_port()
+    args = ("--skip-collectstatic", "--no-worker")
+    with (tmp_path / "serve.log").open("w") as log, _serving(env, port, log, *args) as proc:
+        _wait_healthy(port)
+        (web,) = _children(proc.pid)
+        assert _sql(port, "SELECT 1 AS um")[1]["result"]["records"] == [{"um": 1}]
+        before = _rss(web)
+        status, body = _sql(port, "SELECT count(*) FROM unnest(range(100000000))")
+        assert status == 409 and body["success"] is False
+        assert body["error"]["message"].startswith(
+            "A consulta precisou de mais memória do que o limite (512 MB)"
+        )
+        assert _rss(web) - before < 100 * 1024 * 1024
+        assert _children(proc.pid) == [web]  # the same web process, still serving
+        assert _sql(port, "SELECT 2 AS dois")[1]["result"]["records"] == [{"dois": 2}]
+        assert _wait_healthy(port)["status"] == "ok"

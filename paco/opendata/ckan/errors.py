@@ -12,6 +12,7 @@ exception                  status  ``error.__type``
 :class:`NotFound`          404     ``Not Found Error``
 :class:`NotAuthorized`     403     ``Authorization Error``
 :class:`SearchError`       409     ``Search Error``
+:class:`TryAgain`          503     ``Service Unavailable``
 =========================  ======  =========================
 
 :class:`BadRequest` (400) is CKAN's "Bad request - …" answer for an unknown
@@ -96,3 +97,11 @@ class BadRequest(CkanError):
 def missing(field: str) -> ValidationError:
     """CKAN's "Missing value" for a required parameter."""
     return ValidationError({field: ["Valor ausente"]})
+
+
+class TryAgain(CkanError):
+    """Paço is too busy for this request right now (e.g. every SQL worker is taken): 503."""
+
+    status = 503
+    type_name = "Service Unavailable"
+    prefix = "Serviço ocupado"

@@ -21,7 +21,7 @@ from django.conf import settings
 from django.http import HttpRequest
 
 from paco.opendata import storage
-from paco.opendata.ckan.errors import NotAuthorized, NotFound, ValidationError, missing
+from paco.opendata.ckan.errors import NotAuthorized, NotFound, TryAgain, ValidationError, missing
 from paco.opendata.datastore import sandbox
 from paco.opendata.datastore.engine import QueryError, current_version, parse_bool, table_for
 from paco.opendata.datastore.query import MAX_LIMIT, TableQuery, field_specs, query_table
@@ -287,6 +287,8 @@ def datastore_search_sql(request: HttpRequest, params: dict[str, Any]) -> dict[s
             max_rows=int(getattr(settings, "PACO_SQL_MAX_ROWS", 32000)),
             max_bytes=int(getattr(settings, "PACO_SQL_MAX_BYTES", DEFAULT_SQL_MAX_BYTES)),
         )
+    except sandbox.SqlBusy as exc:
+        raise TryAgain(exc.message) from None
     except sandbox.SqlRefused as exc:
         raise ValidationError({"query": [exc.message], "message": exc.message}) from None
     return {

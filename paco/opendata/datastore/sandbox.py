@@ -14,11 +14,20 @@ Defence in depth, each layer enough on its own for most attacks:
    (``allowed_paths`` + ``enable_external_access=false``), no extension install
    or autoload, no community extensions, one thread, a memory limit, no spill
    directory, then ``lock_configuration=true`` so the query cannot undo any of it.
-4. **Limits**: a timer interrupts the query after ``PACO_SQL_TIMEOUT_SECONDS``;
-   at most ``PACO_SQL_MAX_ROWS`` rows are fetched (``records_truncated`` tells);
-   a result whose JSON passes ``PACO_SQL_MAX_BYTES`` is refused as a whole (never
-   cut short: a partial answer would look complete), counted while the rows are
-   read in batches, so an oversized result stops early.
+4. **A separate process** (:mod:`paco.opendata.isolation`): the query runs in
+   one of ``PACO_SQL_CONCURRENCY`` pre-started children whose address space is
+   capped (``RLIMIT_AS``, ``PACO_SQL_MEMORY_MB`` above their start-up size;
+   DuckDB's own ``memory_limit`` is half of it). The web process measures the
+   time and SIGKILLs a child past ``PACO_SQL_TIMEOUT_SECONDS``, then starts a
+   new one. So ``range()``, ``unnest``, ``repeat``, ``string_agg`` or a
+   recursive CTE can grow only inside the child, up to the cap. Beyond the
+   concurrency, a query waits ``PACO_SQL_QUEUE_SECONDS`` for a free child, then
+   gets "tente novamente" (HTTP 503).
+5. **Limits on the answer**: at most ``PACO_SQL_MAX_ROWS`` rows are fetched
+   (``records_truncated`` tells); a result whose JSON passes
+   ``PACO_SQL_MAX_BYTES`` is refused as a whole (never cut short: a partial
+   answer would look complete), counted in the child while the rows are read in
+   batches, so an oversized result stops early and never crosses the pipe.
 """
 
 from __future__ import annotations
@@ -31,6 +40,7 @@ from typing import Any
 
 import duckdb
 
+from paco.opendata import isolation
 from paco.opendata.datastore.engine import ckan_type, json_value, quote_ident, quote_literal
 
 #: functions that reach outside the tables even when the engine is locked
@@ -44,9 +54,13 @@ FORBIDDEN_PREFIXES = ("duckdb_", "pragma_", "read_", "parquet_", "iceberg_", "de
 #: table functions that only generate values
 SAFE_TABLE_FUNCTIONS = {"range", "generate_series", "unnest"}
 
-MEMORY_LIMIT = "256MB"
+#: defaults of the settings read by :func:`pool_settings`
+DEFAULT_CONCURRENCY = 2
+DEFAULT_MEMORY_MB = 512
+DEFAULT_QUEUE_SECONDS = 2.0
 #: rows converted at a time while the result is read (and measured)
 BATCH_ROWS = 1024
+HANDLER = "paco.opendata.datastore.sandbox.answer"
 
 
 class SqlRefused(Exception):
@@ -55,6 +69,10 @@ class SqlRefused(Exception):
     def __init__(self, message: str) -> None:
         super().__init__(message)
         self.message = message
+
+
+class SqlBusy(SqlRefused):
+    """Every SQL worker stayed busy for the whole wait: the client should try again."""
 
 
 @dataclass
@@ -208,6 +226,59 @@ def size_refusal(max_bytes: int) -> SqlRefused:
     )
 
 
+def time_refusal(timeout: float) -> SqlRefused:
+    return SqlRefused(
+        f"A consulta excedeu o limite de {timeout:g} s e foi interrompida. "
+        "Filtre ou agregue as linhas, ou use LIMIT."
+    )
+
+
+def memory_refusal(memory_mb: int) -> SqlRefused:
+    return SqlRefused(
+        f"A consulta precisou de mais memória do que o limite ({memory_mb} MB) e foi "
+        "interrompida. Filtre ou agregue as linhas, ou use LIMIT."
+    )
+
+
+BUSY_MESSAGE = (
+    "Há muitas consultas SQL em andamento neste momento; tente novamente em alguns segundos."
+)
+
+
+@dataclass(frozen=True)
+class PoolSettings:
+    concurrency: int
+    memory_mb: int
+    queue_seconds: float
+
+
+def pool_settings() -> PoolSettings:
+    from django.conf import settings
+
+    return PoolSettings(
+        concurrency=max(1, int(getattr(settings, "PACO_SQL_CONCURRENCY", DEFAULT_CONCURRENCY))),
+        memory_mb=max(64, int(getattr(settings, "PACO_SQL_MEMORY_MB", DEFAULT_MEMORY_MB))),
+        queue_seconds=float(getattr(settings, "PACO_SQL_QUEUE_SECONDS", DEFAULT_QUEUE_SECONDS)),
+    )
+
+
+_pool_lock = threading.Lock()
+_pool: tuple[PoolSettings, isolation.WorkerPool] | None = None
+
+
+def pool(wanted: PoolSettings) -> isolation.WorkerPool:
+    """This process's pool of SQL workers (started on first use, rebuilt if settings change)."""
+    global _pool
+    with _pool_lock:
+        if _pool is not None and _pool[0] == wanted:
+            return _pool[1]
+        if _pool is not None:
+            _pool[1].close()
+        workers = isolation.WorkerPool(HANDLER, size=wanted.concurrency, memory_mb=wanted.memory_mb)
+        _pool = (wanted, workers)
+        return workers
+
+
 def execute(
     text: str,
     tables: dict[str, str],
@@ -216,13 +287,54 @@ def execute(
     max_rows: int,
     max_bytes: int | None = None,
 ) -> SqlResult:
-    """Run a SELECT that :func:`check` accepted over exactly ``tables``, in a locked database.
+    """Run a SELECT that :func:`check` accepted over exactly ``tables``, in an SQL worker.
 
     ``tables`` are the ones the statement names (``check`` returns them): each
     becomes a view, and only their files are readable. With ``max_bytes``, a
     result whose JSON (fields and records) would be larger raises
-    :class:`SqlRefused`: the caller gets all the rows or none.
+    :class:`SqlRefused`: the caller gets all the rows or none. Past the time or
+    memory limit the worker is killed and :class:`SqlRefused` says which; with
+    every worker busy, :class:`SqlBusy`.
     """
+    limits = pool_settings()
+    request = {
+        "text": text,
+        "tables": tables,
+        "max_rows": max_rows,
+        "max_bytes": max_bytes,
+        "memory_mb": limits.memory_mb,
+    }
+    try:
+        kind, payload = pool(limits).call(request, timeout=timeout, wait=limits.queue_seconds)
+    except isolation.Busy:
+        raise SqlBusy(BUSY_MESSAGE) from None
+    except isolation.TimedOut:
+        raise time_refusal(timeout) from None
+    except isolation.AbnormalExit:
+        raise memory_refusal(limits.memory_mb) from None
+    if kind == "refused":
+        raise SqlRefused(str(payload))
+    result: SqlResult = payload
+    return result
+
+
+def answer(request: dict[str, Any]) -> tuple[str, Any]:
+    """In an SQL worker: ``("ok", SqlResult)`` or ``("refused", pt-BR message)``."""
+    try:
+        return "ok", execute_here(**request)
+    except SqlRefused as exc:
+        return "refused", exc.message
+
+
+def execute_here(
+    text: str,
+    tables: dict[str, str],
+    *,
+    max_rows: int,
+    max_bytes: int | None = None,
+    memory_mb: int = DEFAULT_MEMORY_MB,
+) -> SqlResult:
+    """The query in this process, in a locked database (the body of an SQL worker)."""
     paths_used = sorted(set(tables.values()))
     con = duckdb.connect(
         ":memory:",
@@ -230,12 +342,11 @@ def execute(
             "autoinstall_known_extensions": False,
             "autoload_known_extensions": False,
             "allow_community_extensions": False,
-            "memory_limit": MEMORY_LIMIT,
+            "memory_limit": f"{max(32, memory_mb // 2)}MB",
             "threads": 1,
             "temp_directory": "",
         },
     )
-    timer = threading.Timer(timeout, con.interrupt)
     try:
         paths = "[" + ", ".join(quote_literal(p) for p in paths_used) + "]"
         con.execute(f"SET allowed_paths = {paths}")
@@ -246,7 +357,6 @@ def execute(
                 f"SELECT * FROM read_parquet({quote_literal(path)})"
             )
         con.execute("SET lock_configuration = true")
-        timer.start()
         try:
             relation = con.sql(text)
             if relation is None:
@@ -267,26 +377,15 @@ def execute(
                     if size > max_bytes:
                         raise size_refusal(max_bytes)
                 records.append(record)
-        except duckdb.InterruptException:
-            raise SqlRefused(
-                f"A consulta excedeu o tempo limite ({timeout:g} s) e foi interrompida."
-            ) from None
         except duckdb.OutOfMemoryException:
-            raise SqlRefused(
-                "A consulta excedeu o limite de memória; filtre ou agregue mais."
-            ) from None
+            raise memory_refusal(memory_mb) from None
         except duckdb.PermissionException:
             raise SqlRefused(
                 "Acesso negado: a consulta só pode ler as tabelas publicadas "
                 "(sem arquivos, rede, extensões ou configurações)."
             ) from None
         except duckdb.Error as exc:
-            if not timer.is_alive() and timer.finished.is_set():
-                raise SqlRefused(
-                    f"A consulta excedeu o tempo limite ({timeout:g} s) e foi interrompida."
-                ) from None
             raise SqlRefused(f"Erro na consulta: {_clean(str(exc))}") from None
     finally:
-        timer.cancel()
         con.close()
     return SqlResult(fields=fields, records=records, truncated=truncated)

@@ -6,11 +6,24 @@ through :func:`.services.publish_version` at the very end, so a failure at any
 point — an unreadable file, a crash, the worker killed — leaves what is
 published as it was.
 
-Liveness: while a version is PROCESSING, ``heartbeat_at`` moves (progress
-callbacks, plus a small thread every :data:`HEARTBEAT_SECONDS`). A version whose
-heartbeat is older than :data:`STALE_AFTER` was interrupted:
-:func:`recover_stale_versions` queues it again (up to :data:`MAX_ATTEMPTS`) or
-marks it FAILED. The worker calls it when it starts.
+Isolation: the reading, conversion, screening and Parquet writing run in a
+child process (:func:`paco.opendata.isolation.run_child`) whose address space
+is capped at ``PACO_IMPORT_MEMORY_MB`` above its start-up size. If the reader
+aborts, segfaults, runs out of memory or is killed, only the child dies: this
+process records the version as FAILED, naming the signal, and does **not**
+retry it (the same file would crash the same way); staff retry deliberately
+(:func:`.services.retry_version`).
+
+Liveness: while a version is PROCESSING, ``attempt_process`` names the process
+running the attempt (host, boot, pid and start time) and ``heartbeat_at`` moves
+(progress, plus a small thread every :data:`HEARTBEAT_SECONDS`).
+:func:`recover_stale_versions` — run when the worker starts, and before each
+import — takes over every PROCESSING version whose process is gone (on this
+machine it checks the process at once; for another machine it waits for the
+heartbeat to be :data:`STALE_AFTER` old). Such an attempt died with its worker
+(a restart, a deploy, a kill), not by its own crash, which the worker would have
+recorded: it is queued again once, and marked FAILED if it was already resumed
+(:data:`MAX_ATTEMPTS`).
 """
 
 from __future__ import annotations
@@ -26,13 +39,13 @@ from functools import partial
 from pathlib import Path
 from typing import IO, Any
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
-from django.db.models import Q
 from django.utils import timezone
 
 from paco.audit.services import record
-from paco.opendata import storage
+from paco.opendata import isolation, storage
 from paco.opendata.models import UNFINISHED, Resource, ResourceVersion, VersionStatus
 from paco.opendata.pipeline import services
 from paco.opendata.tabular.errors import TabularError
@@ -40,8 +53,11 @@ from paco.opendata.tabular.errors import TabularError
 logger = logging.getLogger("paco.opendata.pipeline")
 
 HEARTBEAT_SECONDS = 15.0
+#: a version processed on another machine is taken over when its heartbeat is this old
 STALE_AFTER = datetime.timedelta(minutes=5)
-MAX_ATTEMPTS = 3
+#: the first attempt plus one resumption after its worker died
+MAX_ATTEMPTS = 2
+DEFAULT_IMPORT_MEMORY_MB = 1536
 #: at most one progress write per this many seconds
 PROGRESS_EVERY = 1.0
 
@@ -124,16 +140,43 @@ def dictionary_overrides(version: ResourceVersion) -> dict[str, dict[str, Any]]:
     return out
 
 
-def _convert(version: ResourceVersion, source: Path, target: Path, progress: Progress) -> Any:
-    from paco.opendata.tabular.convert import to_parquet
+def import_memory_mb() -> int:
+    return max(128, int(getattr(settings, "PACO_IMPORT_MEMORY_MB", DEFAULT_IMPORT_MEMORY_MB)))
 
-    return to_parquet(
-        source,
-        target,
-        sheet=version.sheet or None,
-        schema_override=dictionary_overrides(version) or None,
-        progress=progress,
-        screen=True,
+
+def _convert(version: ResourceVersion, source: Path, target: Path, progress: Progress) -> Any:
+    """``to_parquet`` in a capped child process; its result, or TabularError when refused."""
+    kind, payload = isolation.run_child(
+        isolation.IMPORT_TARGET,
+        {
+            "source": str(source),
+            "target": str(target),
+            "sheet": version.sheet or None,
+            "schema_override": dictionary_overrides(version) or None,
+        },
+        memory_mb=import_memory_mb(),
+        on_message=lambda done_total: progress(*done_total),
+    )
+    if kind == "rejected":
+        message, line, column = payload
+        raise TabularError(message, line=line, column=column)
+    return payload
+
+
+def abnormal_end_message(exc: isolation.AbnormalExit) -> str:
+    """pt-BR: the import's child process died (killed, crashed or out of memory)."""
+    limit = import_memory_mb()
+    if exc.memory:
+        cause = f"o arquivo precisou de mais memória do que o limite de {limit} MB"
+    else:
+        cause = (
+            f"o processo terminou de forma anormal ({exc.describe()}), por falta de memória "
+            f"(limite de {limit} MB), por um defeito ao ler o arquivo ou porque foi encerrado"
+        )
+    return (
+        f"A importação foi interrompida: {cause}. Nada foi publicado: a versão publicada "
+        "continua a anterior. A importação não será repetida automaticamente; confira o "
+        "arquivo e envie-o novamente, ou peça à equipe para tentar outra vez."
     )
 
 
@@ -148,6 +191,7 @@ def _start(version_id: int) -> ResourceVersion | None:
         version.progress = 0
         version.progress_message = "Iniciando o processamento"
         version.error = ""
+        version.attempt_process = isolation.process_identity()
         version.save(
             update_fields=[
                 "status",
@@ -156,6 +200,7 @@ def _start(version_id: int) -> ResourceVersion | None:
                 "progress",
                 "progress_message",
                 "error",
+                "attempt_process",
             ]
         )
         return version
@@ -245,11 +290,19 @@ def run_version(version_id: int, *, echo: ProgressEcho | None = None) -> Resourc
         outcome = _table_outcome(version, result, parquet)
     except TabularError as exc:
         outcome = _rejected(version, exc)
-    except Exception as exc:
-        logger.exception("Falha no processamento da versão %s", version_id)
+    except isolation.AbnormalExit as exc:
+        logger.error("A importação da versão %s terminou de forma anormal: %s", version_id, exc)
         outcome = {
             "status": VersionStatus.FAILED,
-            "error": f"Falha inesperada no processamento ({type(exc).__name__}). "
+            "error": abnormal_end_message(exc),
+            "progress_message": "Falhou",
+        }
+    except Exception as exc:
+        logger.exception("Falha no processamento da versão %s", version_id)
+        name = exc.type_name if isinstance(exc, isolation.ChildFailed) else type(exc).__name__
+        outcome = {
+            "status": VersionStatus.FAILED,
+            "error": f"Falha inesperada no processamento ({name}). "
             "Envie o arquivo novamente; se o erro persistir, avise o suporte.",
             "progress_message": "Falhou",
         }
@@ -318,19 +371,40 @@ def import_now(
     return version
 
 
+def _attempt_ended(version: ResourceVersion, limit: datetime.datetime) -> bool:
+    """Whether the attempt's process is gone (checked directly, else by its heartbeat)."""
+    alive = isolation.process_alive(version.attempt_process)
+    if alive is not None:
+        return not alive
+    beat = version.heartbeat_at or version.created_at
+    return beat < limit
+
+
+def interrupted_message(attempts: int) -> str:
+    return (
+        "A importação foi interrompida: o processo que a executava terminou antes do fim "
+        f"({attempts} tentativas; por exemplo, o servidor foi reiniciado ou encerrado). Nada foi "
+        "publicado: a versão publicada continua a anterior. Envie o arquivo novamente, ou "
+        "peça à equipe para tentar outra vez."
+    )
+
+
 def recover_stale_versions(
     *, older_than: datetime.timedelta | None = None, enqueue: bool = True
 ) -> list[ResourceVersion]:
-    """Queue again (or fail) versions whose processing stopped without an outcome."""
+    """Queue again once (or fail) versions whose attempt's process ended without an outcome.
+
+    An attempt whose process ran on this machine is judged at once; one from
+    another machine (or with no process recorded) when its heartbeat is older
+    than ``older_than`` (default :data:`STALE_AFTER`).
+    """
     limit = timezone.now() - (STALE_AFTER if older_than is None else older_than)
-    stale = ResourceVersion.objects.filter(status=VersionStatus.PROCESSING).filter(
-        Q(heartbeat_at__lt=limit) | Q(heartbeat_at__isnull=True, created_at__lt=limit)
-    )
     touched = []
-    for version_id in list(stale.values_list("pk", flat=True)):
+    candidates = ResourceVersion.objects.filter(status=VersionStatus.PROCESSING)
+    for version_id in list(candidates.values_list("pk", flat=True)):
         with transaction.atomic():
             version = ResourceVersion.objects.select_for_update().get(pk=version_id)
-            if version.status != VersionStatus.PROCESSING:
+            if version.status != VersionStatus.PROCESSING or not _attempt_ended(version, limit):
                 continue
             if version.attempts < MAX_ATTEMPTS:
                 version.status = VersionStatus.QUEUED
@@ -338,10 +412,7 @@ def recover_stale_versions(
                 action = "version.resume"
             else:
                 version.status = VersionStatus.FAILED
-                version.error = (
-                    f"O processamento foi interrompido {version.attempts} vezes e não será "
-                    "retomado. Envie o arquivo novamente."
-                )
+                version.error = interrupted_message(version.attempts)
                 version.progress_message = "Falhou"
                 action = "version.fail"
             version.save(update_fields=["status", "progress_message", "error"])

@@ -6,6 +6,7 @@ from __future__ import annotations
 from functools import partial
 from typing import Any
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, JsonResponse
@@ -17,7 +18,7 @@ from paco.opendata.access import staff_resource, staff_version
 from paco.opendata.models import PUBLISHABLE, UNFINISHED, DatasetState, VersionStatus
 from paco.opendata.pipeline.api import LISTED, version_errors, version_status
 from paco.opendata.pipeline.forms import DictionaryForm, LgpdForm, PublishForm
-from paco.opendata.pipeline.services import decide_lgpd, publish_version
+from paco.opendata.pipeline.services import decide_lgpd, publish_version, retry_version
 from paco.opendata.pipeline.views import _user, attempt, editor_town, version_url
 from paco.opendata.tabular.values import type_label
 
@@ -117,6 +118,22 @@ def version_publish(request: HttpRequest, resource_id: str, number: int) -> Http
             messages.success(request, f"Versão {version.number} publicada.")
             return redirect(version_url(version))
     return _render_version(request, version, publish_form=form, status=400)
+
+
+@login_required
+@require_POST
+def version_retry(request: HttpRequest, resource_id: str, number: int) -> HttpResponse:
+    """A failed version, processed again on the staff's request."""
+    editor_town(request)
+    version = staff_version(request, resource_id, number)
+    form = forms.Form(request.POST)
+    retry = partial(retry_version, _user(request), version)
+    if attempt(form, retry, "Você não pode processar esta versão de novo.") is not None:
+        messages.success(request, f"Versão {version.number} na fila para uma nova tentativa.")
+        return redirect(version_url(version))
+    for error in form.non_field_errors():
+        messages.error(request, str(error))
+    return redirect(version_url(version))
 
 
 @login_required

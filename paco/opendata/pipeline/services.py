@@ -191,6 +191,31 @@ def _enqueue(version_id: int) -> None:
     process_version.enqueue(version_id)
 
 
+def retry_version(actor: User | None, version: ResourceVersion) -> ResourceVersion:
+    """Queue a FAILED version again: the deliberate retry, by staff (never automatic)."""
+    require_editor(actor, version.resource)
+    with transaction.atomic():
+        locked = ResourceVersion.objects.select_for_update().get(pk=version.pk)
+        if locked.status != VersionStatus.FAILED:
+            raise ValidationError("Só uma versão que falhou pode ser processada de novo.")
+        before = locked.error
+        locked.status = VersionStatus.QUEUED
+        locked.attempts = 0
+        locked.error = ""
+        locked.progress = 0
+        locked.progress_message = "Na fila: nova tentativa pedida pela equipe"
+        locked.save(update_fields=["status", "attempts", "error", "progress", "progress_message"])
+        record(
+            actor,
+            "version.retry",
+            locked,
+            changes={"status": [VersionStatus.FAILED, VersionStatus.QUEUED], "error": [before, ""]},
+        )
+        version_id = locked.pk
+        transaction.on_commit(lambda: _enqueue(version_id))
+    return locked
+
+
 def _column_names(version: ResourceVersion) -> list[str]:
     return [f["name"] for f in version.schema.get("fields", [])]
 

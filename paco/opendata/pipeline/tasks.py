@@ -13,8 +13,9 @@ from paco.opendata.pipeline.services import record_csv_export
 def process_version(version_id: int) -> str:
     """Process an uploaded version in the worker; returns its final status.
 
-    Each run first looks for imports a killed worker left behind (their heartbeat
-    stopped minutes ago), so a standalone ``paco db_worker`` recovers them too.
+    Each run first looks for imports a killed worker left behind (their process
+    is gone), as the worker's start-up does; the import itself runs in a capped
+    child process (:mod:`paco.opendata.isolation`).
     """
     recover_on_worker_start()
     version = run_version(version_id)

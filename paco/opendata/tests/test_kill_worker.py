@@ -1,5 +1,11 @@
 """Kill the worker mid-import (SIGKILL): what is published stays, and the job resumes.
 
+The import itself runs in a child of the worker (a grandchild, through the fork
+server). Killing the worker takes that child with it, and the worker's next
+start-up resumes the job at once (its process is gone), not five minutes later.
+Killing only the import's child leaves the worker running; it records the
+version as FAILED, naming the signal, and nothing retries it.
+
 Everything runs in real child processes against a database they share with
 this test: a SQLite file (migrated by a child) or, on PostgreSQL, the test
 database itself (``transaction=True`` so the children see committed rows).
@@ -53,13 +59,51 @@ print("terminou")
 """
 
 RECOVER = """
-import datetime, json
+import json
 import django
 django.setup()
-from paco.opendata.pipeline.processing import recover_stale_versions
-found = recover_stale_versions(older_than=datetime.timedelta(0))
-print(json.dumps([v.pk for v in found]))
+from paco.audit.models import AuditEntry
+from paco.opendata.pipeline.processing import recover_on_worker_start
+recover_on_worker_start()  # what the worker does when it starts
+resumed = AuditEntry.objects.filter(action="version.resume").values_list("object_id", flat=True)
+print(json.dumps([int(pk) for pk in resumed]))
 """
+
+
+def _processes() -> dict[int, tuple[int, str]]:
+    """pid -> (parent pid, state) of every process visible in /proc."""
+    table = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            continue
+        table[int(entry.name)] = (int(fields[1]), fields[0])
+    return table
+
+
+def _grandchildren(pid: int) -> list[int]:
+    """The import's child: forked by the fork server, itself a child of ``pid``."""
+    table = _processes()
+    children = {p for p, (parent, _) in table.items() if parent == pid}
+    return [p for p, (parent, state) in table.items() if parent in children and state != "Z"]
+
+
+def _running(pid: int) -> bool:
+    state = _processes().get(pid)
+    return state is not None and state[1] != "Z"
+
+
+def _until(check: Any, what: str, timeout: float = 60) -> Any:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        found = check()
+        if found:
+            return found
+        time.sleep(0.05)
+    raise AssertionError(f"timed out waiting for {what}")
 
 
 def _big_csv(path: Path) -> None:
@@ -149,11 +193,14 @@ def test_sigkill_mid_import_keeps_published_version_and_job_resumes(tmp_path: Pa
         assert worker.poll() is None, worker.stderr.read().decode()[-3000:] if worker.stderr else ""
         time.sleep(0.05)
     assert seen and seen[0] == "processing"
+    (child,) = _until(lambda: _grandchildren(worker.pid), "the import's child process")
     time.sleep(0.2)  # inside the conversion (sniffing and inference take the first moments)
     assert worker.poll() is None, "the import ended before the kill: make the file bigger"
     os.kill(worker.pid, signal.SIGKILL)
     worker.wait(timeout=30)
     assert worker.returncode == -signal.SIGKILL
+    # the import's child died with its worker: nothing keeps writing for a dead attempt
+    _until(lambda: not _running(child), "the import's child to die with the worker", 30)
 
     # what is published did not move, and its file is intact
     current_sql = "SELECT current_version_id FROM opendata_resource WHERE id = ?"
@@ -168,10 +215,57 @@ def test_sigkill_mid_import_keeps_published_version_and_job_resumes(tmp_path: Pa
             5,
         )
 
-    # the worker starting again finds the stale job and resumes it to completion
+    # the worker starting again (right away: no five-minute wait) resumes it to completion
     assert json.loads(_run(RECOVER, env=env)) == [ids["v2"]]
     final = db.one(
         "SELECT status, attempts, rows FROM opendata_resourceversion WHERE id = ?", ids["v2"]
     )
     assert final == ("published", 2, ROWS)
     assert db.one(current_sql, resource_key) == (ids["v2"],)
+
+
+def test_killing_the_import_child_fails_the_version_and_the_worker_lives(tmp_path: Path) -> None:
+    data_dir = tmp_path / "data"
+    data_dir.mkdir()
+    db = Shared(tmp_path)
+    env = _env(data_dir, db.url)
+    if db.vendor != "postgresql":
+        paco = str(Path(sys.executable).with_name("paco"))
+        subprocess.run([paco, "migrate", "--no-input", "-v", "0"], env=env, check=True, timeout=300)
+    big = tmp_path / "grande.csv"
+    _big_csv(big)
+    ids = json.loads(_run(SETUP, str(big), env=env))
+
+    worker = subprocess.Popen(
+        [sys.executable, "-c", WORK, str(ids["v2"])],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    (child,) = _until(lambda: _grandchildren(worker.pid), "the import's child process")
+    os.kill(child, signal.SIGKILL)  # as the kernel's OOM killer would
+    out, err = worker.communicate(timeout=120)
+    assert worker.returncode == 0, err[-3000:]
+    assert out.strip().splitlines()[-1] == "terminou"  # the worker went on
+
+    row = db.one(
+        "SELECT status, attempts, error, parquet FROM opendata_resourceversion WHERE id = ?",
+        ids["v2"],
+    )
+    assert row is not None
+    status, attempts, error, parquet = row
+    assert (status, attempts, parquet) == ("failed", 1, "")
+    assert error.startswith(
+        "A importação foi interrompida: o processo terminou de forma anormal (sinal 9 – SIGKILL)"
+    )
+    resource_key = (
+        ids["resource"] if db.vendor == "postgresql" else ids["resource"].replace("-", "")
+    )
+    current_sql = "SELECT current_version_id FROM opendata_resource WHERE id = ?"
+    assert db.one(current_sql, resource_key) == (ids["v1"],)
+    # a worker starting later does not retry it
+    assert json.loads(_run(RECOVER, env=env)) == []
+    assert db.one(
+        "SELECT status, attempts FROM opendata_resourceversion WHERE id = ?", ids["v2"]
+    ) == ("failed", 1)

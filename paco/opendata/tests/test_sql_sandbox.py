@@ -152,13 +152,13 @@ def test_time_limit_interrupts_a_pathological_query(
     settings.PACO_SQL_TIMEOUT_SECONDS = 1
     started = time.monotonic()
     message = refused(town_x, "SELECT count(*) FROM range(1000000000000) r WHERE hash(r.range) = 0")
-    assert "tempo limite (1 s)" in message
+    assert message.startswith("A consulta excedeu o limite de 1 s")
     assert time.monotonic() - started < 5
 
 
 def test_memory_limit(version: ResourceVersion, town_x: Municipality) -> None:
     message = refused(town_x, "SELECT list(repeat('x', 1000)) FROM range(2000000)")
-    assert "memória" in message
+    assert message.startswith("A consulta precisou de mais memória do que o limite")
 
 
 def test_switched_off(version: ResourceVersion, town_x: Municipality, settings: Any) -> None:
