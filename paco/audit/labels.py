@@ -108,6 +108,7 @@ LABELS: dict[str, Label] = {
     "resource.update": "Alterou o recurso «{obj}»",
     "resource.dictionary": "Alterou o dicionário de dados de «{obj}»",
     "version.submit": "Enviou o arquivo de «{obj}»",
+    "version.retry": "Mandou processar de novo «{obj}»",
     "version.process": _processed,
     "version.resume": "Retomou o processamento de «{obj}» após uma interrupção",
     "version.fail": "Desistiu do processamento de «{obj}» após interrupções repetidas",

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('opendata', '0003_resourceversion_csv_export'),
+        ('opendata', '0004_pseudonym_key'),
     ]
 
     operations = [
