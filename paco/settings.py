@@ -71,6 +71,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "paco.core.clientip.ClientAddressMiddleware",
+    "paco.core.origin.CanonicalHostMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "paco.core.cache.PublicPageCacheMiddleware",
