@@ -215,6 +215,9 @@ AUTH_PASSWORD_VALIDATORS = [
 if TESTING:
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 AXES_FAILURE_LIMIT = env_int("PACO_LOGIN_FAILURE_LIMIT", 5)
+# password-reset e-mails asked per hour, per e-mail typed and per client address
+PACO_PASSWORD_RESET_PER_EMAIL = env_int("PACO_PASSWORD_RESET_PER_EMAIL", 3)
+PACO_PASSWORD_RESET_PER_IP = env_int("PACO_PASSWORD_RESET_PER_IP", 10)
 AXES_COOLOFF_TIME = 0.25  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
