@@ -20,6 +20,7 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.http import HttpRequest
 
+from paco.core import jsoninput
 from paco.opendata import storage
 from paco.opendata.ckan.errors import NotAuthorized, NotFound, ValidationError, missing
 from paco.opendata.datastore import sandbox
@@ -61,9 +62,9 @@ def _json(params: dict[str, Any], key: str) -> Any:
     value = params.get(key)
     if isinstance(value, str) and value.strip()[:1] in ("{", "["):
         try:
-            return json.loads(value)
-        except ValueError:
-            raise ValidationError({key: ["JSON inválido."]}) from None
+            return jsoninput.loads(value, where=f"em “{key}”")
+        except jsoninput.JSONInputError as exc:
+            raise ValidationError({key: [str(exc)]}) from None
     return value
 
 

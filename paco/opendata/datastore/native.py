@@ -29,6 +29,7 @@ from typing import Any, Concatenate, ParamSpec
 
 from django.http import Http404, HttpRequest, HttpResponse
 
+from paco.core import jsoninput
 from paco.core.http import json_error, not_found_message, public_json
 from paco.opendata import access
 from paco.opendata.datastore.engine import ROW_KEY, QueryError, current_version, parse_bool
@@ -78,7 +79,7 @@ def encode_cursor(values: list[Any]) -> str:
 def decode_cursor(text: str) -> list[Any]:
     try:
         raw = base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
-        values = json.loads(raw)
+        values = jsoninput.loads(raw, where="no cursor “after”")
     except (ValueError, binascii.Error):
         raise QueryError("Cursor “after” inválido.") from None
     if not isinstance(values, list):

@@ -33,8 +33,8 @@ Drafts never leave the server.
 from __future__ import annotations
 
 import hashlib
-import http.client
 import hmac
+import http.client
 import json
 import logging
 import urllib.error
