@@ -43,7 +43,7 @@ LINKED = [
 
 
 @pytest.fixture
-def town(town_x, unit_x_a):  # type: ignore[no-untyped-def]
+def town(town_x, unit_x_a):
     publish_table(town_x, unit_x_a)
     return town_x
 

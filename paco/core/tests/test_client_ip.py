@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.http import HttpRequest
 from django.test import Client, RequestFactory, override_settings
 
 from paco.accounts.tests.helpers import PASSWORD, login
@@ -25,11 +26,11 @@ PROXY = "127.0.0.1"
 behind_proxy = override_settings(PACO_BEHIND_PROXY=True, PACO_TRUSTED_PROXIES=1)
 
 
-def _request(peer: str, forwarded: str | None = None):  # type: ignore[no-untyped-def]
-    extra = {"REMOTE_ADDR": peer}
+def _request(peer: str, forwarded: str | None = None) -> HttpRequest:
+    request = RequestFactory().get("/", REMOTE_ADDR=peer)
     if forwarded is not None:
-        extra["HTTP_X_FORWARDED_FOR"] = forwarded
-    return RequestFactory().get("/", **extra)
+        request.META["HTTP_X_FORWARDED_FOR"] = forwarded
+    return request
 
 
 def proxied(client_address: str, spoofed: str = "") -> Client:

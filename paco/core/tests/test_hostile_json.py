@@ -74,7 +74,7 @@ def concrete_paths(resource_id: str, dataset_id: str) -> list[str]:
 
 
 @pytest.fixture
-def published(town_x, unit_x_a):  # type: ignore[no-untyped-def]
+def published(town_x, unit_x_a):
     return publish_table(town_x, unit_x_a)
 
 
@@ -92,7 +92,7 @@ def test_every_url_answers_hostile_json_without_a_server_error(published, anon_x
     assert failures == []
 
 
-def _pt_br_400(response) -> bool:  # type: ignore[no-untyped-def]
+def _pt_br_400(response) -> bool:
     """CKAN answers a bad request with a bare JSON string: ``"Bad request - JSON Error: …"``."""
     if response.status_code != 400:
         return False
