@@ -33,7 +33,7 @@ def test_total_false_leaves_the_count_out(anon_x: Client, url: str, word: str) -
 
 @pytest.mark.parametrize("word", ["true", "1", "sim", ""])
 def test_total_true_counts_the_filtered_rows(anon_x: Client, url: str, word: str) -> None:
-    body = anon_x.get(url, {"total": word, "orgao": "Secretaria de Saúde", "limit": 1}).json()
+    body = anon_x.get(url, {"total": word, "orgao": "Secretaria de Saúde", "limit": "1"}).json()
     assert body["total"] == 3 and len(body["records"]) == 1
 
 
