@@ -8,6 +8,7 @@ import io
 from collections.abc import Sequence
 from typing import Any
 
+from paco.core.sanitize import plain_output
 from paco.plans.models import Plan, Stage
 
 COLUMNS = (
@@ -43,6 +44,7 @@ def stage_dict(stage: Stage, today: datetime.date) -> dict[str, Any]:
     }
 
 
+@plain_output
 def as_json(plan: Plan, stages: Sequence[Stage], today: datetime.date) -> dict[str, Any]:
     return {
         "plan": {"title": plan.title, "updated_at": _iso(plan.updated_on)},
@@ -60,6 +62,7 @@ def safe_cell(value: Any) -> str:
     return "'" + text if text.startswith(_FORMULA_STARTS) else text
 
 
+@plain_output
 def as_csv(stages: Sequence[Stage], today: datetime.date) -> str:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
@@ -99,6 +102,7 @@ def fold(line: str) -> str:
     return "\r\n".join(out)
 
 
+@plain_output
 def as_ics(plan: Plan, stages: Sequence[Stage], host: str, now: datetime.datetime) -> str:
     stamp = now.astimezone(datetime.UTC).strftime("%Y%m%dT%H%M%SZ")
     town = plan.municipality.display_name

@@ -9,14 +9,13 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator
 
 import pytest
-from django.urls import URLPattern, URLResolver, get_resolver
 
 from paco.core import jsoninput
 from paco.opendata.ckan.actions import ACTIONS
 from paco.opendata.testing import opendata_storage, publish_table  # noqa: F401
+from paco.testing.urlwalk import concrete_paths
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("opendata_storage")]
 
@@ -34,44 +33,6 @@ BODIES = {
 }
 PT_BR = re.compile(r"JSON (inválido|aninhado demais|grande demais)|deve ser um objeto|UTF-8")
 
-#: a value for every path parameter name of the URL map (a new name fails the walk)
-ARGS = {
-    "name": "despesas",
-    "resource": "dados",
-    "slug": "sa",
-    "key": "educacao",
-    "fmt": "ttl",
-    "protocol": "2025-000001",
-    "token": "x",
-    "uidb64": "x",
-    "number": "1",
-    "pk": "1",
-    "path": "x",
-}
-
-
-def _patterns(patterns: list[URLPattern | URLResolver], prefix: str = "") -> Iterator[str]:
-    for p in patterns:
-        route = prefix + str(p.pattern)
-        if isinstance(p, URLResolver):
-            yield from _patterns(p.url_patterns, route)
-        else:
-            yield route
-
-
-def concrete_paths(resource_id: str, dataset_id: str) -> list[str]:
-    values = {**ARGS, "resource_id": resource_id, "dataset_id": dataset_id}
-    paths = []
-    for route in _patterns(get_resolver().url_patterns):
-        if route.startswith("gestao/") or route.startswith("^"):
-            continue  # the Django admin: staff only, forms not JSON
-        path = re.sub(r"<(?:\w+:)?(\w+)>", lambda m: values[m.group(1)], route)
-        if route.endswith("action/<str:name>"):  # one route, every action behind it
-            paths += [f"/{route[: -len('<str:name>')]}{name}" for name in ACTIONS]
-            continue
-        paths.append("/" + path)
-    return paths
-
 
 @pytest.fixture
 def published(town_x, unit_x_a):
@@ -79,7 +40,7 @@ def published(town_x, unit_x_a):
 
 
 def test_every_url_answers_hostile_json_without_a_server_error(published, anon_x):
-    paths = concrete_paths(str(published.pk), str(published.dataset_id))
+    paths = concrete_paths(resource_id=str(published.pk), dataset_id=str(published.dataset_id))
     assert len(paths) > 40
     failures = []
     for path in paths:
