@@ -91,3 +91,19 @@ def test_a_poisoned_first_visit_does_not_reach_the_cache(town):
     response = Client(HTTP_HOST="x.paco.test").get("/dataset/despesas/")
     assert response["X-Paco-Cache"] == "hit"  # the cache is in play
     assert not EVIL.search(response.content.decode())
+
+
+def test_only_origin_reads_the_host_headers():
+    """Everything else asks ``request.get_host()``, which the middleware made canonical."""
+    from pathlib import Path
+
+    paco = Path(__file__).resolve().parents[2]
+    allowed = {paco / "core" / "origin.py"}
+    offenders = [
+        f"{p.relative_to(paco)}:{n}"
+        for p in paco.rglob("*.py")
+        if "tests" not in p.parts and p.name != "conftest.py" and p not in allowed
+        for n, line in enumerate(p.read_text().splitlines(), 1)
+        if re.search(r"HTTP_HOST|X_FORWARDED_HOST|USE_X_FORWARDED", line)
+    ]
+    assert offenders == []

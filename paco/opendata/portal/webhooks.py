@@ -47,6 +47,7 @@ from django.urls import reverse
 from django_tasks import task
 
 from paco.core import outbound
+from paco.core.origin import town_root
 from paco.opendata import signals
 from paco.opendata.models import Dataset, Resource, ResourceVersion
 from paco.tenancy.models import Municipality
@@ -60,9 +61,7 @@ DEDUPE_SECONDS = 60
 
 def site_root(town: Municipality) -> str:
     """``scheme://host`` of the town's public site, for links sent outside a request."""
-    hosts = town.host_list() or list(settings.ALLOWED_HOSTS[:1]) or ["localhost"]
-    scheme = "https" if settings.PRODUCTION else "http"
-    return f"{scheme}://{hosts[0]}"
+    return town_root(town)
 
 
 def sign(body: bytes, secret: str) -> str:
