@@ -13,6 +13,7 @@ import sys
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 
 from paco.env import env_bool, env_choice, env_int, env_list, env_str
 
@@ -69,6 +70,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "paco.core.clientip.ClientAddressMiddleware",
+    "paco.core.origin.CanonicalHostMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "paco.core.cache.PublicPageCacheMiddleware",
@@ -212,11 +215,16 @@ AUTH_PASSWORD_VALIDATORS = [
 if TESTING:
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 AXES_FAILURE_LIMIT = env_int("PACO_LOGIN_FAILURE_LIMIT", 5)
+# password-reset e-mails asked per hour, per e-mail typed and per client address
+PACO_PASSWORD_RESET_PER_EMAIL = env_int("PACO_PASSWORD_RESET_PER_EMAIL", 3)
+PACO_PASSWORD_RESET_PER_IP = env_int("PACO_PASSWORD_RESET_PER_IP", 10)
 AXES_COOLOFF_TIME = 0.25  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_VERBOSE = False
+# the lockout counts failures per client address as paco.core.clientip decides it
+AXES_CLIENT_IP_CALLABLE = "paco.core.clientip.client_ip"
 OTP_TOTP_ISSUER = "Paço"
 SESSION_COOKIE_AGE = 8 * 3600
 SESSION_COOKIE_HTTPONLY = True
@@ -254,9 +262,16 @@ if PRODUCTION:
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
     SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
-if env_bool("PACO_BEHIND_PROXY", False):
+# Behind a reverse proxy: the scheme comes from its X-Forwarded-Proto and the client
+# address from its forwarded-for header (paco.core.clientip), PACO_TRUSTED_PROXIES hops from
+# the right. The host is never taken from X-Forwarded-Host: the proxy passes Host on
+# and absolute links use the municipality's configured host (paco.core.origin).
+PACO_BEHIND_PROXY = env_bool("PACO_BEHIND_PROXY", False)
+PACO_TRUSTED_PROXIES = env_int("PACO_TRUSTED_PROXIES", 1)
+if PACO_TRUSTED_PROXIES < 1:
+    raise ImproperlyConfigured("PACO_TRUSTED_PROXIES deve ser pelo menos 1.")
+if PACO_BEHIND_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-    USE_X_FORWARDED_HOST = True
 
 # --- E-mail -----------------------------------------------------------------
 EMAIL_HOST = env_str("PACO_EMAIL_HOST", "localhost")
@@ -313,3 +328,5 @@ PACO_WEBHOOK_URLS = env_list("PACO_WEBHOOK_URLS")
 #: HMAC-SHA256 key of the ``X-Paco-Signature`` header (receivers verify with it)
 PACO_WEBHOOK_SECRET = env_str("PACO_WEBHOOK_SECRET")
 PACO_WEBHOOK_TIMEOUT_SECONDS = env_int("PACO_WEBHOOK_TIMEOUT_SECONDS", 5)
+#: the configured receivers may be on loopback/private networks (redirects never may)
+PACO_WEBHOOK_ALLOW_INTERNAL = env_bool("PACO_WEBHOOK_ALLOW_INTERNAL", False)

@@ -11,7 +11,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth import REDIRECT_FIELD_NAME, update_session_auth_hash
 from django.contrib.auth import views as auth_views
-from django.contrib.auth.forms import PasswordChangeForm, SetPasswordForm
+from django.contrib.auth.forms import PasswordChangeForm, PasswordResetForm, SetPasswordForm
 from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.urls import reverse_lazy
@@ -19,6 +19,8 @@ from django.urls import reverse_lazy
 from paco.accounts import actions, otp
 from paco.accounts.forms import QueuedPasswordResetForm, StaffLoginForm
 from paco.accounts.models import User
+from paco.core import ratelimit
+from paco.core.clientip import client_ip
 
 
 def _save_password(request: HttpRequest, form: SetPasswordForm[Any], *, via: str) -> User:
@@ -78,10 +80,40 @@ class PasswordChangeDoneView(auth_views.PasswordChangeDoneView):
     template_name = "accounts/password_change_done.html"
 
 
+RESET_BLOCKED = (
+    "Muitos pedidos de redefinição de senha em pouco tempo, para este e-mail ou a partir "
+    "desta conexão. Por segurança, aguarde uma hora e tente de novo; se o e-mail já chegou, "
+    "use o link mais recente."
+)
+
+
+def reset_allowed(request: HttpRequest, email: str) -> bool:
+    """Count one reset request per client address and per e-mail typed (existing or not).
+
+    Every submission counts, whether or not the address belongs to an account, so
+    the refusal says nothing about which e-mails are registered.
+    """
+    per_ip = ratelimit.hit(
+        "password-reset:ip", client_ip(request), limit=settings.PACO_PASSWORD_RESET_PER_IP
+    )
+    per_email = ratelimit.hit(
+        "password-reset:email", email.strip().lower(), limit=settings.PACO_PASSWORD_RESET_PER_EMAIL
+    )
+    return per_ip and per_email
+
+
 class PasswordResetView(auth_views.PasswordResetView):
+    """Django's reset view, rate limited (links use the canonical host, paco.core.origin)."""
+
     form_class = QueuedPasswordResetForm
     template_name = "accounts/password_reset_form.html"
     success_url = reverse_lazy("accounts:password_reset_done")
+
+    def form_valid(self, form: PasswordResetForm) -> HttpResponse:
+        if not reset_allowed(self.request, form.cleaned_data["email"]):
+            form.add_error(None, RESET_BLOCKED)
+            return self.render_to_response(self.get_context_data(form=form), status=429)
+        return super().form_valid(form)
 
 
 class PasswordResetDoneView(auth_views.PasswordResetDoneView):

@@ -15,6 +15,7 @@ from django.http import HttpRequest
 from django.urls import reverse
 
 from paco.catalog.models import DigitalStatus, Service, TimeKind, lines
+from paco.core.sanitize import plain_output
 
 JSON = dict[str, Any]
 
@@ -77,6 +78,7 @@ def step_json(step: Any) -> JSON:
     }
 
 
+@plain_output
 def detail(service: Service) -> JSON:
     """The full service (use ``Service.objects.for_detail()`` to avoid extra queries)."""
     unit = service.unit
@@ -123,6 +125,7 @@ def detail(service: Service) -> JSON:
     }
 
 
+@plain_output
 def summary(service: Service, request: HttpRequest) -> JSON:
     unit = service.unit
     return {

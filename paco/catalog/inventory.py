@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import csv
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 
 from paco.catalog.models import DigitalStatus, Service
+from paco.core import csvsafe
 from paco.core.admin import request_municipality
 
 
@@ -47,7 +47,7 @@ def csv_response(request: HttpRequest) -> HttpResponse:
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="inventario-digitalizacao.csv"'
     response.write("\ufeff")
-    writer = csv.writer(response)
+    writer = csvsafe.writer(response)
     writer.writerow(
         [
             "serviço",

@@ -69,7 +69,11 @@ def _cacheable_request(request: HttpRequest) -> bool:
 
 def _page_key(town_id: int, request: HttpRequest) -> str:
     contrast = "hc" if request.COOKIES.get("contraste") == "alto" else "n"
-    path = hashlib.sha256(request.get_full_path().encode()).hexdigest()[:32]
+    # get_host() is the canonical host (paco.core.origin), so links in the page are the
+    # municipality's whatever Host the first visitor sent; scheme and host name still
+    # vary the absolute links, so they are part of the key.
+    where = f"{request.scheme}://{request.get_host()}{request.get_full_path()}"
+    path = hashlib.sha256(where.encode()).hexdigest()[:32]
     today = timezone.localdate().isoformat()
     return f"paco:page:{town_id}:{content_version(town_id)}:{contrast}:{today}:{path}"
 

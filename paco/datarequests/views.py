@@ -14,8 +14,8 @@ from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
-from paco.audit.middleware import client_ip
 from paco.core.cache import public_page
+from paco.core.clientip import client_ip
 from paco.datarequests import actions, ratelimit
 from paco.datarequests.access import public_request, tracked_request
 from paco.datarequests.forms import AppealForm, HoneypotMixin, RequestForm, ResendLinkForm

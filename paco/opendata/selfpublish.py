@@ -35,7 +35,6 @@ it on) switches the automatic refresh off.
 
 from __future__ import annotations
 
-import csv
 import datetime
 import hashlib
 import io
@@ -51,9 +50,10 @@ from django.db.models.signals import post_delete, post_save
 from django.utils import timezone
 from django_tasks import default_task_backend, task
 
+from paco.core import csvsafe
+from paco.core.csvsafe import safe_cell
 from paco.opendata import actions, vocab
 from paco.opendata.models import Dataset, Resource, ResourceVersion, VersionStatus
-from paco.plans.exports import safe_cell
 from paco.tenancy.models import Municipality, Unit
 
 logger = logging.getLogger("paco.opendata.selfpublish")
@@ -87,7 +87,7 @@ def _cell(value: Any) -> str:
 
 def to_csv(header: list[str], rows: Iterable[list[Any]]) -> bytes:
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
+    writer = csvsafe.writer(out, lineterminator="\n")
     writer.writerow(header)
     for row in rows:
         writer.writerow([_cell(v) for v in row])

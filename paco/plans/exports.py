@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-import csv
 import datetime
 import io
 from collections.abc import Sequence
 from typing import Any
 
+from paco.core import csvsafe
+from paco.core.sanitize import plain_output
 from paco.plans.models import Plan, Stage
 
 COLUMNS = (
@@ -21,7 +22,6 @@ COLUMNS = (
     "overdue",
     "days_overdue",
 )
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def _iso(day: datetime.date | None) -> str | None:
@@ -43,6 +43,7 @@ def stage_dict(stage: Stage, today: datetime.date) -> dict[str, Any]:
     }
 
 
+@plain_output
 def as_json(plan: Plan, stages: Sequence[Stage], today: datetime.date) -> dict[str, Any]:
     return {
         "plan": {"title": plan.title, "updated_at": _iso(plan.updated_on)},
@@ -50,23 +51,17 @@ def as_json(plan: Plan, stages: Sequence[Stage], today: datetime.date) -> dict[s
     }
 
 
-def safe_cell(value: Any) -> str:
-    """Neutralize spreadsheet formulas: a leading = + - @ gets a quote in front."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    text = str(value)
-    return "'" + text if text.startswith(_FORMULA_STARTS) else text
+safe_cell = csvsafe.safe_cell  # kept for importers of the old name
 
 
+@plain_output
 def as_csv(stages: Sequence[Stage], today: datetime.date) -> str:
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
+    writer = csvsafe.writer(out, lineterminator="\r\n")
     writer.writerow(COLUMNS)
     for stage in stages:
         row = stage_dict(stage, today)
-        writer.writerow([safe_cell(row[c]) for c in COLUMNS])
+        writer.writerow([row[c] for c in COLUMNS])
     return out.getvalue()
 
 
@@ -99,6 +94,7 @@ def fold(line: str) -> str:
     return "\r\n".join(out)
 
 
+@plain_output
 def as_ics(plan: Plan, stages: Sequence[Stage], host: str, now: datetime.datetime) -> str:
     stamp = now.astimezone(datetime.UTC).strftime("%Y%m%dT%H%M%SZ")
     town = plan.municipality.display_name

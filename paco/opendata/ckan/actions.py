@@ -20,6 +20,7 @@ from typing import Any
 
 from django.http import Http404, HttpRequest
 
+from paco.core.sanitize import plain_output
 from paco.opendata import access, vocab
 from paco.opendata.ckan import packages
 from paco.opendata.ckan.errors import NotFound, ValidationError, missing
@@ -230,6 +231,7 @@ def resource_show(request: HttpRequest, params: dict[str, Any]) -> dict[str, Any
 
 
 # --- site -------------------------------------------------------------------------------
+@plain_output
 def status(request: HttpRequest) -> dict[str, Any]:
     town = _town(request)
     return {

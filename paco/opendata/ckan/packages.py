@@ -26,6 +26,7 @@ from django.db.models import Prefetch
 from django.http import HttpRequest
 from django.utils import timezone
 
+from paco.core.sanitize import plain_output
 from paco.opendata import links, vocab
 from paco.opendata.models import Dataset, DatasetQuerySet, Resource, ResourceKind, Theme
 from paco.tenancy.models import Municipality, Unit
@@ -122,6 +123,7 @@ def _group_like(
     return data
 
 
+@plain_output
 def organization_dict(unit: Unit, *, package_count: int | None = None) -> dict[str, Any]:
     return _group_like(
         "organization",
@@ -134,12 +136,14 @@ def organization_dict(unit: Unit, *, package_count: int | None = None) -> dict[s
     )
 
 
+@plain_output
 def group_dict(theme: Theme, *, package_count: int | None = None) -> dict[str, Any]:
     return _group_like(
         "group", group_id(theme), theme.key, theme.label, package_count, uri=theme.uri
     )
 
 
+@plain_output
 def tag_dict(name: str) -> dict[str, Any]:
     return {
         "id": tag_id(name),
@@ -150,6 +154,7 @@ def tag_dict(name: str) -> dict[str, Any]:
     }
 
 
+@plain_output
 def resource_dict(request: HttpRequest, resource: Resource, position: int) -> dict[str, Any]:
     version = resource.current_version
     is_file = resource.kind == ResourceKind.FILE
@@ -216,6 +221,7 @@ def _extras(
     return [{"key": key, "value": value} for key, value in sorted(values.items()) if value]
 
 
+@plain_output
 def package_dict(request: HttpRequest, dataset: Dataset, town: Municipality) -> dict[str, Any]:
     """CKAN's ``package_show`` dict for a dataset from :func:`package_queryset`."""
     license_term = vocab.term(vocab.licenses(), dataset.license)

@@ -17,7 +17,6 @@ published datasets are ever searched.
 from __future__ import annotations
 
 import datetime
-import json
 from collections import Counter
 from collections.abc import Callable
 from typing import Any
@@ -25,6 +24,7 @@ from typing import Any
 from django.http import HttpRequest
 
 from paco.catalog import search as text
+from paco.core import jsoninput
 from paco.opendata.ckan import query as solr
 from paco.opendata.ckan.errors import SearchError, ValidationError
 from paco.opendata.ckan.packages import package_dict, package_queryset, unit_org_id
@@ -95,9 +95,9 @@ def string_list(params: dict[str, Any], key: str) -> list[str]:
     value = str(raw).strip()
     if value.startswith("["):
         try:
-            loaded = json.loads(value)
-        except ValueError:
-            raise ValidationError({key: ["Lista JSON inválida"]}) from None
+            loaded = jsoninput.loads(value, where=f"em “{key}”")
+        except jsoninput.JSONInputError as exc:
+            raise ValidationError({key: [str(exc)]}) from None
         if not isinstance(loaded, list):
             raise ValidationError({key: ["Deve ser uma lista"]})
         return [str(v) for v in loaded]

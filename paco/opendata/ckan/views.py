@@ -17,7 +17,6 @@ Anonymous successful GETs are marked cacheable by the public-page cache (see
 
 from __future__ import annotations
 
-import json
 import logging
 from typing import Any
 from urllib.parse import urlencode
@@ -29,6 +28,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import reverse
 from django.views.decorators.csrf import csrf_exempt
 
+from paco.core import jsoninput
 from paco.core.http import allow_any_origin, public_json
 from paco.opendata.ckan import errors
 from paco.opendata.ckan.actions import ACTIONS, status
@@ -70,24 +70,17 @@ def request_params(request: HttpRequest) -> dict[str, Any]:
                 return _json_object(keys[0])  # a JSON body sent as a form key (old clients)
             return {**_mixed(list(request.GET.lists())), **_mixed(list(request.POST.lists()))}
         return _mixed(list(request.GET.lists()))
-    body = request.body.decode("utf-8", errors="replace")
+    body = request.body
     data = _json_object(body) if body.strip() else {}
     return {**_mixed(list(request.GET.lists())), **data}
 
 
-def _json_object(text: str) -> dict[str, Any]:
+def _json_object(raw: str | bytes) -> dict[str, Any]:
+    """The body as a JSON object, through :mod:`paco.core.jsoninput` (size and depth caps)."""
     try:
-        data = json.loads(text)
-    except ValueError as exc:
-        raise errors.BadRequest(
-            f"JSON Error: corpo da requisição não é JSON válido ({exc})"
-        ) from None
-    if not isinstance(data, dict):
-        raise errors.BadRequest(
-            "Bad request data: o corpo JSON deve ser um objeto (dicionário), "
-            f"não {type(data).__name__}"
-        )
-    return data
+        return jsoninput.loads_object(raw)
+    except jsoninput.JSONInputError as exc:
+        raise errors.BadRequest(f"JSON Error: {exc}") from None
 
 
 def _help_url(request: HttpRequest, name: str) -> str:

@@ -9,7 +9,6 @@ body (typed). Shapes follow CKAN 2.10's ``ckanext.datastore``.
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 import uuid
@@ -20,6 +19,7 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.http import HttpRequest
 
+from paco.core import csvsafe, jsoninput
 from paco.opendata import storage
 from paco.opendata.ckan.errors import NotAuthorized, NotFound, TryAgain, ValidationError, missing
 from paco.opendata.datastore import sandbox
@@ -61,9 +61,9 @@ def _json(params: dict[str, Any], key: str) -> Any:
     value = params.get(key)
     if isinstance(value, str) and value.strip()[:1] in ("{", "["):
         try:
-            return json.loads(value)
-        except ValueError:
-            raise ValidationError({key: ["JSON inválido."]}) from None
+            return jsoninput.loads(value, where=f"em “{key}”")
+        except jsoninput.JSONInputError as exc:
+            raise ValidationError({key: [str(exc)]}) from None
     return value
 
 
@@ -205,7 +205,7 @@ def datastore_search(request: HttpRequest, params: dict[str, Any]) -> dict[str, 
         records = [[r[n] for n in names] for r in result.records]
     elif records_format in ("csv", "tsv"):
         buffer = io.StringIO()
-        writer = csv.writer(buffer, delimiter="," if records_format == "csv" else "\t")
+        writer = csvsafe.writer(buffer, delimiter="," if records_format == "csv" else "\t")
         for r in result.records:
             writer.writerow(["" if r[n] is None else r[n] for n in names])
         records = buffer.getvalue()

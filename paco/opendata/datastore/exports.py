@@ -34,6 +34,7 @@ from pathlib import Path
 import duckdb
 from django.core.files.storage import default_storage
 
+from paco.core import csvsafe
 from paco.opendata.datastore.engine import ROW_KEY, Column, QueryError, connection, quote_literal
 from paco.opendata.datastore.query import Compiled
 
@@ -77,18 +78,12 @@ XML_LINES = Format("xml", "text/xml; charset=utf-8", JSON_LINES.copy_options)
 XML_HEAD = b'<data xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">\n'
 XML_TAIL = b"</data>\n"
 
-#: first characters a spreadsheet would read as the start of a formula
-_FORMULA_START = "('=', '+', '-', '@', chr(9), chr(13))"
-
 
 def neutralized(column: Column) -> str:
-    """The SELECT expression of a column for a spreadsheet file."""
+    """The SELECT expression of a column for a spreadsheet file (:mod:`paco.core.csvsafe`)."""
     if column.type != "text":
         return column.sql
-    return (
-        f"CASE WHEN left({column.sql}, 1) IN {_FORMULA_START} "
-        f"THEN '''' || {column.sql} ELSE {column.sql} END AS {column.sql}"
-    )
+    return csvsafe.sql_neutralized(column.sql, column.sql)
 
 
 def export_sql(compiled: Compiled, fmt: Format) -> str:

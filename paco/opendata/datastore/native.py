@@ -29,6 +29,7 @@ from typing import Any, Concatenate, ParamSpec
 
 from django.http import Http404, HttpRequest, HttpResponse
 
+from paco.core import jsoninput
 from paco.core.http import json_error, not_found_message, public_json
 from paco.opendata import access
 from paco.opendata.datastore.engine import ROW_KEY, QueryError, current_version, parse_bool
@@ -78,7 +79,7 @@ def encode_cursor(values: list[Any]) -> str:
 def decode_cursor(text: str) -> list[Any]:
     try:
         raw = base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
-        values = json.loads(raw)
+        values = jsoninput.loads(raw, where="no cursor “after”")
     except (ValueError, binascii.Error):
         raise QueryError("Cursor “after” inválido.") from None
     if not isinstance(values, list):
@@ -99,6 +100,17 @@ def _limit(request: HttpRequest) -> int:
     return value
 
 
+def _include_total(request: HttpRequest) -> bool:
+    """``total=false`` skips counting the matching rows (the count costs a scan)."""
+    raw = request.GET.get("total", "")
+    if raw == "":
+        return True
+    value = parse_bool(raw)
+    if value is None:
+        raise QueryError("“total” deve ser true ou false.")
+    return value
+
+
 def records_page(request: HttpRequest, resource: Resource) -> dict[str, Any]:
     number = version_number(request.GET)
     version: ResourceVersion | None
@@ -110,7 +122,7 @@ def records_page(request: HttpRequest, resource: Resource) -> dict[str, Any]:
         raise Http404("Este recurso não tem dados tabulares.")
     limit = _limit(request)
     after = request.GET.get("after")
-    include_total = parse_bool(request.GET.get("total", "true")) is not False
+    include_total = _include_total(request)
     query = table_query(
         request.GET,
         limit=limit + 1,  # one more row tells whether there is a next page

@@ -71,7 +71,14 @@ TABLE_PARAMS = [
     ),
     _param("after", "query", "Cursor opaco da página seguinte (use a URL em `next`)."),
     _param("facets", "query", f"Contagem de valores de até {MAX_FACETS} colunas: `col,col2`."),
-    _param("total", "query", "`false` dispensa a contagem total.", {"type": "boolean"}),
+    _param(
+        "total",
+        "query",
+        "`false` dispensa a contagem total (a resposta vem sem `total`, mais rápida). "
+        "Nas páginas seguintes (`after`) a contagem não é refeita. Para filtrar uma "
+        "coluna chamada `total`, use `total__eq`.",
+        {"type": "boolean", "default": True},
+    ),
 ]
 
 FIELD = {

@@ -22,7 +22,20 @@ from django.http import QueryDict
 from paco.opendata.datastore.engine import QueryError, parse_bool
 from paco.opendata.datastore.query import OPERATORS, TableQuery
 
-RESERVED = {"versao", "q", "sort", "fields", "limit", "after", "facets", "bom", "offset", "format"}
+#: parameters of the API itself; a column with one of these names is filtered as ``name__eq``
+RESERVED = {
+    "versao",
+    "q",
+    "sort",
+    "fields",
+    "limit",
+    "after",
+    "facets",
+    "bom",
+    "offset",
+    "format",
+    "total",
+}
 
 
 def split_commas(text: str) -> list[str]:

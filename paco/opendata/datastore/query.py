@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 import duckdb
 
+from paco.core.sanitize import plain_tree
 from paco.opendata.datastore.engine import (
     FILE_ROW,
     ROW_KEY,
@@ -268,7 +269,7 @@ def field_specs(version: ResourceVersion, columns: list[Column]) -> list[dict[st
             }
             if field_schema.get("unit"):
                 info["unit"] = field_schema["unit"]
-            spec["info"] = info
+            spec["info"] = plain_tree(info)  # staff text (the column ids are data, kept)
         out.append(spec)
     return out
 

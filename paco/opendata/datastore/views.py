@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
-import json
 import uuid
 from collections.abc import Iterator
 from pathlib import PurePosixPath
@@ -27,6 +26,7 @@ from django.http import (
 )
 from django.views.decorators.http import require_safe
 
+from paco.core import jsoninput
 from paco.core.http import allow_any_origin, json_error
 from paco.opendata import access
 from paco.opendata.datastore import exports
@@ -210,9 +210,9 @@ def _dump_query(request: HttpRequest) -> TableQuery:
     filters = {}
     if params.get("filters"):
         try:
-            filters = json.loads(params["filters"])
-        except ValueError:
-            raise QueryError("“filters” deve ser um objeto JSON.") from None
+            filters = jsoninput.loads(params["filters"], where="em “filters”")
+        except jsoninput.JSONInputError as exc:
+            raise QueryError(str(exc)) from None
         if not isinstance(filters, dict):
             raise QueryError("“filters” deve ser um objeto JSON.")
     limit = offset = None

@@ -25,6 +25,7 @@ from django.http import HttpRequest, HttpResponse
 
 from paco.core.cache import public_page
 from paco.core.http import public_json
+from paco.core.sanitize import plain_output
 from paco.opendata import links
 from paco.opendata.access import public_dataset
 from paco.opendata.dcat import common
@@ -133,6 +134,7 @@ def _other(request: HttpRequest, resource: Resource) -> dict[str, Any] | None:
     return entry
 
 
+@plain_output
 def descriptor(request: HttpRequest, dataset: Dataset) -> dict[str, Any]:
     """The Data Package descriptor of a published dataset."""
     town = dataset.municipality

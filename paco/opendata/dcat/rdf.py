@@ -13,6 +13,7 @@ from typing import Any
 from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCAT, DCTERMS, FOAF, ORG, RDF, SKOS, XSD
 
+from paco.core.sanitize import plain_text
 from paco.opendata import vocab
 from paco.opendata.dcat import common
 
@@ -169,7 +170,19 @@ class Concepts:
         )
 
 
+def plain_literals(graph: Graph) -> Graph:
+    """Every text literal of ``graph`` as plain text (harvesters render descriptions as HTML).
+
+    One pass at serialization covers every literal however it was added."""
+    for s, p, o in list(graph):
+        if isinstance(o, Literal) and isinstance(o.value, str) and "<" in o:
+            graph.remove((s, p, o))
+            graph.add((s, p, Literal(plain_text(str(o)), lang=o.language, datatype=o.datatype)))
+    return graph
+
+
 def serialize(graph: Graph, fmt: str) -> bytes:
+    graph = plain_literals(graph)
     if fmt == "jsonld":
         data = graph.serialize(format="json-ld", context=JSONLD_CONTEXT, auto_compact=True)
         return data.encode("utf-8")

@@ -11,6 +11,7 @@ from typing import Any
 
 from django.http import HttpRequest
 
+from paco.core.sanitize import plain_output
 from paco.opendata import links
 from paco.opendata.dcat import common
 from paco.opendata.models import Dataset, Resource, ResourceKind
@@ -108,6 +109,7 @@ def _temporal(dataset: Dataset) -> str | None:
     return f"{start}/{end}"
 
 
+@plain_output
 def dataset_jsonld(request: HttpRequest, dataset: Dataset) -> dict[str, Any]:
     """The schema.org ``Dataset`` describing a published dataset, as a JSON-ready dict."""
     town = dataset.municipality

@@ -19,6 +19,7 @@ from django.utils.feedgenerator import Atom1Feed
 
 from paco.catalog.models import Service
 from paco.core.cache import public_page
+from paco.core.sanitize import plain_tree
 from paco.opendata.models import Dataset, Theme
 from paco.opendata.portal.views import theme_or_404
 from paco.tenancy.access import current_municipality, get_for_request
@@ -37,7 +38,15 @@ class Scope:
     theme: Theme | None = None
 
 
-class DatasetFeed(Feed):
+class PlainFeed(Feed):
+    """Every value a feed takes from its attributes (titles, descriptions, authors,
+    categories…) leaves as plain text: feed readers render Atom ``summary`` as HTML."""
+
+    def _get_dynamic_attr(self, attname: str, obj: Any, default: Any = None) -> Any:
+        return plain_tree(super()._get_dynamic_attr(attname, obj, default))  # type: ignore[misc]
+
+
+class DatasetFeed(PlainFeed):
     feed_type = Atom1Feed
 
     def get_object(self, request: HttpRequest, *args: Any, **kwargs: Any) -> Scope:
@@ -117,7 +126,7 @@ class ThemeFeed(DatasetFeed):
         )
 
 
-class ServiceFeed(Feed):
+class ServiceFeed(PlainFeed):
     feed_type = Atom1Feed
 
     def get_object(self, request: HttpRequest, *args: Any, **kwargs: Any) -> Municipality:

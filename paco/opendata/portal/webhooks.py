@@ -17,6 +17,12 @@ and the headers ``X-Paco-Event`` and ``X-Paco-Signature: sha256=<hex>``, the
 HMAC-SHA256 of the exact body bytes with the secret (no header without a secret).
 Receivers compare it with :func:`hmac.compare_digest`.
 
+Delivery goes through :mod:`paco.core.outbound`: receivers and the redirects they
+answer with may not be internal addresses (checked at connection time, every hop;
+``PACO_WEBHOOK_ALLOW_INTERNAL`` admits an intranet receiver, never a redirect), the
+signature is not sent to a redirect on another origin, and a URL that is not
+http(s) is a logged failure.
+
 Delivery runs in the task worker (the signals fire on commit), with a short
 timeout and **no retries**: a receiver that is down misses the notice, it is
 logged, and nothing piles up. The same event for the same dataset state is sent
@@ -28,10 +34,10 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import http.client
 import json
 import logging
 import urllib.error
-import urllib.request
 from typing import Any
 
 from django.conf import settings
@@ -40,6 +46,8 @@ from django.dispatch import receiver
 from django.urls import reverse
 from django_tasks import task
 
+from paco.core import outbound
+from paco.core.origin import town_root
 from paco.opendata import signals
 from paco.opendata.models import Dataset, Resource, ResourceVersion
 from paco.tenancy.models import Municipality
@@ -53,9 +61,7 @@ DEDUPE_SECONDS = 60
 
 def site_root(town: Municipality) -> str:
     """``scheme://host`` of the town's public site, for links sent outside a request."""
-    hosts = town.host_list() or list(settings.ALLOWED_HOSTS[:1]) or ["localhost"]
-    scheme = "https" if settings.PRODUCTION else "http"
-    return f"{scheme}://{hosts[0]}"
+    return town_root(town)
 
 
 def sign(body: bytes, secret: str) -> str:
@@ -102,15 +108,18 @@ def deliver(url: str, event: str, body: str) -> int:
     secret: str = settings.PACO_WEBHOOK_SECRET
     if secret:
         headers[SIGNATURE_HEADER] = sign(raw, secret)
-    request = urllib.request.Request(url, data=raw, headers=headers, method="POST")  # noqa: S310
     try:
-        with urllib.request.urlopen(  # noqa: S310 - the administrator's own receivers
-            request, timeout=settings.PACO_WEBHOOK_TIMEOUT_SECONDS
-        ) as response:
-            status = int(response.status)
+        status = outbound.post(
+            url,
+            raw,
+            headers,
+            timeout=settings.PACO_WEBHOOK_TIMEOUT_SECONDS,
+            allow_internal=settings.PACO_WEBHOOK_ALLOW_INTERNAL,
+            sensitive=(SIGNATURE_HEADER, EVENT_HEADER),
+        )
     except urllib.error.HTTPError as exc:
         status = exc.code
-    except (OSError, ValueError) as exc:
+    except (OSError, ValueError, http.client.HTTPException) as exc:
         log.warning("webhook %s não entregue (%s): %s", url, event, exc)
         return 0
     if status >= 300:

@@ -137,6 +137,13 @@ def test_a_version_published_without_the_figures_is_measured_once(anon_x, town_x
 @pytest.mark.django_db(transaction=True)
 def test_frictionless_validates_the_data_from_a_live_server(live_server, town_x, unit_x_a):
     """frictionless downloads the CSV export over loopback HTTP and checks it against the schema."""
+    # absolute links use the town's configured host names (paco.core.origin): the live
+    # server's name must be one of them
+    from paco.tenancy.middleware import forget_hosts
+    from paco.tenancy.models import Municipality
+
+    Municipality.objects.filter(pk=town_x.pk).update(hosts="x.paco.test\nlocalhost")
+    forget_hosts()
     csv_text = (
         "data;fornecedor;valor;pago;quantidade\n"
         "05/01/2025;Papelaria Central Ltda;1.234,56;Sim;3\n"

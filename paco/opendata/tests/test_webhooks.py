@@ -52,6 +52,13 @@ class Receiver:
         self.server.server_close()
 
 
+@pytest.fixture(autouse=True)
+def _loopback_receivers_allowed(settings) -> None:
+    """These receivers listen on 127.0.0.1: the first hop may (test_webhook_safety checks
+    that it may not by default, and that redirects never may)."""
+    settings.PACO_WEBHOOK_ALLOW_INTERNAL = True
+
+
 @pytest.fixture
 def receiver(settings) -> Iterator[Receiver]:
     with Receiver() as r:
