@@ -67,7 +67,8 @@ def _municipality_by_pk(pk: int) -> Municipality | None:
     key = f"paco:tenancy:m:{_generation()}:{pk}"
     town: Municipality | None = cache.get(key)
     if town is None:
-        town = Municipality.objects.active().filter(pk=pk).first()
+        # with its host names, which the canonical-host middleware reads on every request
+        town = Municipality.objects.active().prefetch_related("host_names").filter(pk=pk).first()
         if town is not None:
             cache.set(key, town, CACHE_SECONDS)
     return town
