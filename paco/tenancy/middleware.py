@@ -25,19 +25,27 @@ def _generation() -> str:
     return str(value)
 
 
-def _host_map() -> dict[str, int]:
-    """host → municipality id; '*' maps to the only municipality of a single-town install."""
+def _host_map() -> tuple[dict[str, int], dict[int, list[str]]]:
+    """host → town id ('*': the only town of a single-town install), and each town's hosts."""
     key = f"paco:tenancy:hostmap:{_generation()}"
-    mapping: dict[str, int] | None = cache.get(key)
-    if mapping is None:
-        rows = list(Municipality.objects.values_list("pk", "is_active", "host_names__host"))
+    cached: tuple[dict[str, int], dict[int, list[str]]] | None = cache.get(key)
+    if cached is None:
+        rows = list(
+            Municipality.objects.order_by("pk", "host_names__position").values_list(
+                "pk", "is_active", "host_names__host"
+            )
+        )
         # a deactivated town's hosts answer "no municipality" (0), never another town
         mapping = {host: (pk if active else 0) for pk, active, host in rows if host}
+        hosts: dict[int, list[str]] = {}
+        for pk, _, host in rows:
+            hosts.setdefault(pk, []).extend([host] if host else [])
         towns = {pk: active for pk, active, _ in rows}
         if len(towns) == 1 and all(towns.values()):  # a single-town install, hosts or not
             mapping["*"] = next(iter(towns))
-        cache.set(key, mapping, CACHE_SECONDS)
-    return mapping
+        cached = (mapping, hosts)
+        cache.set(key, cached, CACHE_SECONDS)
+    return cached
 
 
 def forget_hosts(*municipality_ids: int | None) -> None:
@@ -56,19 +64,21 @@ def forget_hosts(*municipality_ids: int | None) -> None:
 
 def resolve_municipality(host: str) -> Municipality | None:
     name = host.split(":", 1)[0].lower() if not host.startswith("[") else host
-    mapping = _host_map()
+    mapping, hosts = _host_map()
     pk = mapping.get(name, mapping.get("*"))
     if not pk:
         return None
-    return _municipality_by_pk(pk)
+    town = _municipality_by_pk(pk)
+    if town is not None:
+        town.remember_hosts(hosts.get(pk, []))
+    return town
 
 
 def _municipality_by_pk(pk: int) -> Municipality | None:
     key = f"paco:tenancy:m:{_generation()}:{pk}"
     town: Municipality | None = cache.get(key)
     if town is None:
-        # with its host names, which the canonical-host middleware reads on every request
-        town = Municipality.objects.active().prefetch_related("host_names").filter(pk=pk).first()
+        town = Municipality.objects.active().filter(pk=pk).first()
         if town is not None:
             cache.set(key, town, CACHE_SECONDS)
     return town

@@ -138,6 +138,17 @@ class Municipality(models.Model):
             return [h.host for h in prefetched]
         return list(self.host_names.values_list("host", flat=True))
 
+    def remember_hosts(self, hosts: Iterable[str]) -> None:
+        """Take host names already read (the host map) so :meth:`host_list` needs no query."""
+        rows = [
+            MunicipalityHost(municipality_id=self.pk, host=host, position=position)
+            for position, host in enumerate(hosts)
+        ]
+        self._prefetched_objects_cache = {
+            **getattr(self, "_prefetched_objects_cache", {}),
+            "host_names": rows,
+        }
+
     def set_hosts(self, value: str | Iterable[str] | None) -> None:
         """Store exactly these host names (the database refuses one another town holds)."""
         hosts = parse_hosts(value)
