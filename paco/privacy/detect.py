@@ -51,7 +51,7 @@ _CNS_LABEL = re.compile(r"\b(cns|sus|cartao sus|cartao nacional de saude|cartao 
 _RG_LABEL = re.compile(r"\b(rg|r g|identidade|registro geral|carteira de identidade)\b")
 _PHONE_LABEL = re.compile(r"\b(telefone|telefones|fone|tel|celular|whatsapp|contato|cel)\b")
 PERSON_LABEL = re.compile(
-    r"\b(nome|nomes|servidor|servidora|paciente|benefici\w*|requerente|aluno|aluna|alunos|"
+    r"\b(nome|nomes|servidor|servidora|paciente|beneficiari\w*|requerente|aluno|aluna|alunos|"
     r"mae|pai|responsavel|titular|contribuinte|interessad[oa]|cidadao|cidada|solicitante|"
     r"funcionari[oa]|empregad[oa]|morador|eleitor|professor|professora|candidat[oa]|"
     r"dependente|conjuge|segurad[oa]|estudante|pessoa|proprietari[oa]|vitima|denunciante|"

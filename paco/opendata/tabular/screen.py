@@ -113,11 +113,23 @@ def _nis_check_sql(n: str) -> str:
     )
 
 
+def _cns_check_sql(n: str) -> str:
+    """SQL: the 15-digit integer ``n`` is a valid Cartão Nacional de Saúde."""
+    digit = [f"({n} // {10 ** (14 - i)} % 10)" for i in range(15)]
+    total = " + ".join(f"{digit[i]} * {15 - i}" for i in range(15))
+    definitive = f"({digit[11]} = 0 AND {digit[12]} = 0 AND {digit[13]} IN (0, 1))"
+    return (
+        f"(({total}) % 11 = 0 AND ({digit[0]} IN (7, 8, 9) OR ({digit[0]} IN (1, 2) "
+        f"AND {definitive})))"
+    )
+
+
 _DIGIT_FIRST = "ascii(s) BETWEEN 48 AND 57"
 # Each regex sits behind a cheap guard (CASE evaluates it only where the guard holds).
 MACROS = [
     f"CREATE OR REPLACE TEMP MACRO paco_cpf_ok(n) AS {_cpf_check_sql('n')}",
     f"CREATE OR REPLACE TEMP MACRO paco_nis_ok(n) AS {_nis_check_sql('n')}",
+    f"CREATE OR REPLACE TEMP MACRO paco_cns_ok(n) AS {_cns_check_sql('n')}",
     "CREATE OR REPLACE TEMP MACRO paco_is_cpf(s) AS CASE WHEN length(s) BETWEEN 11 AND 14 "
     f"AND {_DIGIT_FIRST} AND regexp_full_match(s, {literal(CPF_SHAPE)}) "
     "THEN paco_cpf_ok(CAST(regexp_replace(s, '[^0-9]', '', 'g') AS BIGINT)) ELSE false END",
@@ -271,7 +283,11 @@ def _whole_cell_checks(spec: dict[str, Any], c: str) -> list[tuple[str, str, boo
             checks.append(("birth_date", f"paco_is_date_text({c})", False))
     elif kind == "integer":
         digits = f"{c} BETWEEN 1000000 AND 99999999999"
-        if ctx.nis:
+        if ctx.cns:
+            fifteen = f"{c} BETWEEN 100000000000000 AND 999999999999999"
+            cns = f"CASE WHEN {fifteen} THEN paco_cns_ok({c}) END"
+            checks.append(("cns", f"coalesce({cns}, false)", False))
+        elif ctx.nis:
             nis = f"CASE WHEN {c} BETWEEN 10000000000 AND 99999999999 THEN paco_nis_ok({c}) END"
             checks.append(("nis", f"coalesce({nis}, false)", False))
         else:
