@@ -119,7 +119,7 @@ _LETTER = "A-Za-zÀ-ÖØ-öø-ÿ"
 _WORD = f"[{_UPPER}][{_LETTER}'’]+"
 _PARTICLE = r"(?:[dD][aAeEoO][sS]?|[eE]|[dD][iIuU]|[dD][eE][lL])"
 NAME_SPAN = re.compile(
-    rf"(?<![{_LETTER}\d'’.@_-])({_WORD})((?:[ \t]+(?:{_PARTICLE}[ \t]+)?{_WORD})+)"
+    rf"(?<![{_LETTER}\d'’.@_-])({_WORD})((?: +(?:{_PARTICLE} +)?{_WORD})+)"
     rf"(?![{_LETTER}\d@_])"
 )
 _TITLES = r"(?:(?:dr|dra|prof|profa|pe|sr|sra|dom|frei|irm[aã]|madre|m[ée]dico)\.?\s+)?"

@@ -84,11 +84,16 @@ _DIGITS_PREFILTER = (
 )
 _WORD_ASCII = r"[A-Z][A-Za-z]+"
 _HONOURED = "(?i)" + "|".join(sorted(HONOURED))
-_NAME_PAIR = (
-    r"[A-ZÀ-ÖØ-Þ][A-Za-zÀ-ÖØ-öø-ÿ'’]+[ \t]+(?:(?:[dD][aAeEoO][sS]?|[eE]|[dD][iIuU])[ \t]+)?"
+_NAME_PAIR = (  # words apart by spaces (a tab between two names is not looked for)
+    r"[A-ZÀ-ÖØ-Þ][A-Za-zÀ-ÖØ-öø-ÿ'’]+ +(?:(?:[dD][aAeEoO][sS]?|[eE]|[dD][iIuU]) +)?"
     r"[A-ZÀ-ÖØ-Þ]"
 )
 _FORMATTED_CPF = r"\d{3}\.\d{3}\.\d{3}-\d{2}"
+# A whole cell that paco.privacy reads as a phone whatever the context (twin of detect.py).
+_PHONE_STRICT = (
+    r"(\+?55[ -]?)?(\(\d{2}\) ?|\d{2}[ -])(9 ?\d{4}|[2-5]\d{3})[ .-]?\d{4}"
+    r"|\+55 ?\d{10,11}|9\d{4}-\d{4}"
+)
 
 
 def _cpf_check_sql(n: str) -> str:
@@ -133,9 +138,15 @@ MACROS = [
     "CREATE OR REPLACE TEMP MACRO paco_is_cpf(s) AS CASE WHEN length(s) BETWEEN 11 AND 14 "
     f"AND {_DIGIT_FIRST} AND regexp_full_match(s, {literal(CPF_SHAPE)}) "
     "THEN paco_cpf_ok(CAST(regexp_replace(s, '[^0-9]', '', 'g') AS BIGINT)) ELSE false END",
-    "CREATE OR REPLACE TEMP MACRO paco_is_formatted_cpf(s) AS CASE WHEN length(s) = 14 "
-    f"AND {_DIGIT_FIRST} AND regexp_full_match(s, {literal(_FORMATTED_CPF)}) "
-    "THEN paco_cpf_ok(CAST(regexp_replace(s, '[^0-9]', '', 'g') AS BIGINT)) ELSE false END",
+    # Digits by position, not regexp_replace: a macro's argument is repeated in its body.
+    "CREATE OR REPLACE TEMP MACRO paco_is_formatted_cpf_shape(s) AS length(s) = 14 "
+    f"AND {_DIGIT_FIRST} AND regexp_full_match(s, {literal(_FORMATTED_CPF)})",
+    "CREATE OR REPLACE TEMP MACRO paco_is_formatted_cpf(s) AS CASE WHEN "
+    "paco_is_formatted_cpf_shape(s) THEN paco_cpf_ok(CAST(s[1:3] || s[5:7] || s[9:11] "
+    "|| s[13:14] AS BIGINT)) ELSE false END",
+    "CREATE OR REPLACE TEMP MACRO paco_is_phone_strict(s) AS CASE WHEN length(s) BETWEEN 9 AND 20 "
+    f"AND ({_DIGIT_FIRST} OR s[1] IN ('(', '+')) "
+    f"THEN regexp_full_match(s, {literal(_PHONE_STRICT)}) ELSE false END",
     "CREATE OR REPLACE TEMP MACRO paco_is_bare11(s) AS length(s) = 11 AND "
     f"{_DIGIT_FIRST} AND regexp_full_match(s, '\\d{{11}}')",
     "CREATE OR REPLACE TEMP MACRO paco_is_email(s) AS CASE WHEN contains(s, '@') "
@@ -184,6 +195,11 @@ class _Tally:
     candidates: dict[str, int] = field(default_factory=dict)
     examples: dict[str, list[str]] = field(default_factory=dict)
     split_with: str | None = None
+    distinct: int | None = None  # estimated, for columns with more than 1,000 values
+
+    def repeats(self) -> bool:
+        """Values repeat enough to screen each distinct one once (half as many or fewer)."""
+        return self.distinct is None or self.distinct <= self.total / 2
 
     def add(self, kind: str, n: int, examples: list[str], *, weak: bool = False) -> None:
         if n <= 0:
@@ -239,8 +255,7 @@ def screen_parquet(
     texts = [f for f in fields if f["type"] == "string"]
     _whole_cells(con, source, fields, tallies, stats or {})
     for spec in texts:
-        few = (stats or {}).get(spec["name"], {}).get("distinct") is not None
-        _cells_in_python(con, source, spec, tallies[spec["name"]], few)
+        _cells_in_python(con, source, spec, tallies[spec["name"]], tallies[spec["name"]].repeats())
     _split_cpfs(con, source, fields, tallies)
     findings: list[dict[str, Any]] = []
     for spec in fields:
@@ -266,18 +281,43 @@ def _finding(column: str, kind: str, n: int, tally: _Tally) -> dict[str, Any]:
     }
 
 
-def _whole_cell_checks(spec: dict[str, Any], c: str) -> list[tuple[str, str, bool]]:
-    """(kind, SQL predicate, weak) counted in SQL over whole cells of this column."""
+def _derived(c: str, alias: str) -> str:
+    """SQL select items: the CPF-shaped cell as a number, once per row (``paco_cpf_ok``
+    is a macro that repeats its argument 25 times: it must get a column, not a formula)."""
+    formatted = f"CAST({c}[1:3] || {c}[5:7] || {c}[9:11] || {c}[13:14] AS BIGINT)"
+    return (
+        f"CASE WHEN paco_is_formatted_cpf_shape({c}) THEN {formatted} END AS {alias}_f, "
+        f"CASE WHEN paco_is_bare11({c}) THEN CAST({c} AS BIGINT) END AS {alias}_b"
+    )
+
+
+def _with_derived(source: str, fields: list[dict[str, Any]], column: str = "") -> str:
+    """``source`` plus the derived numbers of its text columns (or of ``column`` only)."""
+    items = [
+        _derived(ident(spec["name"]), f"paco_d{index}")
+        for index, spec in enumerate(fields)
+        if spec["type"] == "string" and column in ("", spec["name"])
+    ]
+    if not items:
+        return source
+    return f"(SELECT *, {', '.join(items)} FROM {source})"  # noqa: S608
+
+
+def _whole_cell_checks(
+    spec: dict[str, Any], c: str, alias: str = ""
+) -> list[tuple[str, str, bool]]:
+    """(kind, SQL predicate, weak) counted in SQL over whole cells of this column;
+    ``alias``: the prefix of its derived numbers (``_derived``)."""
     name, kind = spec["name"], spec["type"]
     ctx = read_context(name)
     checks: list[tuple[str, str, bool]] = []
     if kind == "string":
-        checks.append(("cpf", f"paco_is_formatted_cpf({c})", False))
+        checks.append(("cpf", f"coalesce(paco_cpf_ok({alias}_f), false)", False))
         if not (ctx.phone or ctx.nis):
-            bare = f"CASE WHEN paco_is_bare11({c}) THEN paco_cpf_ok(CAST({c} AS BIGINT)) END"
-            checks.append(("cpf", f"coalesce({bare}, false)", not ctx.cpf))
+            checks.append(("cpf", f"coalesce(paco_cpf_ok({alias}_b), false)", not ctx.cpf))
             checks.append(("cpf_candidate", f"paco_is_bare11({c})", False))
         checks.append(("email", f"paco_is_email({c})", False))
+        checks.append(("phone", f"paco_is_phone_strict({c})", False))
         checks.append(("address", f"paco_is_address({c})", False))
         if is_birth_column(name):
             checks.append(("birth_date", f"paco_is_date_text({c})", False))
@@ -305,7 +345,7 @@ def _whole_cell_checks(spec: dict[str, Any], c: str) -> list[tuple[str, str, boo
 def fast_path_sql(spec: dict[str, Any], c: str) -> str:
     """SQL: this text cell is fully judged in SQL (skipped by the Python pass)."""
     ctx = read_context(spec["name"])
-    fast = f"paco_is_formatted_cpf({c}) OR paco_is_email({c})"
+    fast = f"paco_is_formatted_cpf_shape({c}) OR paco_is_email({c}) OR paco_is_phone_strict({c})"
     if not (ctx.phone or ctx.nis):
         fast += f" OR paco_is_bare11({c})"
     return f"({fast})"
@@ -321,32 +361,45 @@ def _whole_cells(
     """Whole-cell checks in SQL: one pass for the columns with many distinct values,
     one small ``GROUP BY`` for each column with few (``stats``: ``distinct`` known)."""
     row_by_row: list[tuple[dict[str, Any], list[tuple[str, str, bool]]]] = []
-    for spec in fields:
+    for index, spec in enumerate(fields):
         c = ident(spec["name"])
+        alias = f"paco_d{index}"
+        checks = _whole_cell_checks(spec, c, alias)
         if stats.get(spec["name"], {}).get("distinct") is not None:
-            checks = _whole_cell_checks(spec, "v")
-            sums = "".join(f", coalesce(sum(n) FILTER (WHERE {p}), 0)" for _k, p, _w in checks)
-            row = con.execute(
-                f"SELECT coalesce(sum(n), 0){sums} FROM (SELECT {c} AS v, "  # noqa: S608
-                f"count(*) AS n FROM {source} WHERE {c} IS NOT NULL GROUP BY {c})"
-            ).fetchone()
+            by_value = _whole_cell_checks(spec, "v", alias)
+            sums = "".join(f", coalesce(sum(n) FILTER (WHERE {p}), 0)" for _k, p, _w in by_value)
+            values = (
+                f"(SELECT {c} AS v, count(*) AS n FROM {source} WHERE {c} IS NOT NULL GROUP BY {c})"  # noqa: S608
+            )
+            if spec["type"] == "string":
+                values = f"(SELECT *, {_derived('v', alias)} FROM {values})"  # noqa: S608
+            row = con.execute(f"SELECT coalesce(sum(n), 0){sums} FROM {values}").fetchone()  # noqa: S608
             assert row is not None
-            _count(con, source, spec, _whole_cell_checks(spec, c), list(row), tallies)
+            examples_source = _with_derived(source, _only(fields, index))
+            _count(con, examples_source, spec, checks, list(row), tallies)
         else:
-            row_by_row.append((spec, _whole_cell_checks(spec, c)))
+            row_by_row.append((spec, checks))
     if not row_by_row:
         return
     selects: list[str] = []
     for spec, checks in row_by_row:
         selects.append(f"count({ident(spec['name'])})")
         selects += [f"count(*) FILTER (WHERE {p})" for _kind, p, _weak in checks]
-    row = con.execute(f"SELECT {', '.join(selects)} FROM {source}").fetchone()  # noqa: S608
+        selects.append(f"approx_count_distinct({ident(spec['name'])})")
+    derived = _with_derived(source, fields)
+    row = con.execute(f"SELECT {', '.join(selects)} FROM {derived}").fetchone()  # noqa: S608
     assert row is not None
     position = 0
     for spec, checks in row_by_row:
         end = position + 1 + len(checks)
-        _count(con, source, spec, checks, list(row[position:end]), tallies)
-        position = end
+        _count(con, derived, spec, checks, list(row[position:end]), tallies)
+        tallies[spec["name"]].distinct = int(row[end])
+        position = end + 1
+
+
+def _only(fields: list[dict[str, Any]], index: int) -> list[dict[str, Any]]:
+    """``fields`` with only ``index`` left a text column (keeps the derived aliases' numbers)."""
+    return [spec if i == index else {**spec, "type": "-"} for i, spec in enumerate(fields)]
 
 
 def _count(
@@ -374,7 +427,7 @@ def _examples(
     c = ident(column)
     rows = con.execute(  # the first matches in file order, deduplicated here
         f"SELECT CAST({c} AS VARCHAR) FROM {source} "  # noqa: S608
-        f"WHERE {predicate} ORDER BY paco_row LIMIT {MAX_EXAMPLES * 20}"
+        f"WHERE {predicate} LIMIT {MAX_EXAMPLES * 20}"
     ).fetchall()
     first = list(dict.fromkeys(str(row[0]) for row in rows))[:MAX_EXAMPLES]
     return [mask_value(kind, text) for text in first]
@@ -395,12 +448,13 @@ def _candidates_sql(spec: dict[str, Any], source: str, few: bool) -> str:
     names_too = everything or not PLACE_LABEL.search(fold(name))
     gate = "true" if everything else f"paco_maybe_digits({c})"
     if names_too and not everything:
-        gate = f"({gate} OR regexp_matches({c}, {literal(_NAME_PAIR)}))"
+        pair = f"CASE WHEN contains({c}, ' ') THEN regexp_matches({c}, {literal(_NAME_PAIR)}) END"
+        gate = f"({gate} OR coalesce({pair}, false))"
     rows = (
         f"SELECT {c} AS v, count(*) AS n, min(paco_row) AS first FROM {source} "  # noqa: S608
         f"WHERE {c} IS NOT NULL AND NOT {fast_path_sql(spec, c)} AND {gate} GROUP BY ALL"
     )
-    if few:  # few distinct values: group first, then test each value once
+    if few:  # values repeat: group first, then test each distinct value once
         gate = gate.replace(c, "v")
         rows = (
             f"SELECT v, n, first FROM (SELECT {c} AS v, count(*) AS n, "  # noqa: S608
@@ -495,13 +549,17 @@ def _split_cpfs(
     ]
     if not pairs:
         return
+    numbers = ", ".join(
+        f"({_split_number_sql(ident(a['name']), a['type'], True)}) * 100 "
+        f"+ ({_split_number_sql(ident(b['name']), b['type'], False)}) AS paco_split{i}"
+        for i, (a, b) in enumerate(pairs)
+    )
+    split = f"(SELECT paco_row, {numbers} FROM {source})"  # noqa: S608
     selects = []
-    for a, b in pairs:
-        base = _split_number_sql(ident(a["name"]), a["type"], True)
-        check = _split_number_sql(ident(b["name"]), b["type"], False)
-        selects.append(f"count(*) FILTER (WHERE ({base}) IS NOT NULL AND ({check}) IS NOT NULL)")
-        selects.append(f"count(*) FILTER (WHERE paco_cpf_ok(({base}) * 100 + ({check})))")
-    row = con.execute(f"SELECT {', '.join(selects)} FROM {source}").fetchone()  # noqa: S608
+    for i in range(len(pairs)):
+        selects.append(f"count(paco_split{i})")
+        selects.append(f"count(*) FILTER (WHERE paco_cpf_ok(paco_split{i}))")
+    row = con.execute(f"SELECT {', '.join(selects)} FROM {split}").fetchone()  # noqa: S608
     assert row is not None
     for index, (a, b) in enumerate(pairs):
         candidates, valid = int(row[2 * index]), int(row[2 * index + 1])
@@ -512,11 +570,9 @@ def _split_cpfs(
             continue
         tally = tallies[a["name"]]
         tally.split_with = b["name"]
-        base = _split_number_sql(ident(a["name"]), a["type"], True)
-        check = _split_number_sql(ident(b["name"]), b["type"], False)
         rows = con.execute(
-            f"SELECT ({base}) * 100 + ({check}) FROM {source} "  # noqa: S608
-            f"WHERE paco_cpf_ok(({base}) * 100 + ({check})) ORDER BY paco_row LIMIT 3"
+            f"SELECT paco_split{index} FROM {split} "  # noqa: S608
+            f"WHERE paco_cpf_ok(paco_split{index}) ORDER BY paco_row LIMIT 3"
         ).fetchall()
         tally.add("cpf", valid, [mask_value("cpf", str(r[0])) for r in rows])
 
