@@ -166,7 +166,7 @@ def test_screening_by_value_counts_like_row_by_row(tmp_path):
 def test_sql_and_python_detectors_agree_on_the_labelled_fixture(tmp_path):
     # The screening judges common whole cells in SQL and the rest with paco.privacy: on the
     # labelled fixture (one column per context) it finds what the Python detectors find.
-    groups: dict[str, list[str]] = {}
+    groups = {}
     for _expected, context, text in labelled():
         groups.setdefault(context or "texto", []).append(text)
     columns = list(groups)
@@ -186,7 +186,7 @@ def test_sql_and_python_detectors_agree_on_the_labelled_fixture(tmp_path):
         fields = [{"name": c, "type": "string"} for c in columns]
         found = screen.screen_parquet(con, str(path), fields)
     got = {(f["column"], f["kind"]): f["count"] for f in found if f["kind"] in KINDS}
-    expected: dict[tuple[str, str], int] = {}
+    expected = {}
     bare = re.compile(r"(?<![\w./@-])\d{11}(?![\w/@]|[.,-]\d)")
     for column, texts in groups.items():
         weak = candidates = 0
