@@ -378,3 +378,74 @@ EXPECTED: dict[str, dict] = {
         "personal": [("aluno", "name", 15), ("data_nascimento", "birth_date", 15)],
     },
 }
+
+# Screening evasions (issue 8): each finding exact, by column and kind; hard negatives none.
+EVASIONS: dict[str, dict] = {
+    "ev_cpf_free_text.csv": {
+        "delimiter": ";",
+        "rows": 8,
+        "types": {"historico": "string"},
+        "personal": [("historico", "cpf", 1)],
+    },
+    "ev_cpf_nested.json": {
+        "delimiter": None,
+        "encoding": None,
+        "rows": 4,
+        "types": {"id": "integer", "pagamento": "string"},
+        "personal": [("pagamento", "cpf", 1)],
+    },
+    "ev_cpf_spaces.csv": {
+        "delimiter": ";",
+        "rows": 4,
+        "types": {"documento": "string"},
+        "personal": [("documento", "cpf", 2)],
+    },
+    "ev_cpf_rare.csv": {
+        "delimiter": ";",
+        "rows": 1000,
+        "types": {"processo": "string", "interessado_doc": "string"},
+        "personal": [("interessado_doc", "cpf", 1)],
+    },
+    "ev_cpf_zero_padded.csv": {
+        "delimiter": ";",
+        "rows": 4,
+        "types": {"documento": "integer"},
+        "values": {(0, "documento"): 1234567890},
+        "personal": [("documento", "cpf", 2)],
+    },
+    "ev_cpf_split.csv": {
+        "delimiter": ";",
+        "rows": 3,
+        "types": {"cpf_base": "string", "cpf_dv": "string"},
+        "personal": [("cpf_base", "cpf", 3)],
+    },
+    "ev_nis.csv": {
+        "delimiter": ";",
+        "rows": 3,
+        "types": {"nis": "string"},
+        "personal": [("nis", "nis", 2)],
+    },
+    "ev_cns.csv": {
+        "delimiter": ";",
+        "rows": 3,
+        "types": {"cartao_sus": "integer", "observacao": "string"},
+        "personal": [("cartao_sus", "cns", 2), ("observacao", "cns", 1)],
+    },
+    "ev_rg.csv": {
+        "delimiter": ";",
+        "rows": 4,
+        "types": {"rg": "string"},
+        "personal": [("rg", "rg", 3), ("observacao", "rg", 1)],
+    },
+    "ev_favorecido.csv": {
+        "delimiter": ";",
+        "rows": 4,
+        "personal": [("favorecido", "name", 2), ("favorecido", "mei", 1)],
+    },
+    "ev_negatives.csv": {
+        "delimiter": ";",
+        "rows": 60,
+        "types": {"codigo": "string", "data": "date", "valor": "number"},
+    },
+}
+EXPECTED.update(EVASIONS)

@@ -286,6 +286,94 @@ SMALL: dict[str, bytes] = {
 }
 
 
+# Screening evasions (issue 8): personal data the screening once missed, one file each, and
+# hard negatives it must not flag. Expected findings in corpus_expectations.EVASIONS.
+def _processes(n: int) -> list[str]:
+    return [f"{23000 + i % 7}.{i:06d}/2025-{i % 97:02d}" for i in range(n)]
+
+
+_WORDS_NOT_NAMES = [
+    "Rosa vermelha",
+    "Paz e Luz",
+    "Vitória da Conquista",
+    "Farmácia Santa Rita EIRELI",
+]
+EVASIONS: dict[str, bytes] = {
+    # A CPF inside free text (1 row in 8).
+    "ev_cpf_free_text.csv": _rows(
+        "empenho;historico;valor",
+        *[f"2025NE{i:04d};Aquisição de material de consumo – lote {i};{i}0,00" for i in range(7)],
+        "2025NE0007;Pagamento a Fulano CPF 123.456.789-09 referente a diárias;150,00",
+    ).encode(),
+    # Inside nested JSON (a key names it), bare digits.
+    "ev_cpf_nested.json": (
+        b'[\n  {"id": 1, "pagamento": {"valor": 10.5, '
+        b'"beneficiario": {"doc": "00394460000141"}}},\n'
+        b'  {"id": 2, "pagamento": {"valor": 20.5, "beneficiario": {"doc": "52998224725"}}},\n'
+        b'  {"id": 3, "pagamento": {"valor": 30.5, "beneficiario": null}},\n'
+        b'  {"id": 4, "pagamento": {"valor": 40.5, "beneficiario": {"doc": "12345678"}}}\n]\n'
+    ),
+    # Written with spaces.
+    "ev_cpf_spaces.csv": _rows(
+        "documento;valor", "529 982 247 25;1", "111 444 777 35;2", "-;3", "11.222.333/0001-81;4"
+    ).encode(),
+    # One CPF in 1000 rows (0.1%, far under the old 20% threshold), among process numbers.
+    "ev_cpf_rare.csv": _rows(
+        "processo;interessado_doc",
+        *[f"{p};{'111.444.777-35' if i == 640 else '-'}" for i, p in enumerate(_processes(1000))],
+    ).encode(),
+    # Zero-padded: an integer column where the CPF 012.345.678-90 lost its leading zero.
+    "ev_cpf_zero_padded.csv": _rows(
+        "documento;valor", "1234567890;10", "52998224725;20", "4567;30", "98765;40"
+    ).encode(),
+    # Split over two adjacent columns: 9-digit base and check digits.
+    "ev_cpf_split.csv": _rows(
+        "cpf_base;cpf_dv;valor", "529982247;25;1", "111444777;35;2", "123456789;09;3"
+    ).encode(),
+    "ev_nis.csv": _rows(
+        "nis;beneficio;valor",
+        "17033259504;Bolsa Família;600,00",
+        "469.40840.69-1;Bolsa Família;600,00",
+        "12345678901;Auxílio Gás;100,00",
+    ).encode(),
+    "ev_cns.csv": _rows(
+        "atendimento;cartao_sus;observacao",
+        "1;911172752274760;consulta",
+        "2;103381068700007;paciente com Cartão SUS 231 9749 7407 0007 de outro município",
+        "3;123456789012345;curativo",
+    ).encode(),
+    "ev_rg.csv": _rows(
+        "requerimento;rg;observacao",
+        "1;12.345.678-9;ok",
+        "2;MG-14.532.876;ok",
+        "3;1234567;ok",
+        "4;-;identidade 98.765.432-1 apresentada",
+    ).encode(),
+    # Names under a column the old name regex missed, found by their values.
+    "ev_favorecido.csv": _rows(
+        "favorecido;valor",
+        "Maria Aparecida dos Santos;100,00",
+        "JOSE CARLOS DE SOUZA;200,00",
+        "Comercial São José Ltda;300,00",
+        "12.345.678 ANTONIO FERREIRA LIMA;400,00",
+    ).encode(),
+    # Hard negatives: none of this is personal data (2 of the 60 bare 11-digit codes pass the
+    # CPF check, as chance would have it: not a finding).
+    "ev_negatives.csv": _rows(
+        "processo;nup;cnpj;valor;data;codigo;logradouro;unidade;descricao",
+        *[
+            f"{p};00001.{i:06d}/2025-{i % 90 + 10};11.222.333/0001-81;1.234.567,{i % 90 + 10};"
+            f"{i % 28 + 1:02d}/03/2024;{40000000000 + i * 7923};"
+            f"{['Rua João Pessoa, 12', 'Av. Getúlio Vargas, 1500', 'Praça Rui Barbosa'][i % 3]};"
+            f"{['EMEF Anita Garibaldi', 'UBS Dr. Carlos Chagas', 'Escola Maria Clara'][i % 3]};"
+            f"{_WORDS_NOT_NAMES[i % 4]}"
+            for i, p in enumerate(_processes(60))
+        ],
+    ).encode(),
+}
+SMALL.update(EVASIONS)
+
+
 def huge_line_bytes() -> bytes:
     """More than 1 MB with no newline at all."""
     return b"x," * 600_000

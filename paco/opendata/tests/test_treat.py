@@ -118,3 +118,30 @@ def test_unreadable_source_is_a_portuguese_error(tmp_path):
     with pytest.raises(TabularError, match="não puderam ser lidos"):
         apply_treatments(bad, tmp_path / "y.parquet", {"a": "drop"}, "k")
     assert not (tmp_path / "y.parquet").exists()
+
+
+@pytest.mark.parametrize("id_column", ["id", "file_row_number"])
+def test_mask_keeps_free_text_and_masks_only_the_personal_data_inside(tmp_path, id_column):
+    notes = [
+        "Pagamento a Fulano CPF 123.456.789-09 referente a diárias",
+        "Serviço prestado na escola municipal, sem pendências a registrar",
+        "Contato: maria.souza@exemplo.com ou (11) 98765-4321",
+        "Repasse a Maria das Graças Oliveira, conforme processo 23000.012345/2024-11",
+        "ok",
+    ] * 3
+    source = tmp_path / "notas.csv"
+    source.write_text(
+        f"{id_column};observacao\n" + "".join(f"{i};{n}\n" for i, n in enumerate(notes)),
+        encoding="utf-8",
+    )
+    to_parquet(source, tmp_path / "v1.parquet")
+    apply_treatments(tmp_path / "v1.parquet", tmp_path / "v2.parquet", {"observacao": "mask"}, "k")
+    _names, rows = _read(tmp_path / "v2.parquet")
+    assert [row[0] for row in rows] == list(range(len(notes)))  # file order kept
+    assert [row[1] for row in rows[:5]] == [
+        "Pagamento a Fulano CPF [CPF removido] referente a diárias",
+        "Serviço prestado na escola municipal, sem pendências a registrar",
+        "Contato: [e-mail removido] ou [telefone removido]",
+        "Repasse a [nome removido], conforme processo 23000.012345/2024-11",
+        "***",  # a short value with nothing recognisable is masked whole, as before
+    ]
