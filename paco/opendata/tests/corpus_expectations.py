@@ -165,7 +165,10 @@ EXPECTED: dict[str, dict] = {
         "rows": 4,
         "types": {"data": "date"},
         "values": {(1, "data"): None, (3, "data"): date(2025, 5, 4)},
-        "errors": ["Linha 3, coluna “data”: “31/02/2025” não é uma data no formato dd/mm/aaaa."],
+        "errors": [
+            "Linha 3, coluna “data”: “31/02/2025” não é uma data que existe "
+            "(fevereiro de 2025 não tem dia 31)."
+        ],
     },
     "booleans.csv": {
         "delimiter": ";",
@@ -336,6 +339,11 @@ EXPECTED: dict[str, dict] = {
             "rotulo": "string",
         },
         "values": {(0, "total"): 4.5, (1, "rotulo"): "PAPEL", (2, "total"): 7.0},
+        # Its last row is a totals row (“total”, and =SUM of the rows above).
+        "errors": [
+            "Linha 4: a linha “total” parece ser de totais, no meio dos dados: quem somar as "
+            "colunas contará esses valores duas vezes. Retire a linha do arquivo e envie de novo."
+        ],
     },
     "empty_sheet.ods": {"reject": "A aba “Vazia” da planilha está vazia.", "line": None},
     "damaged.ods": {

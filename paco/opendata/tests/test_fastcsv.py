@@ -92,7 +92,7 @@ def test_bad_values_after_the_sample_name_their_physical_line(tmp_path, encoding
     assert fast.report.error_count == 3
     assert [e.text for e in fast.report.errors] == [
         f"Linha {_line_of(content, 1500, encoding)}, coluna “data”: “31/02/2025” não é uma "
-        "data no formato dd/mm/aaaa.",
+        "data que existe (fevereiro de 2025 não tem dia 31).",
         f"Linha {_line_of(content, 2501, encoding)}, coluna “valor”: “12,3,4” não é um número.",
         f"Linha {_line_of(content, 2999, encoding)}, coluna “valor”: “12,3,4” não é um número.",
     ]
