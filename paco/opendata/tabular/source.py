@@ -20,6 +20,7 @@ from .errors import NO_ROWS, TabularError
 from .jsonsource import json_header, json_records
 from .sheets import SUFFIXES as SHEET_SUFFIXES
 from .sheets import cell_text, sheet_name, sheet_rows
+from .sheetsize import check_sheet_size
 from .sniff import (
     SAMPLE_BYTES,
     Dialect,
@@ -168,7 +169,10 @@ def _open_csv(path: Path) -> Table:
 
 
 def _open_sheet(path: Path, sheet: str | None) -> Table:
+    # Before calamine allocates a sheet's rectangle (ODS: every sheet, on opening).
+    check_sheet_size(path, None)
     name = sheet_name(path, sheet)
+    check_sheet_size(path, name)
     table = Table(path=path, kind="xlsx", header=Header(0, []), header_line=1, sheet=name)
     sample: list[Record] = []
     for record in sheet_rows(path, name):

@@ -10,6 +10,13 @@ message and the line it names (None when the whole file is at fault).
 
 from datetime import date, datetime
 
+HOSTILE_DIMENSIONS = (
+    "A planilha declara 16.384 colunas × 1.048.576 linhas na aba “Plan1” "
+    "(17.179.869.184 células, contando as vazias entre a primeira e a última preenchida); "
+    "o limite é 10.000.000 de células. Apague as células preenchidas longe dos dados "
+    "(confira a última célula com Ctrl+End) ou salve a aba como CSV e envie de novo."
+)
+
 EXPECTED: dict[str, dict] = {
     "cp1252_semicolon.csv": {
         "encoding": "cp1252",
@@ -384,5 +391,14 @@ EXPECTED: dict[str, dict] = {
         "rows": 15,
         "types": {"data_nascimento": "date"},
         "personal": [("aluno", "name", 15), ("data_nascimento", "birth_date", 15)],
+    },
+    # Hostile dimensions (issue 8): refused before calamine allocates the rectangle.
+    "hostile_dimensions.xlsx": {
+        "reject": HOSTILE_DIMENSIONS,
+        "line": None,
+    },
+    "hostile_repeated.ods": {
+        "reject": HOSTILE_DIMENSIONS,
+        "line": None,
     },
 }
