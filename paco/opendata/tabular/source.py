@@ -28,6 +28,7 @@ from .sniff import (
     detect_header,
     normalize_header,
     parse_sample,
+    settle_encoding,
     sniff_bytes,
 )
 
@@ -154,6 +155,8 @@ def _open_csv(path: Path) -> Table:
         sample = raw.read(SAMPLE_BYTES + 1)
     truncated = len(sample) > SAMPLE_BYTES
     dialect, text = sniff_bytes(sample[:SAMPLE_BYTES], truncated)
+    if truncated:  # the sample was not the whole file: it may not tell the encoding
+        dialect.encoding = settle_encoding(path, dialect.encoding, sample[:SAMPLE_BYTES])
     rows = parse_sample(text, dialect.delimiter)
     header = detect_header(rows)
     table = Table(path=path, kind="csv", header=header, header_line=1, dialect=dialect)
