@@ -158,7 +158,9 @@ def _sample_errors(table: Table, schema: dict[str, Any]) -> tuple[bool, bool]:
     for seen, _row in enumerate(infer.validate(table, schema, sample), start=1):
         if seen >= infer.SAMPLE_ROWS:
             break
-    cells = sample.error_count > len(table.header.issues) or sample.warning_count > 0
+    # (empty lines are found by a byte scan, not by the staging pass)
+    events = sample.warning_count - sample.empty_lines
+    cells = sample.error_count > len(table.header.issues) or events > 0
     ragged = any(e.column is None and e.line != table.header_line for e in sample.errors)
     return cells, ragged
 
@@ -232,7 +234,56 @@ def convert_csv(
     finally:
         converted.unlink(missing_ok=True)
         staging.unlink(missing_ok=True)
+    _report_empty_lines(table, report)
     return report
+
+
+def _report_empty_lines(table: Table, report: Report) -> None:
+    """Warn about empty lines among the data, in line order with the other warnings.
+
+    DuckDB skips lines with nothing at all, so they are found on the raw bytes:
+    ``\n\n`` or ``\n\r\n`` outside quotes (quote parity), after the header.
+    """
+    lines = empty_lines(table)
+    if not lines:
+        return
+    report.warning_count += len(lines)
+    found = [infer.Issue(line, None, infer.BLANK_ROW) for line in lines[: infer.MAX_ERRORS]]
+    merged = sorted(report.warnings + found, key=lambda issue: issue.line or 0)
+    report.warnings = merged[: infer.MAX_ERRORS]
+
+
+def empty_lines(table: Table) -> list[int]:
+    """Physical numbers of the empty lines after the header (outside quoted fields)."""
+    assert table.dialect is not None
+    if table.dialect.encoding == "utf-16":  # rare and small: the reader tells
+        return [line for line, cells in table.records() if not cells]
+    found: list[int] = []
+    lines_before = 0  # newlines before the chunk
+    quotes_before = 0
+    ended_with_newline = False
+    with table.path.open("rb") as raw:
+        while chunk := raw.read(CHUNK_BYTES):
+            starts = []
+            if ended_with_newline and chunk.startswith((b"\n", b"\r\n")):
+                starts.append(0)
+            for needle in (b"\n\n", b"\n\r\n"):
+                at = chunk.find(needle)
+                while at >= 0:
+                    starts.append(at + 1)
+                    at = chunk.find(needle, at + 1)
+            position, newlines, quotes = 0, lines_before, quotes_before
+            for start in sorted(starts):
+                newlines += chunk.count(b"\n", position, start)
+                quotes += chunk.count(b'"', position, start)
+                position = start
+                line = newlines + 1
+                if quotes % 2 == 0 and line > table.header_line:
+                    found.append(line)
+            lines_before += chunk.count(b"\n")
+            quotes_before += chunk.count(b'"')
+            ended_with_newline = chunk.endswith(b"\n")
+    return found
 
 
 def _finish(

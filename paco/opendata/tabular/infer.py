@@ -80,14 +80,19 @@ class _Guess:
         # turn a numeric column into text (validation then treats or reports each one).
         special = v.nonfinite(text) is not None or v.too_large(text) or v.too_large(text, ".")
         for candidate in CANDIDATES:
-            if _fits(candidate, text) or (special and candidate in _NUMERIC):
+            if (
+                _fits(candidate, text)
+                or (special and candidate in _NUMERIC)
+                # 31/02/2026 is a date column's error, not a sign that the column is text
+                or (candidate[0] == "date" and _impossible_date(text, candidate[1] or ""))
+            ):
                 self.fits[candidate] += 1
             elif candidate not in self.misfit:
                 self.misfit[candidate] = (line, text)
 
     def why_text(self) -> tuple[int, str] | None:
         """When the column looked like numbers or dates but stayed text: (line, reason)."""
-        if not self.present or self.codes or _CODE_NAME.search(self.name.casefold()):
+        if self.present < 3 or self.codes or _CODE_NAME.search(self.name.casefold()):
             return None
         best = max(CANDIDATES, key=lambda c: self.fits[c])
         if best[0] == "boolean" or self.fits[best] * 2 < self.present or best not in self.misfit:
@@ -382,6 +387,7 @@ class Report:
     warning_count: int = 0
     warnings: list[Issue] = field(default_factory=list)
     last_line: int | None = None  # of the last data row (the Python path knows it)
+    empty_lines: int = 0  # lines with nothing at all (DuckDB skips them: found apart)
     totals_rows: int = 0  # rows labelled as totals (“TOTAL”, “Total geral”…)
 
     def error(self, line: int | None, column: str | None, message: str) -> None:
@@ -418,8 +424,8 @@ def validate(table: Table, schema: dict[str, Any], report: Report) -> Iterator[l
     numeric = [f["type"] in {"integer", "number"} for f in fields]
     for line, cells in table.records():
         if not any(c.strip() for c in cells):
-            if cells:  # an empty line is no row at all (DuckDB skips it too)
-                report.warn(line, None, BLANK_ROW)
+            report.empty_lines += not cells
+            report.warn(line, None, BLANK_ROW)
             continue
         label = totals_label(cells)
         if label is not None:

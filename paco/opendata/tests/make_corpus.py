@@ -418,6 +418,61 @@ HOSTILE_ODS = ods_raw(
     '<table:table-cell office:value-type="string" table:number-columns-repeated="16384">'
     "<text:p>x</text:p></table:table-cell></table:table-row></table:table>"
 )
+# The import cases people actually hit (issue 8, §6).
+SMALL["totals_label.csv"] = _rows(
+    "secretaria;valor;data",
+    "Saúde;100,00;05/01/2026",
+    "Educação;50,00;06/01/2026",
+    "TOTAL;150,00;",
+    "Obras;10,00;07/01/2026",
+    ";Total geral:;160,00",
+).encode("cp1252")
+SMALL["totals_sum.csv"] = _rows(
+    "item;quantidade;valor",
+    "caneta;1;10,00",
+    "papel;2;20,50",
+    "grampo;3;5,25",
+    "clipe;4;1,00",
+    ";10;36,75",
+).encode()
+SMALL["impossible_dates.csv"] = _rows(
+    "evento;data",
+    *[f"e{i};{i:02d}/01/2026" for i in range(1, 21)],
+    "x;31/02/2026",
+    "y;29/02/2025",
+    "z;15/13/2026",
+).encode()
+SMALL["mixed_dates.csv"] = _rows(
+    "evento;data",
+    *[f"e{i};{i:02d}/03/2026" for i in range(1, 21)],
+    "x;2026-03-21",
+).encode()
+SMALL["mixed_dates_half.csv"] = _rows(
+    "evento;data",
+    *[f"e{i};{i:02d}/03/2026" for i in range(1, 6)],
+    *[f"f{i};2026-04-{i:02d}" for i in range(1, 6)],
+).encode()
+SMALL["blank_rows.csv"] = _rows(
+    "nome;valor", "a;1", ";", "b;2", "", "  ;  ", "c;3", nl="\r\n"
+).encode()
+SMALL["text_reason.csv"] = _rows(
+    "item;valor",
+    *[f"i{i};{i},50" for i in range(1, 8)],
+    "j;sem valor",
+    "k;a definir",
+    "l;9,00",
+).encode()
+SMALL["nan_infinity.csv"] = _rows(
+    "id;valor",
+    "1;1,5",
+    "2;NaN",
+    "3;Infinity",
+    "4;-Infinito",
+    "5;2,5",
+    "6;nan",
+    "7;3",
+    "8;" + "9" * 320,
+).encode()
 SMALL["hostile_dimensions.xlsx"] = HOSTILE_XLSX
 SMALL["hostile_repeated.ods"] = HOSTILE_ODS
 

@@ -34,7 +34,12 @@ try:
     outcome = "accepted"
 except TabularError as exc:
     outcome = exc.message
-peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024
+# VmHWM: this process image's peak (ru_maxrss would carry the pytest parent's over exec)
+try:
+    status = Path("/proc/self/status").read_text()
+    peak = int(next(l for l in status.splitlines() if l.startswith("VmHWM:")).split()[1]) // 1024
+except (OSError, StopIteration):
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024
 print(json.dumps({"outcome": outcome, "peak_mb": peak}))
 """
 
