@@ -161,3 +161,15 @@ def test_json_streams_across_chunks_and_names_the_bad_line(tmp_path):
     bad.mkdir()
     error = _reject(bad, source.read_bytes(), name="ruim.json")
     assert error.line == 4002
+
+
+def test_the_field_limit_does_not_depend_on_what_was_imported_before(tmp_path):
+    """frictionless raises the process-wide csv field limit when imported."""
+    import csv
+
+    before = csv.field_size_limit(10_000_000)
+    try:
+        error = _reject(tmp_path, make_corpus.long_field_bytes())
+        assert error.line == 3 and "campo longo demais (mais de 128 KB)" in error.message
+    finally:
+        csv.field_size_limit(before)
