@@ -24,6 +24,7 @@ from django.db import models
 from django.db.models import Q
 
 from paco.opendata import vocab
+from paco.opendata.jsonsafe import FiniteJSONField
 from paco.tenancy.models import TenantModel, TenantQuerySet, Unit
 
 
@@ -263,16 +264,16 @@ class ResourceVersion(TenantModel):
     # the normalized table (tabular files only)
     parquet = models.CharField("dados normalizados (Parquet)", max_length=300, blank=True)
     rows = models.BigIntegerField("linhas", null=True, blank=True)
-    schema = models.JSONField("esquema (Table Schema)", default=dict, blank=True)
-    stats = models.JSONField("estatísticas por coluna", default=dict, blank=True)
+    schema = FiniteJSONField("esquema (Table Schema)", default=dict, blank=True)
+    stats = FiniteJSONField("estatísticas por coluna", default=dict, blank=True)
     # the whole-table CSV export (datapackage.json's ``hash`` and ``bytes``), measured once
     # the version is published (versions never change); empty for versions not yet measured
     csv_sha256 = models.CharField("SHA-256 da exportação CSV", max_length=64, blank=True)
     csv_bytes = models.BigIntegerField("tamanho da exportação CSV (bytes)", null=True, blank=True)
-    report = models.JSONField("relatório de validação", default=dict, blank=True)
-    personal_data = models.JSONField("dados pessoais detectados", default=list, blank=True)
+    report = FiniteJSONField("relatório de validação", default=dict, blank=True)
+    personal_data = FiniteJSONField("dados pessoais detectados", default=list, blank=True)
     #: the LGPD decision: {"legal_basis": "..."} or {"treatments": {"col": "drop|mask|hash"}}
-    lgpd_decision = models.JSONField("decisão LGPD", default=dict, blank=True)
+    lgpd_decision = FiniteJSONField("decisão LGPD", default=dict, blank=True)
     # processing state (the job lives in the task queue; this is what people see)
     progress = models.PositiveSmallIntegerField("progresso (%)", default=0)
     progress_message = models.CharField("etapa", max_length=200, blank=True)

@@ -76,6 +76,8 @@ def version_status(version: ResourceVersion) -> dict[str, Any]:
         "rows": version.rows,
         "error_count": int(report.get("error_count") or (1 if version.error else 0)),
         "errors": version_errors(version)[:LISTED],
+        "warning_count": int(report.get("warning_count") or 0),
+        "warnings": list(report.get("warnings") or [])[:LISTED],
         "personal_data": personal_columns(version),
         # why it waits for a person instead of publishing itself ("" when it need not)
         "review_required": services.held_for_review(version),

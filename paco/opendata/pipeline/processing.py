@@ -299,20 +299,31 @@ def run_version(version_id: int, *, echo: ProgressEcho | None = None) -> Resourc
         }
     except Exception as exc:
         logger.exception("Falha no processamento da versão %s", version_id)
-        name = exc.type_name if isinstance(exc, isolation.ChildFailed) else type(exc).__name__
-        outcome = {
-            "status": VersionStatus.FAILED,
-            "error": f"Falha inesperada no processamento ({name}). "
-            "Envie o arquivo novamente; se o erro persistir, avise o suporte.",
-            "progress_message": "Falhou",
-        }
+        outcome = _failed(exc)
     finally:
         if beat is not None:
             beat.stop()
-    if _finish(version, attempt, **outcome):
+    try:
+        finished = _finish(version, attempt, **outcome)
+    except Exception as exc:  # storing the outcome failed: never leave the version processing
+        logger.exception("Falha ao registrar o resultado da versão %s", version_id)
+        version.refresh_from_db()
+        finished = False
+        _finish(version, attempt, **_failed(exc))
+    if finished:
         _auto_publish(version)
     version.refresh_from_db()
     return version
+
+
+def _failed(exc: BaseException) -> dict[str, Any]:
+    name = exc.type_name if isinstance(exc, isolation.ChildFailed) else type(exc).__name__
+    return {
+        "status": VersionStatus.FAILED,
+        "error": f"Falha inesperada no processamento ({name}). "
+        "Envie o arquivo novamente; se o erro persistir, avise o suporte.",
+        "progress_message": "Falhou",
+    }
 
 
 def _local_original(version: ResourceVersion, tmp: Path) -> Path:

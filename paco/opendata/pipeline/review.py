@@ -47,6 +47,7 @@ def _render_version(
         "dataset": dataset,
         "report": report,
         "errors": version_errors(version)[:LISTED],
+        "warnings": list(report.get("warnings") or [])[:LISTED],
         "unfinished": version.status in UNFINISHED,
         "is_current": version.is_current,
         "lgpd_form": lgpd_form

@@ -29,12 +29,13 @@ from typing import Any
 import duckdb
 
 from .errors import NO_ROWS, TabularError
-from .infer import Report, infer_schema, validate
+from .infer import Issue, Report, infer_schema, validate
 from .progress import Progress, ProgressCallback
 from .screen import screen_parquet
 from .source import Table, open_table
 from .sqltext import copy_to_parquet, literal
 from .stats import column_stats
+from .totals import summed_columns, sums_message
 from .unique import check_unique
 
 DUCKDB_TYPES = {
@@ -128,6 +129,27 @@ def _python_path(
     return report
 
 
+def _check_last_row(
+    con: duckdb.DuckDBPyConnection,
+    table: Table,
+    parquet: str,
+    fields: list[dict[str, Any]],
+    report: Report,
+) -> None:
+    """Report an unlabelled totals row at the end (labelled ones are found while reading)."""
+    if report.totals_rows:
+        return
+    columns = summed_columns(con, parquet, fields, report.rows)
+    if not columns:
+        return
+    line = report.last_line
+    if line is None:  # the DuckDB path does not know it: one reading pass, only now
+        for number, cells in table.records():
+            if any(c.strip() for c in cells):
+                line = number
+    report.error(line, None, sums_message(columns))
+
+
 def to_parquet(
     source: Path,
     target: Path,
@@ -145,7 +167,8 @@ def to_parquet(
     tracker = Progress(progress, source.stat().st_size if source.exists() else 0)
     tracker.update(0, force=True)
     table = open_table(source, sheet=sheet)
-    schema = infer_schema(table, overrides=schema_override)
+    notes: list[Issue] = []
+    schema = infer_schema(table, overrides=schema_override, notes=notes)
     partial = target.with_name(f".{target.name}.{uuid.uuid4().hex}.tmp")
     engine = "python"
     # Beside the target, not in /tmp (often a RAM-backed tmpfs): the UTF-8 copy and the
@@ -163,6 +186,9 @@ def to_parquet(
                     report = _python_path(con, table, schema, partial, workdir, tracker)
                 if report.rows == 0:
                     raise TabularError(NO_ROWS)
+                report.warnings[:0] = notes
+                report.warning_count += len(notes)
+                _check_last_row(con, table, str(partial), schema["fields"], report)
                 check_unique(con, table, str(partial), schema["fields"], report)
                 tracker.fraction(0.85)
                 report.stats = column_stats(con, str(partial), schema["fields"])

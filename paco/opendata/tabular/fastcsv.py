@@ -31,7 +31,15 @@ import duckdb
 
 from . import constraints, infer
 from .errors import TabularError
-from .fastsql import BAD_VALUE, MAX_RECORD_BYTES, cell_errors, hidden, read_csv_sql, typed_sql
+from .fastsql import (
+    BAD_VALUE,
+    MAX_RECORD_BYTES,
+    cell_errors,
+    hidden,
+    nan_cells,
+    read_csv_sql,
+    typed_sql,
+)
 from .infer import Report
 from .progress import Progress
 from .source import Table, bad_bytes
@@ -150,7 +158,9 @@ def _sample_errors(table: Table, schema: dict[str, Any]) -> tuple[bool, bool]:
     for seen, _row in enumerate(infer.validate(table, schema, sample), start=1):
         if seen >= infer.SAMPLE_ROWS:
             break
-    cells = sample.error_count > len(table.header.issues)
+    # (empty lines are found by a byte scan, not by the staging pass)
+    events = sample.warning_count - sample.empty_lines
+    cells = sample.error_count > len(table.header.issues) or events > 0
     ragged = any(e.column is None and e.line != table.header_line for e in sample.errors)
     return cells, ragged
 
@@ -224,7 +234,56 @@ def convert_csv(
     finally:
         converted.unlink(missing_ok=True)
         staging.unlink(missing_ok=True)
+    _report_empty_lines(table, report)
     return report
+
+
+def _report_empty_lines(table: Table, report: Report) -> None:
+    """Warn about empty lines among the data, in line order with the other warnings.
+
+    DuckDB skips lines with nothing at all, so they are found on the raw bytes:
+    ``\n\n`` or ``\n\r\n`` outside quotes (quote parity), after the header.
+    """
+    lines = empty_lines(table)
+    if not lines:
+        return
+    report.warning_count += len(lines)
+    found = [infer.Issue(line, None, infer.BLANK_ROW) for line in lines[: infer.MAX_ERRORS]]
+    merged = sorted(report.warnings + found, key=lambda issue: issue.line or 0)
+    report.warnings = merged[: infer.MAX_ERRORS]
+
+
+def empty_lines(table: Table) -> list[int]:
+    """Physical numbers of the empty lines after the header (outside quoted fields)."""
+    assert table.dialect is not None
+    if table.dialect.encoding == "utf-16":  # rare and small: the reader tells
+        return [line for line, cells in table.records() if not cells]
+    found: list[int] = []
+    lines_before = 0  # newlines before the chunk
+    quotes_before = 0
+    ended_with_newline = False
+    with table.path.open("rb") as raw:
+        while chunk := raw.read(CHUNK_BYTES):
+            starts = []
+            if ended_with_newline and chunk.startswith((b"\n", b"\r\n")):
+                starts.append(0)
+            for needle in (b"\n\n", b"\n\r\n"):
+                at = chunk.find(needle)
+                while at >= 0:
+                    starts.append(at + 1)
+                    at = chunk.find(needle, at + 1)
+            position, newlines, quotes = 0, lines_before, quotes_before
+            for start in sorted(starts):
+                newlines += chunk.count(b"\n", position, start)
+                quotes += chunk.count(b'"', position, start)
+                position = start
+                line = newlines + 1
+                if quotes % 2 == 0 and line > table.header_line:
+                    found.append(line)
+            lines_before += chunk.count(b"\n")
+            quotes_before += chunk.count(b'"')
+            ended_with_newline = chunk.endswith(b"\n")
+    return found
 
 
 def _finish(
@@ -248,40 +307,52 @@ def _collect_errors(
     padded: bool,
     report: Report,
 ) -> bool:
-    """Count the errors and name the first ones; False if the lines cannot be matched."""
+    """Count the errors and warnings and name the first ones; False if lines cannot be matched."""
     bad, broken = cell_errors(fields)
-    names = [f"e{i}" for i in bad] + (["w"] if padded else [])
-    if not names:
-        return True
-    source = f"read_parquet({literal(str(staging))}, file_row_number = true)"
+    nans = nan_cells(fields)
     not_blank = f"{hidden('blank')} IS NULL"
+    # (hidden column, counted only on non-blank rows, is an error)
+    kinds = [(f"e{i}", True, True) for i in bad] + ([("w", True, True)] if padded else [])
+    kinds += [("t", True, True)] + [(f"n{i}", True, False) for i in nans]
+    kinds += [("blank", False, False)]
+    source = f"read_parquet({literal(str(staging))}, file_row_number = true)"
     counts = con.execute(
-        f"SELECT {', '.join(f'count({hidden(n)})' for n in names)} FROM {source} "  # noqa: S608
-        f"WHERE {not_blank}"
+        "SELECT "  # noqa: S608
+        + ", ".join(
+            f"count({hidden(n)})" + (f" FILTER (WHERE {not_blank})" if rows else "")
+            for n, rows, _ in kinds
+        )
+        + f" FROM {source}"
     ).fetchone()
     assert counts is not None
-    total = sum(counts)
-    if not total:
+    totals = dict(zip([k[0] for k in kinds], counts, strict=True))
+    errors = sum(totals[n] for n, _, is_error in kinds if is_error)
+    warnings = sum(totals[n] for n, _, is_error in kinds if not is_error)
+    if not errors and not warnings:
         return True
-    any_bad = " OR ".join(f"{hidden(n)} IS NOT NULL" for n in names)
+    names = [n for n, _, _ in kinds]
+    any_event = " OR ".join(f"{hidden(n)} IS NOT NULL" for n in names)
     wanted = names + [f"k{i}" for i in broken]
     rows = con.execute(
         f"SELECT file_row_number, {', '.join(hidden(n) for n in wanted)} FROM {source} "  # noqa: S608
-        f"WHERE {not_blank} AND ({any_bad}) ORDER BY file_row_number LIMIT {infer.MAX_ERRORS}"
+        f"WHERE {any_event} ORDER BY file_row_number LIMIT {2 * infer.MAX_ERRORS}"
     ).fetchall()
     records = [row[0] for row in rows]
     for mapper in (_quick_lines_of, _lines_of):  # the quick one is checked like the slow one
         lines = mapper(table, records)
-        issues = _issues(rows, wanted, lines, fields, bad) if lines is not None else None
+        issues = _issues(rows, wanted, lines, fields, bad, nans) if lines is not None else None
         if issues is not None:
-            for issue in issues:
-                report.error(*issue)
-            report.error_count = len(table.header.issues) + total
+            for line, column, message, is_error in issues:
+                (report.error if is_error else report.warn)(line, column, message)
+            report.error_count = len(table.header.issues) + errors
+            report.warning_count = warnings
+            report.totals_rows = totals["t"]
             return True
     return False
 
 
 Lines = dict[int, tuple[int, list[str]]]
+Entry = tuple[int, str | None, str, bool]  # line, column, message, is an error
 
 
 def _issues(
@@ -290,31 +361,43 @@ def _issues(
     lines: Lines,
     fields: list[dict[str, Any]],
     bad: dict[int, str],
-) -> list[tuple[int, str | None, str]] | None:
-    """The report entries of the bad rows; None if a cell differs from Python's reading."""
+    nans: dict[int, str],
+) -> list[Entry] | None:
+    """The report entries of the rows, in the Python validator's order; None if a cell
+    differs from Python's reading."""
     width = len(fields)
-    issues: list[tuple[int, str | None, str]] = []
+    issues: list[Entry] = []
     for row in rows:
         record, values = row[0], dict(zip(wanted, row[1:], strict=True))
         if record not in lines:
             return None
         line, cells = lines[record]
+        if values["blank"]:
+            issues.append((line, None, infer.BLANK_ROW, False))
+            continue
+        if values["t"] is not None:
+            issues.append((line, None, infer.totals_message(values["t"]), True))
         found = values.get("w")
         if found is not None:
-            issues.append((line, None, infer.width_message(width, found)))
-        for i in bad:
-            text = values[f"e{i}"]
+            issues.append((line, None, infer.width_message(width, found), True))
+        for i, spec in enumerate(fields):
+            text = values.get(f"e{i}")
+            nan = values.get(f"n{i}")
+            if text is None and nan is None:
+                continue
+            if (cells[i].strip() if i < len(cells) else "") != (text if nan is None else nan):
+                return None  # DuckDB and Python disagree on this record
+            if nan is not None:
+                issues.append((line, spec["name"], infer.nan_message(nan), False))
             if text is None:
                 continue
-            if (cells[i].strip() if i < len(cells) else "") != text:
-                return None  # DuckDB and Python disagree on this record
             key = values.get(f"k{i}")
             if key:
-                checks = constraints.active(fields[i])
+                checks = constraints.active(spec)
                 message = constraints.message(key, checks, infer.shown(text))
             else:
-                message = f"“{infer.shown(text)}” {infer.complaint(fields[i])}"
-            issues.append((line, fields[i]["name"], message))
+                message = infer.value_message(spec, text)
+            issues.append((line, spec["name"], message, True))
     return issues
 
 

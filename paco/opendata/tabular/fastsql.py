@@ -6,6 +6,8 @@ from pathlib import Path
 from typing import Any
 
 from . import constraints
+from . import values as v
+from .infer import TOTALS_LABEL
 from .sqltext import ident, literal
 from .sqltypes import is_missing, prepare_sql, trimmed, value_sql
 
@@ -55,39 +57,74 @@ def typed_sql(source: str, fields: list[dict[str, Any]], *, padded: bool, stagin
     spares = [f"x{i}" for i in range(SPARE_COLUMNS)] if padded else []
     all_cells = [f"c{i}" for i in range(width)] + spares
     layer1 = ", ".join(f"{trimmed(c)} AS {c}" for c in all_cells)
+    nans = nan_cells(fields)
     layer2 = ["*"]
     for i, spec in enumerate(fields):
-        layer2.append(f"(c{i} IS NULL OR {is_missing(f'c{i}')}) AS m{i}")
+        nan = f" OR {nans[i]}" if i in nans else ""
+        layer2.append(f"(c{i} IS NULL OR {is_missing(f'c{i}')}{nan}) AS m{i}")
         prepared = prepare_sql(spec, f"c{i}")
         if prepared is not None:
             layer2.append(f"{prepared} AS p{i}")
     layer3 = ["*"]
     for i, spec in enumerate(fields):
         value = value_sql(spec, f"c{i}", f"p{i}")
-        layer3.append(f"CASE WHEN m{i} THEN NULL ELSE {value} END AS v{i}")
+        layer3.append(f"CASE WHEN m{i} THEN NULL ELSE {value} END AS r{i}")
+    # Paço never stores a non-finite number (JSON cannot hold one): a number beyond a
+    # double's range is a bad cell, like any other.
+    layer4 = ["*"] + [
+        f"CASE WHEN isfinite(r{i}) THEN r{i} END AS v{i}"
+        if spec["type"] == "number"
+        else f"r{i} AS v{i}"
+        for i, spec in enumerate(fields)
+    ]
     out = [f"v{i} AS {ident(spec['name'])}" for i, spec in enumerate(fields)]
     bad, broken = cell_errors(fields)
     blank = " AND ".join(f"coalesce({c}, '') = ''" for c in all_cells)
+    label = totals_sql(all_cells)
     inner = (
-        f"(SELECT {', '.join(layer3)} FROM "  # noqa: S608
-        f"(SELECT {', '.join(layer2)} FROM (SELECT {layer1} FROM {source})))"
+        f"(SELECT {', '.join(layer4)} FROM (SELECT {', '.join(layer3)} FROM "  # noqa: S608
+        f"(SELECT {', '.join(layer2)} FROM (SELECT {layer1} FROM {source}))))"
     )
     if not staging:
-        where = f"NOT ({blank})"
-        if bad:
-            any_bad = " OR ".join(bad.values())
-            where += f" AND CASE WHEN {any_bad} THEN error({literal(BAD_VALUE)}) ELSE true END"
+        # Rows the report must name by line (bad cells, NaN read as missing, blank and
+        # totals rows) stop the clean pass: the staging pass finds their lines.
+        events = [blank, f"({label}) IS NOT NULL", *bad.values(), *nans.values()]
+        where = f"CASE WHEN {' OR '.join(events)} THEN error({literal(BAD_VALUE)}) ELSE true END"
         return f"SELECT {', '.join(out)} FROM {inner} WHERE {where}"  # noqa: S608
     for i, condition in bad.items():
         out.append(f"CASE WHEN {condition} THEN coalesce(c{i}, '') END AS {hidden(f'e{i}')}")
     for i, key in broken.items():
         out.append(f"{key} AS {hidden(f'k{i}')}")
+    for i, condition in nans.items():
+        out.append(f"CASE WHEN {condition} THEN c{i} END AS {hidden(f'n{i}')}")
+    out.append(f"{label} AS {hidden('t')}")
     out.append(f"CASE WHEN {blank} THEN true END AS {hidden('blank')}")
     if padded:
         found = " + ".join(f"CAST({c} IS NOT NULL AS INTEGER)" for c in all_cells)
         extra = " OR ".join(f"coalesce({c}, '') <> ''" for c in spares)
         out.append(f"CASE WHEN c{width - 1} IS NULL OR {extra} THEN {found} END AS {hidden('w')}")
     return f"SELECT {', '.join(out)} FROM {inner}"  # noqa: S608
+
+
+def nan_cells(fields: list[dict[str, Any]]) -> dict[int, str]:
+    """Per numeric column index: SQL "this trimmed cell spells NaN" (read as missing)."""
+    words = ", ".join(literal(w) for w in sorted(v.NAN_WORDS))
+    return {
+        i: f"(strlen(c{i}) = 3 AND lower(c{i}) IN ({words}))"
+        for i, spec in enumerate(fields)
+        if spec["type"] in {"integer", "number"}
+    }
+
+
+def totals_sql(cells: list[str]) -> str:
+    """SQL: the row's first filled cell when it labels a totals row (``infer.totals_label``)."""
+    first = "coalesce(" + ", ".join(f"nullif({c}, '')" for c in cells) + ")"
+    if len(cells) == 1:
+        first = f"nullif({cells[0]}, '')"
+    return (
+        f"CASE WHEN lower(left({first}, 1)) IN ('s', 't') "
+        f"AND regexp_full_match(lower({first}), {literal(TOTALS_LABEL)}) THEN {first} END"
+    )
 
 
 def cell_errors(fields: list[dict[str, Any]]) -> tuple[dict[int, str], dict[int, str]]:

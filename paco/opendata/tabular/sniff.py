@@ -6,10 +6,12 @@ without a BOM their NUL bytes make them look binary and they are rejected.
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 from collections import Counter
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from .errors import TabularError
 from .values import parse_number
@@ -63,6 +65,57 @@ def detect_encoding(sample: bytes) -> str:
     if c1 and not c1 & _CP1252_UNDEFINED:
         return "cp1252"
     return "iso-8859-1"
+
+
+SCAN_CHUNK = 1024 * 1024
+_NOT_C1 = bytes(b for b in range(256) if not 0x80 <= b <= 0x9F)
+
+
+def settle_encoding(path: Path, guess: str, sample: bytes) -> str:
+    """The encoding of the whole file, when the sample alone cannot tell.
+
+    A sample without a byte above 0x7F says nothing: the first accent of a
+    Windows-1252 or Latin-1 file may come 10 MB in, or on the last line. A
+    Latin-1-looking sample (no byte in 0x80–0x9F) may meet “ ” – later, which
+    only Windows-1252 has. The file is then read once more, 1 MB at a time (never
+    whole): UTF-8 is validated with an incremental decoder (a character split
+    across two chunks is carried over), and the bytes in 0x80–0x9F are collected.
+    A file that is valid UTF-8 to the end is UTF-8; one whose first non-ASCII
+    byte is not UTF-8 is single-byte — Windows-1252 when its 0x80–0x9F bytes are
+    all defined there, else Latin-1. A file with UTF-8 text and then a byte that
+    is not (two encodings glued together) stays UTF-8, and the reading names the
+    line of the bad byte.
+    """
+    ascii_sample = guess == "utf-8" and sample.isascii()
+    if not ascii_sample and guess != "iso-8859-1":
+        return guess  # the sample decided: UTF-8 with accents, Windows-1252, BOMs
+    decoder = codecs.getincrementaldecoder("utf-8")() if ascii_sample else None
+    seen_utf8 = False  # a valid non-ASCII UTF-8 character was met
+    c1: set[int] = set()
+    with path.open("rb") as raw:
+        while chunk := raw.read(SCAN_CHUNK):
+            if decoder is not None:
+                if chunk.isascii() and not decoder.getstate()[0]:
+                    continue
+                try:
+                    decoder.decode(chunk)
+                    seen_utf8 = True
+                    continue
+                except UnicodeDecodeError as exc:
+                    if seen_utf8 or not chunk[: max(exc.start, 0)].isascii():
+                        return "utf-8"
+                    decoder = None
+            c1.update(chunk.translate(None, _NOT_C1))
+            if c1 & _CP1252_UNDEFINED:
+                return "iso-8859-1"
+    if decoder is not None:
+        try:
+            decoder.decode(b"", final=True)
+            return "utf-8"
+        except UnicodeDecodeError:
+            if seen_utf8:
+                return "utf-8"
+    return "cp1252" if c1 else "iso-8859-1"
 
 
 def check_text(text: str) -> None:

@@ -20,6 +20,7 @@ from .errors import NO_ROWS, TabularError
 from .jsonsource import json_header, json_records
 from .sheets import SUFFIXES as SHEET_SUFFIXES
 from .sheets import cell_text, sheet_name, sheet_rows
+from .sheetsize import check_sheet_size
 from .sniff import (
     SAMPLE_BYTES,
     Dialect,
@@ -27,10 +28,14 @@ from .sniff import (
     detect_header,
     normalize_header,
     parse_sample,
+    settle_encoding,
     sniff_bytes,
 )
 
 MAX_LINE_BYTES = 1_000_000
+#: Python's csv field limit (its default), set before every reading: it is process-global,
+#: and importing frictionless raises it (a 220 KB field was then accepted, test order).
+MAX_FIELD_BYTES = 131_072
 Record = tuple[int, list[str]]
 
 
@@ -121,6 +126,7 @@ def bad_bytes(encoding: str, line: int) -> TabularError:
 
 def _csv_rows(table: Table) -> Iterator[Record]:
     assert table.dialect is not None
+    csv.field_size_limit(MAX_FIELD_BYTES)
     with table.path.open("rb") as raw:
         lines = _Lines(raw, table.dialect.encoding)
         reader = csv.reader(lines, delimiter=table.dialect.delimiter, strict=True)
@@ -139,7 +145,7 @@ def _csv_rows(table: Table) -> Iterator[Record]:
 
 def _csv_message(exc: csv.Error) -> str:
     if "field larger than field limit" in str(exc):
-        limit = csv.field_size_limit() // 1024
+        limit = MAX_FIELD_BYTES // 1024
         return f"há um campo longo demais (mais de {limit} KB); confira as aspas."
     if "unexpected end of data" in str(exc):
         return "há aspas abertas que não se fecham até o fim do arquivo."
@@ -153,6 +159,8 @@ def _open_csv(path: Path) -> Table:
         sample = raw.read(SAMPLE_BYTES + 1)
     truncated = len(sample) > SAMPLE_BYTES
     dialect, text = sniff_bytes(sample[:SAMPLE_BYTES], truncated)
+    if truncated:  # the sample was not the whole file: it may not tell the encoding
+        dialect.encoding = settle_encoding(path, dialect.encoding, sample[:SAMPLE_BYTES])
     rows = parse_sample(text, dialect.delimiter)
     header = detect_header(rows)
     table = Table(path=path, kind="csv", header=header, header_line=1, dialect=dialect)
@@ -168,7 +176,10 @@ def _open_csv(path: Path) -> Table:
 
 
 def _open_sheet(path: Path, sheet: str | None) -> Table:
+    # Before calamine allocates a sheet's rectangle (ODS: every sheet, on opening).
+    check_sheet_size(path, None)
     name = sheet_name(path, sheet)
+    check_sheet_size(path, name)
     table = Table(path=path, kind="xlsx", header=Header(0, []), header_line=1, sheet=name)
     sample: list[Record] = []
     for record in sheet_rows(path, name):

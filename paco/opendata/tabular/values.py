@@ -54,6 +54,28 @@ DATE_SHAPES = {  # named groups d, m, y; strptime is too slow (sqltypes.py uses 
 }
 
 
+# Not-a-number and infinities as programs write them (Python, R, pandas, JavaScript, the
+# Portuguese “Infinito”): recognised in numeric columns only. NaN is read as a missing
+# value (with a warning); ±Infinity is an error: Paço never stores a non-finite number,
+# which JSON (the data API, CKAN, the statistics) cannot represent.
+NAN_WORDS = frozenset({"nan"})
+INFINITY_WORDS = frozenset(
+    sign + word for sign in ("", "-", "+") for word in ("inf", "infinity", "infinito", "∞")
+)
+#: the largest finite double: a number beyond it would be stored as infinite
+MAX_DOUBLE = Decimal("1.7976931348623157e308")
+
+
+def nonfinite(text: str) -> str | None:
+    """``"nan"`` or ``"inf"`` when the cell spells a non-finite number, else None."""
+    folded = text.strip().lower()
+    if folded in NAN_WORDS:
+        return "nan"
+    if folded in INFINITY_WORDS:
+        return "inf"
+    return None
+
+
 def is_missing(text: str) -> bool:
     return text.strip().casefold() in _MISSING
 
@@ -93,7 +115,20 @@ def parse_number(text: str, decimal_char: str = ",") -> tuple[Decimal, bool] | N
         number = Decimal(digits)
     except InvalidOperation:  # pragma: no cover - the regex only lets digits through
         return None
+    if number > MAX_DOUBLE:
+        return None  # would be stored as infinite
     return (-number if negative else number), percent
+
+
+def too_large(text: str, decimal_char: str = ",") -> bool:
+    """Shaped like a number but beyond the largest double (it would become infinite)."""
+    value = text.strip().lstrip("(+-").removeprefix("R$").strip().rstrip(")%").strip()
+    match = _NUMBER_PATTERNS[decimal_char].match(value.lstrip("-"))
+    if match is None:
+        return False
+    group_char = "." if decimal_char == "," else ","
+    digits = match.group(1).replace(group_char, "").lstrip("0")
+    return len(digits) > 308 and Decimal(digits) > MAX_DOUBLE
 
 
 def parse_integer(text: str) -> int | None:

@@ -10,6 +10,13 @@ message and the line it names (None when the whole file is at fault).
 
 from datetime import date, datetime
 
+HOSTILE_DIMENSIONS = (
+    "A planilha declara 16.384 colunas × 1.048.576 linhas na aba “Plan1” "
+    "(17.179.869.184 células, contando as vazias entre a primeira e a última preenchida); "
+    "o limite é 10.000.000 de células. Apague as células preenchidas longe dos dados "
+    "(confira a última célula com Ctrl+End) ou salve a aba como CSV e envie de novo."
+)
+
 EXPECTED: dict[str, dict] = {
     "cp1252_semicolon.csv": {
         "encoding": "cp1252",
@@ -165,7 +172,10 @@ EXPECTED: dict[str, dict] = {
         "rows": 4,
         "types": {"data": "date"},
         "values": {(1, "data"): None, (3, "data"): date(2025, 5, 4)},
-        "errors": ["Linha 3, coluna “data”: “31/02/2025” não é uma data no formato dd/mm/aaaa."],
+        "errors": [
+            "Linha 3, coluna “data”: “31/02/2025” não é uma data que existe "
+            "(fevereiro de 2025 não tem dia 31)."
+        ],
     },
     "booleans.csv": {
         "delimiter": ";",
@@ -211,7 +221,15 @@ EXPECTED: dict[str, dict] = {
         "types": {"a": "integer", "c": "integer", "coluna_4": "string"},
         "errors": ["Linha 1: A coluna 4 está sem nome no cabeçalho; foi chamada “coluna_4”."],
     },
-    "blank_lines.csv": {"rows": 2, "values": {(1, "a"): 3}},
+    # Empty lines are dropped and reported (DuckDB skips them; a byte scan finds them).
+    "blank_lines.csv": {
+        "rows": 2,
+        "values": {(1, "a"): 3},
+        "warnings": [
+            "Linha 3: linha em branco; foi ignorada.",
+            "Linha 5: linha em branco; foi ignorada.",
+        ],
+    },
     "single_column.csv": {"rows": 3, "types": {"nome": "string"}, "values": {(2, "nome"): "Caio"}},
     # UTF-16 with a BOM (Excel "Texto Unicode") is decoded; without a BOM it looks binary.
     "utf16_bom_tab.csv": {
@@ -336,6 +354,11 @@ EXPECTED: dict[str, dict] = {
             "rotulo": "string",
         },
         "values": {(0, "total"): 4.5, (1, "rotulo"): "PAPEL", (2, "total"): 7.0},
+        # Its last row is a totals row (“total”, and =SUM of the rows above).
+        "errors": [
+            "Linha 4: a linha “total” parece ser de totais, no meio dos dados: quem somar as "
+            "colunas contará esses valores duas vezes. Retire a linha do arquivo e envie de novo."
+        ],
     },
     "empty_sheet.ods": {"reject": "A aba “Vazia” da planilha está vazia.", "line": None},
     "damaged.ods": {
@@ -376,6 +399,123 @@ EXPECTED: dict[str, dict] = {
         "rows": 15,
         "types": {"data_nascimento": "date"},
         "personal": [("aluno", "name", 15), ("data_nascimento", "birth_date", 15)],
+    },
+    # Hostile dimensions (issue 8): refused before calamine allocates the rectangle.
+    "hostile_dimensions.xlsx": {
+        "reject": HOSTILE_DIMENSIONS,
+        "line": None,
+    },
+    "hostile_repeated.ods": {
+        "reject": HOSTILE_DIMENSIONS,
+        "line": None,
+    },
+    # Totals rows: labelled (first filled cell), or an unlabelled last row of sums.
+    "totals_label.csv": {
+        "encoding": "iso-8859-1",
+        "delimiter": ";",
+        "rows": 5,
+        "types": {"secretaria": "string", "valor": "number", "data": "date"},
+        "values": {(2, "valor"): 150.0, (4, "secretaria"): None},
+        "errors": [
+            "Linha 4: a linha “TOTAL” parece ser de totais, no meio dos dados: quem somar as "
+            "colunas contará esses valores duas vezes. Retire a linha do arquivo e envie de novo.",
+            "Linha 6: a linha “Total geral:” parece ser de totais, no meio dos dados: quem somar "
+            "as colunas contará esses valores duas vezes. Retire a linha do arquivo e envie de "
+            "novo.",
+            "Linha 6, coluna “valor”: “Total geral:” não é um número.",
+            "Linha 6, coluna “data”: “160,00” não é uma data no formato dd/mm/aaaa.",
+        ],
+    },
+    "totals_sum.csv": {
+        "delimiter": ";",
+        "rows": 5,
+        "types": {"item": "string", "quantidade": "integer", "valor": "number"},
+        "values": {(4, "valor"): 36.75},
+        "errors": [
+            "Linha 6: a última linha parece ser de totais: seus valores em “quantidade”, "
+            "“valor” são a soma das linhas acima. Quem somar as colunas contará tudo duas vezes; "
+            "retire a linha do arquivo e envie de novo."
+        ],
+    },
+    # Impossible dates: the column stays a date, each cell is an error naming why.
+    "impossible_dates.csv": {
+        "delimiter": ";",
+        "rows": 23,
+        "types": {"data": "date"},
+        "formats": {"data": "%d/%m/%Y"},
+        "values": {(0, "data"): date(2026, 1, 1), (20, "data"): None},
+        "errors": [
+            "Linha 22, coluna “data”: “31/02/2026” não é uma data que existe "
+            "(fevereiro de 2026 não tem dia 31).",
+            "Linha 23, coluna “data”: “29/02/2025” não é uma data que existe "
+            "(fevereiro de 2025 não tem dia 29).",
+            "Linha 24, coluna “data”: “15/13/2026” não é uma data que existe (não há mês 13).",
+        ],
+    },
+    # Two date formats: the usual one wins, the other's cells are errors saying so...
+    "mixed_dates.csv": {
+        "delimiter": ";",
+        "rows": 21,
+        "types": {"data": "date"},
+        "formats": {"data": "%d/%m/%Y"},
+        "values": {(20, "data"): None},
+        "errors": [
+            "Linha 22, coluna “data”: “2026-03-21” está no formato aaaa-mm-dd, mas a coluna usa "
+            "dd/mm/aaaa: a coluna mistura dois formatos de data."
+        ],
+    },
+    # ...and when neither wins, the column is text and says why.
+    "mixed_dates_half.csv": {
+        "delimiter": ";",
+        "rows": 10,
+        "types": {"data": "string"},
+        "values": {(5, "data"): "2026-04-01"},
+        "warnings": [
+            "Linha 7, coluna “data”: a coluna ficou como texto porque mistura datas em dois "
+            "formatos: dd/mm/aaaa e aaaa-mm-dd (“2026-04-01”, na linha 7)."
+        ],
+    },
+    # Blank rows (delimiters only, spaces, nothing at all) are dropped and reported.
+    "blank_rows.csv": {
+        "delimiter": ";",
+        "rows": 3,
+        "types": {"nome": "string", "valor": "integer"},
+        "values": {(2, "nome"): "c"},
+        "warnings": [
+            "Linha 3: linha em branco; foi ignorada.",
+            "Linha 5: linha em branco; foi ignorada.",
+            "Linha 6: linha em branco; foi ignorada.",
+        ],
+    },
+    "text_reason.csv": {
+        "delimiter": ";",
+        "rows": 10,
+        "types": {"valor": "string"},
+        "values": {(0, "valor"): "1,50"},
+        "warnings": [
+            "Linha 9, coluna “valor”: a coluna ficou como texto porque a linha 9 tem "
+            "“sem valor”, que não é um número (2 de 10 valores das primeiras linhas não servem "
+            "como número)."
+        ],
+    },
+    # NaN is read as missing (a warning); infinities and numbers beyond a double are errors.
+    "nan_infinity.csv": {
+        "delimiter": ";",
+        "rows": 8,
+        "types": {"valor": "number"},
+        "values": {(0, "valor"): 1.5, (1, "valor"): None, (2, "valor"): None, (6, "valor"): 3.0},
+        "errors": [
+            "Linha 4, coluna “valor”: “Infinity” é um valor infinito, que não é um número; "
+            "a célula ficou vazia.",
+            "Linha 5, coluna “valor”: “-Infinito” é um valor infinito, que não é um número; "
+            "a célula ficou vazia.",
+            "Linha 9, coluna “valor”: “" + "9" * 57 + "…” é grande demais para ser guardado "
+            "como número; a célula ficou vazia.",
+        ],
+        "warnings": [
+            "Linha 3, coluna “valor”: “NaN” (não é um número) foi importado como valor ausente.",
+            "Linha 7, coluna “valor”: “nan” (não é um número) foi importado como valor ausente.",
+        ],
     },
 }
 

@@ -86,6 +86,11 @@ def ods_bytes(sheets: dict[str, list[list[object]]]) -> bytes:
         + "</table:table>"
         for name, rows in sheets.items()
     )
+    return ods_raw(tables)
+
+
+def ods_raw(tables: str) -> bytes:
+    """An ODS holding the ``<table:table>`` elements ``tables``, as written."""
     content = (
         f'<?xml version="1.0" encoding="UTF-8"?>\n<office:document-content {_ODS_NS}>'
         f"<office:body><office:spreadsheet>{tables}</office:spreadsheet></office:body>"
@@ -414,6 +419,150 @@ def main() -> None:
     CORPUS.mkdir(exist_ok=True)
     for name, content in SMALL.items():
         (CORPUS / name).write_bytes(content)
+
+
+# Hostile spreadsheet dimensions (issue 8): a few KB that ask calamine for a rectangle of
+# 16,384 × 1,048,576 cells. Built by hand with fixed timestamps, so the bytes are stable.
+_XLSX_PARTS = {
+    "[Content_Types].xml": (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+        '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+        '<Default Extension="rels" '
+        'ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+        '<Default Extension="xml" ContentType="application/xml"/>'
+        '<Override PartName="/xl/workbook.xml" ContentType="application/'
+        'vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
+        '<Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/'
+        'vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>'
+        "</Types>"
+    ),
+    "_rels/.rels": (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+        '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+        '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
+        'relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>'
+    ),
+    "xl/workbook.xml": (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+        '<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
+        'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">'
+        '<sheets><sheet name="Plan1" sheetId="1" r:id="rId1"/></sheets></workbook>'
+    ),
+    "xl/_rels/workbook.xml.rels": (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+        '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+        '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
+        'relationships/worksheet" Target="worksheets/sheet1.xml"/></Relationships>'
+    ),
+}
+
+
+def xlsx_bytes(sheet_data: str, dimension: str = "A1") -> bytes:
+    """A minimal XLSX whose only sheet, “Plan1”, holds ``sheet_data`` (<row>… elements)."""
+    sheet = (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+        '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+        f'<dimension ref="{dimension}"/><sheetData>{sheet_data}</sheetData></worksheet>'
+    )
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in [*_XLSX_PARTS.items(), ("xl/worksheets/sheet1.xml", sheet)]:
+            info = zipfile.ZipInfo(name, date_time=(2025, 1, 1, 0, 0, 0))
+            info.compress_type = zipfile.ZIP_DEFLATED
+            archive.writestr(info, data)
+    return buffer.getvalue()
+
+
+def _inline(ref: str, text: str) -> str:
+    return f'<c r="{ref}" t="inlineStr"><is><t>{text}</t></is></c>'
+
+
+HOSTILE_XLSX = xlsx_bytes(
+    f'<row r="1">{_inline("A1", "nome")}</row><row r="1048576">{_inline("XFD1048576", "x")}</row>',
+    dimension="A1:XFD1048576",
+)
+
+
+def hostile_xlsx_implicit() -> bytes:
+    """The same rectangle without one cell reference (positions are implicit, as calamine
+    counts them) and a lying declared dimension; ~2 KB zipped, 6 MB of XML."""
+    return xlsx_bytes(
+        '<row><c t="inlineStr"><is><t>nome</t></is></c></row>'
+        + "<row/>" * 1_048_574
+        + "<row>"
+        + '<c t="inlineStr"><is><t>x</t></is></c>' * 16_384
+        + "</row>",
+        dimension="A1:A2",
+    )
+
+
+# One filled cell repeated over 16,384 columns and 1,048,575 rows (LibreOffice writes
+# repeats for empty cells all the time; here the repeated cell holds a value).
+HOSTILE_ODS = ods_raw(
+    '<table:table table:name="Plan1">'
+    '<table:table-row><table:table-cell office:value-type="string"><text:p>nome</text:p>'
+    "</table:table-cell></table:table-row>"
+    '<table:table-row table:number-rows-repeated="1048575">'
+    '<table:table-cell office:value-type="string" table:number-columns-repeated="16384">'
+    "<text:p>x</text:p></table:table-cell></table:table-row></table:table>"
+)
+# The import cases people actually hit (issue 8, §6).
+SMALL["totals_label.csv"] = _rows(
+    "secretaria;valor;data",
+    "Saúde;100,00;05/01/2026",
+    "Educação;50,00;06/01/2026",
+    "TOTAL;150,00;",
+    "Obras;10,00;07/01/2026",
+    ";Total geral:;160,00",
+).encode("cp1252")
+SMALL["totals_sum.csv"] = _rows(
+    "item;quantidade;valor",
+    "caneta;1;10,00",
+    "papel;2;20,50",
+    "grampo;3;5,25",
+    "clipe;4;1,00",
+    ";10;36,75",
+).encode()
+SMALL["impossible_dates.csv"] = _rows(
+    "evento;data",
+    *[f"e{i};{i:02d}/01/2026" for i in range(1, 21)],
+    "x;31/02/2026",
+    "y;29/02/2025",
+    "z;15/13/2026",
+).encode()
+SMALL["mixed_dates.csv"] = _rows(
+    "evento;data",
+    *[f"e{i};{i:02d}/03/2026" for i in range(1, 21)],
+    "x;2026-03-21",
+).encode()
+SMALL["mixed_dates_half.csv"] = _rows(
+    "evento;data",
+    *[f"e{i};{i:02d}/03/2026" for i in range(1, 6)],
+    *[f"f{i};2026-04-{i:02d}" for i in range(1, 6)],
+).encode()
+SMALL["blank_rows.csv"] = _rows(
+    "nome;valor", "a;1", ";", "b;2", "", "  ;  ", "c;3", nl="\r\n"
+).encode()
+SMALL["text_reason.csv"] = _rows(
+    "item;valor",
+    *[f"i{i};{i},50" for i in range(1, 8)],
+    "j;sem valor",
+    "k;a definir",
+    "l;9,00",
+).encode()
+SMALL["nan_infinity.csv"] = _rows(
+    "id;valor",
+    "1;1,5",
+    "2;NaN",
+    "3;Infinity",
+    "4;-Infinito",
+    "5;2,5",
+    "6;nan",
+    "7;3",
+    "8;" + "9" * 320,
+).encode()
+SMALL["hostile_dimensions.xlsx"] = HOSTILE_XLSX
+SMALL["hostile_repeated.ods"] = HOSTILE_ODS
 
 
 if __name__ == "__main__":

@@ -40,10 +40,17 @@ def test_endless_quoted_field_is_rejected_with_its_line(tmp_path):
     assert "campo longo demais" in error.message
 
 
-def test_bad_bytes_after_the_sample_name_the_line(tmp_path):
-    error = _reject(tmp_path, make_corpus.late_bad_utf8_bytes())
-    assert error.line == 3001
-    assert "UTF-8" in error.message
+def test_a_latin1_byte_after_an_ascii_sample_is_read_as_latin1(tmp_path):
+    """It used to be rejected as bad UTF-8 (issue 8): the whole file decides now."""
+    source = tmp_path / "f.csv"
+    source.write_bytes(make_corpus.late_bad_utf8_bytes())
+    result = to_parquet(source, tmp_path / "out.parquet")
+    assert result.encoding == "iso-8859-1"
+    with duckdb.connect() as con:
+        last = con.execute(
+            "SELECT nome FROM read_parquet(?) WHERE id = 3000", [str(tmp_path / "out.parquet")]
+        ).fetchone()
+    assert last == ("João",)
 
 
 def test_xlsx_first_sheet_with_title_rows_and_formulas(tmp_path):
@@ -154,3 +161,15 @@ def test_json_streams_across_chunks_and_names_the_bad_line(tmp_path):
     bad.mkdir()
     error = _reject(bad, source.read_bytes(), name="ruim.json")
     assert error.line == 4002
+
+
+def test_the_field_limit_does_not_depend_on_what_was_imported_before(tmp_path):
+    """frictionless raises the process-wide csv field limit when imported."""
+    import csv
+
+    before = csv.field_size_limit(10_000_000)
+    try:
+        error = _reject(tmp_path, make_corpus.long_field_bytes())
+        assert error.line == 3 and "campo longo demais (mais de 128 KB)" in error.message
+    finally:
+        csv.field_size_limit(before)

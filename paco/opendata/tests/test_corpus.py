@@ -54,6 +54,8 @@ def test_corpus_file(name, tmp_path):
     assert result.delimiter == expected.get("delimiter", ",")
     assert result.header_line == expected.get("header_line", 1)
     assert [e.text for e in result.report.errors] == expected.get("errors", [])
+    assert [w.text for w in result.report.warnings] == expected.get("warnings", [])
+    assert result.report.warning_count == len(expected.get("warnings", []))
     findings = [(f["column"], f["kind"], f["count"]) for f in result.personal_data]
     assert findings == expected.get("personal", [])
     for finding in result.personal_data:

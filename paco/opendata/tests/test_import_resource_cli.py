@@ -18,11 +18,17 @@ pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("opendata_storage")
 
 KEYS = {
     "dataset",
+    "dataset_state",
     "resource_id",
     "version",
-    "rows",
+    "version_state",
     "status",
+    "published",
+    "public",
+    "visibility",
+    "rows",
     "errors",
+    "warnings",
     "personal_data",
     "review_required",
 }
@@ -53,15 +59,69 @@ def test_creates_draft_dataset_in_main_unit_and_publishes(town_x, unit_x_a, tmp_
     assert resource.name == "obras-2025" and resource.current_version.number == 1
     assert summary == {
         "dataset": "obras",
+        "dataset_state": "draft",
         "resource_id": str(resource.pk),
         "version": 1,
-        "rows": 2,
+        "version_state": "published",
         "status": "published",
+        "published": True,
+        "public": False,  # the version is current, but nobody sees a draft dataset
+        "visibility": "A versão 1 foi publicada, mas o conjunto “obras” está em rascunho: o "
+        "público não o vê. Publique o conjunto na gestão (ou use --publish ao criá-lo).",
+        "rows": 2,
         "errors": [],
+        "warnings": [],
         "personal_data": [],
         "review_required": "",
     }
     assert "rascunho" in err
+
+
+def test_publish_publishes_the_dataset_it_created(town_x, unit_x_a, tmp_path, client):
+    f = tmp_path / "obras.csv"
+    f.write_text("obra;valor\nPonte;1.234,56\nEscola;10,00\n")
+    summary, _ = run("obras", str(f), "--municipality", town_x.slug, "--publish")
+    assert set(summary) == KEYS | {"public_url"}
+    assert Dataset.objects.get(name="obras").state == DatasetState.PUBLISHED
+    assert (summary["dataset_state"], summary["published"], summary["public"]) == (
+        "published",
+        True,
+        True,
+    )
+    host = town_x.host_list()[0]
+    assert summary["public_url"] == f"http://{host}/dataset/obras/"
+    page = client.get("/dataset/obras/", HTTP_HOST=host)
+    assert page.status_code == 200 and "Ponte" in page.content.decode()
+    assert summary["visibility"] == "A versão 1 está publicada e visível para o público."
+
+
+def test_publish_never_publishes_a_dataset_it_did_not_create(town_x, unit_x_a, tmp_path):
+    actions.create_dataset(None, town_x, title="Frota", unit=unit_x_a, name="frota")
+    f = tmp_path / "frota.csv"
+    f.write_text("x;y\n1;2\n")
+    summary, _ = run("frota", str(f), "--municipality", town_x.slug, "--publish")
+    assert Dataset.objects.get(name="frota").state == DatasetState.DRAFT
+    assert (summary["dataset_state"], summary["public"]) == ("draft", False)
+    assert "public_url" not in summary
+
+
+def test_a_version_held_for_review_is_reported_as_not_public(town_x, unit_x_a, tmp_path):
+    """The truth comes from the version's stored status, whatever rule held it."""
+    f = tmp_path / "servidores.csv"
+    f.write_text(
+        "nome;cpf;salario\nMaria da Silva;529.982.247-25;1.000,00\n"
+        "João Souza;111.444.777-35;2.000,00\nAna Lima;935.411.347-80;3.000,00\n"
+    )
+    summary, _ = run("servidores", str(f), "--municipality", town_x.slug, "--publish")
+    assert summary["version_state"] == VersionStatus.NEEDS_REVIEW
+    assert (summary["published"], summary["public"]) == (False, False)
+    assert "public_url" not in summary
+    assert summary["visibility"] == (
+        "A versão 1 aguarda a decisão sobre os dados pessoais encontrados: nada novo aparece "
+        "para o público."
+    )
+    # --publish publishes a dataset only with a published version in it
+    assert Dataset.objects.get(name="servidores").state == DatasetState.DRAFT
 
 
 def test_second_import_is_a_new_version_of_the_only_resource(town_x, unit_x_a, tmp_path):

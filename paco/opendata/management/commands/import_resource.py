@@ -1,11 +1,15 @@
 """``paco import-resource DATASET_SLUG FILE``: import a file as a new version of a resource.
 
 The dataset is created as a draft in the municipality's main unit when it does
-not exist. The file runs through the whole pipeline in this process (read,
-type, validate, screen for personal data, Parquet) and is published when it has
-no personal data; validation errors do not block (art. 32) and are listed.
-The last line of the output is one JSON object; the exit status is non-zero
-only when the file is rejected (or the processing failed).
+not exist (``--publish`` publishes the dataset it created, once the version is
+published). The file runs through the whole pipeline in this process (read,
+type, validate, screen for personal data, Parquet) and the version is published
+unless the pipeline stops it (personal data waits for a decision); validation
+errors do not block (art. 32) and are listed. The last line of the output is one
+JSON object that tells what the public can see: the dataset's and the version's
+state, whether the version was published, and the public address only when the
+data is public. The exit status is non-zero only when the file is rejected (or
+the processing failed).
 """
 
 from __future__ import annotations
@@ -15,14 +19,23 @@ from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.urls import reverse
 from django.utils.text import slugify
 
 from paco.opendata import actions
-from paco.opendata.models import Dataset, Resource, ResourceKind, ResourceVersion, VersionStatus
+from paco.opendata.models import (
+    Dataset,
+    DatasetState,
+    Resource,
+    ResourceKind,
+    ResourceVersion,
+    VersionStatus,
+)
 from paco.opendata.pipeline import services
 from paco.opendata.pipeline.api import personal_columns, version_errors
 from paco.opendata.pipeline.processing import recover_stale_versions, run_version
 from paco.opendata.pipeline.services import submit_version
+from paco.opendata.portal.webhooks import site_root
 from paco.tenancy.cli import municipality_option
 from paco.tenancy.models import Municipality, Unit
 
@@ -51,6 +64,12 @@ class Command(BaseCommand):
         )
         parser.add_argument("--sheet", default="", help="planilha (XLSX/ODS); padrão: a primeira")
         parser.add_argument("--municipality", help="identificador (slug) do município")
+        parser.add_argument(
+            "--publish",
+            action="store_true",
+            help="publica também o conjunto criado por este comando (sem esta opção ele fica "
+            "em rascunho e a versão não aparece para o público); só quando a versão é publicada",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         path = Path(options["file"])
@@ -58,6 +77,9 @@ class Command(BaseCommand):
             raise CommandError(f"Arquivo não encontrado: {path}")
         town = municipality_option(options["municipality"])
         recover_stale_versions()
+        created = (
+            not Dataset.objects.for_municipality(town).filter(name=options["dataset"]).exists()
+        )
         dataset = self._dataset(town, options["dataset"], options["title"])
         resource = self._resource(dataset, path, options["resource"], options["title"])
         with path.open("rb") as fh:
@@ -78,6 +100,9 @@ class Command(BaseCommand):
             if echo is not None:
                 self.stderr.write("")
         version.refresh_from_db()
+        if options["publish"] and created and version.status == VersionStatus.PUBLISHED:
+            dataset = actions.set_dataset_state(None, dataset, DatasetState.PUBLISHED)
+        dataset.refresh_from_db()
         summary = summarize(dataset, version)
         self.stdout.write(json.dumps(summary, ensure_ascii=False))
         if summary["status"] in (VersionStatus.REJECTED, VersionStatus.FAILED):
@@ -125,23 +150,60 @@ class Command(BaseCommand):
 
 
 def summarize(dataset: Dataset, version: ResourceVersion) -> dict[str, Any]:
-    """The CLI's JSON line."""
+    """The CLI's JSON line: read back from the database, never from what was asked for."""
     report = version.report or {}
     errors = version_errors(version)
     total = max(int(report.get("error_count") or 0), len(errors))
     if total > MAX_LISTED:
         more = f"… e mais {total - MAX_LISTED} problema(s); veja o relatório completo da versão."
         errors = [*errors[:MAX_LISTED], more]
-    return {
+    resource = Resource.objects.select_related("dataset").get(pk=version.resource_id)
+    published = version.status == VersionStatus.PUBLISHED and resource.current_version_id == (
+        version.pk
+    )
+    public = published and resource.dataset.state == DatasetState.PUBLISHED
+    summary: dict[str, Any] = {
         "dataset": dataset.name,
+        "dataset_state": str(resource.dataset.state),
         "resource_id": str(version.resource_id),
         "version": version.number,
+        "version_state": str(version.status),
+        "status": str(version.status),  # the same as version_state (older scripts read it)
+        "published": published,
+        "public": public,
+        "visibility": visibility(resource.dataset, version, published),
         "rows": version.rows,
-        "status": str(version.status),
         "errors": errors,
+        "warnings": list(report.get("warnings") or [])[:MAX_LISTED],
         "personal_data": personal_columns(version),
         # "Não publicada automaticamente: …" when it waits for a person (LGPD); else ""
         "review_required": services.held_for_review(version)
         if version.status != VersionStatus.PUBLISHED
         else "",
     }
+    if public:
+        town = resource.dataset.municipality
+        summary["public_url"] = site_root(town) + reverse(
+            "portal:dataset", args=[resource.dataset.name]
+        )
+    return summary
+
+
+def visibility(dataset: Dataset, version: ResourceVersion, published: bool) -> str:
+    """What the public sees, in pt-BR, from the stored states."""
+    status = VersionStatus(version.status)
+    if not published:
+        waiting = {
+            VersionStatus.NEEDS_REVIEW: "aguarda a decisão sobre os dados pessoais encontrados",
+            VersionStatus.READY: "está pronta, mas não foi publicada",
+            VersionStatus.REJECTED: "foi rejeitada",
+            VersionStatus.FAILED: "falhou no processamento",
+        }.get(status, f"está na situação “{status.label}”")
+        return f"A versão {version.number} {waiting}: nada novo aparece para o público."
+    if dataset.state != DatasetState.PUBLISHED:
+        return (
+            f"A versão {version.number} foi publicada, mas o conjunto “{dataset.name}” está em "
+            "rascunho: o público não o vê. Publique o conjunto na gestão (ou use --publish "
+            "ao criá-lo)."
+        )
+    return f"A versão {version.number} está publicada e visível para o público."
