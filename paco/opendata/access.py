@@ -99,9 +99,10 @@ def public_resource(request: HttpRequest, resource_id: str | uuid.UUID) -> Resou
 def public_version(
     request: HttpRequest, resource_id: str | uuid.UUID, number: int
 ) -> ResourceVersion:
-    """A version that was published at some time (history stays downloadable)."""
+    """A version that was published at some time (history stays downloadable, see
+    :meth:`~paco.opendata.models.ResourceVersionQuerySet.public_history`)."""
     resource = public_resource(request, resource_id)
-    return _version(resource.versions.published(), number)
+    return _version(resource.versions.public_history(), number)
 
 
 def staff_dataset(request: HttpRequest, name: str) -> Dataset:

@@ -215,6 +215,9 @@ class VersionStatus(models.TextChoices):
     FAILED = "failed", "Falhou"
 
 
+#: self-published datasets built from citizens' free text: only their current version is public
+CURRENT_ONLY_SYSTEM_KEYS = ("pedidos-de-abertura",)
+
 #: statuses a version can be published from
 PUBLISHABLE = (VersionStatus.READY, VersionStatus.PUBLISHED)
 #: statuses of a version whose processing has not ended
@@ -225,6 +228,17 @@ class ResourceVersionQuerySet(TenantQuerySet):
     def published(self) -> Self:
         """Versions that were published at some time (the history of art. 29 VI)."""
         return self.filter(published_at__isnull=False)
+
+    def public_history(self) -> Self:
+        """Published versions the public may still reach (the version history, ``?versao=N``).
+
+        A dataset derived from free text citizens wrote (:data:`CURRENT_ONLY_SYSTEM_KEYS`)
+        shows only its current version: its older versions were made before a later
+        redaction or a newer detector, so they may hold what the public must not see.
+        """
+        derived_from_text = models.Q(resource__dataset__system_key__in=CURRENT_ONLY_SYSTEM_KEYS)
+        not_current = ~models.Q(pk=models.F("resource__current_version_id"))
+        return self.published().exclude(derived_from_text & not_current)
 
     def unfinished(self) -> Self:
         return self.filter(status__in=UNFINISHED)

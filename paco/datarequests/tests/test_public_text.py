@@ -124,3 +124,26 @@ def test_the_form_tells_the_citizen_not_to_include_personal_data(anon_x):
     page = anon_x.get(reverse("datarequests:new")).content.decode()
     assert 'aria-describedby="id_description_helptext"' in page
     assert "Não escreva dados pessoais" in page
+
+
+@pytest.mark.usefixtures("opendata_storage")
+def test_a_passage_redacted_later_is_gone_from_the_open_datasets_history(
+    town_x, unit_x_root, submit, admin_x, anon_x
+):
+    """Older versions of the requests dataset were made before the redaction: not public."""
+    passage = "Travessa dos Ipês, 42"
+    data_request, _ = submit(town_x, description=f"Moro na {passage} e quero os dados.")
+    first = selfpublish.refresh(town_x, "pedidos-de-abertura")
+    assert first is not None and first.status == "published"
+    data_request.refresh_from_db()
+    actions.redact_passage(admin_x, data_request, field="description", passage=passage)
+    second = selfpublish.refresh(town_x, "pedidos-de-abertura")
+    assert second is not None and second.number == first.number + 1
+
+    export = reverse("datastore:export", args=[first.resource_id, "csv"])
+    assert anon_x.get(export, {"versao": first.number}).status_code == 404
+    current = anon_x.get(export, {"versao": second.number})
+    assert current.status_code == 200
+    assert passage not in b"".join(current.streaming_content).decode()
+    page = anon_x.get(reverse("portal:dataset", args=[first.resource.dataset.name]))
+    assert f"versao={first.number}" not in page.content.decode()

@@ -198,7 +198,7 @@ def published_versions(resources: list[Resource]) -> dict[Any, list[ResourceVers
         return out
     qs = (
         ResourceVersion.objects.filter(resource__in=resources)
-        .published()
+        .public_history()
         .only(
             "id",
             "resource_id",
