@@ -69,7 +69,7 @@ from django.utils import timezone
 
 from paco.audit import triggers
 from paco.core import backup_signing
-from paco.core.backup_files import FileSwap, FileSwapError, list_storage
+from paco.core.backup_files import FileSwap, FileSwapError, list_storage, sha256_local
 
 FORMAT = "paco-backup"
 FORMAT_VERSION = 2  # 2: signed (manifest.sig)
@@ -169,14 +169,6 @@ def _paco_version() -> str:
         return "desconhecida"
 
 
-def _sha256_file(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for chunk in iter(lambda: handle.read(CHUNK), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
-
-
 def _add_bytes(tar: tarfile.TarFile, name: str, data: bytes) -> None:
     info = tarfile.TarInfo(name)
     info.size = len(data)
@@ -224,7 +216,7 @@ def _write_archive(
 ) -> None:
     with tarfile.open(partial, "w:gz") as tar:
         tar.add(dump, arcname=DATABASE)
-        members[DATABASE] = {"sha256": _sha256_file(dump), "size": dump.stat().st_size}
+        members[DATABASE] = {"sha256": sha256_local(dump), "size": dump.stat().st_size}
         for name in list_storage(storage):
             members[MEDIA_PREFIX + name] = _add_stored_file(tar, storage, name)
         manifest = {

@@ -51,7 +51,7 @@ def _sha256_stored(storage: Storage, name: str) -> str:
     return digest.hexdigest()
 
 
-def _sha256_local(path: Path) -> str:
+def sha256_local(path: Path) -> str:
     digest = hashlib.sha256()
     with path.open("rb") as handle:
         for chunk in iter(lambda: handle.read(CHUNK), b""):
@@ -82,7 +82,7 @@ class FileSwap:
             for name in self.names
             if name not in existing
             or self.storage.size(name) != (self.source / name).stat().st_size
-            or _sha256_stored(self.storage, name) != _sha256_local(self.source / name)
+            or _sha256_stored(self.storage, name) != sha256_local(self.source / name)
         ]
         self.aside = Path(tempfile.mkdtemp(prefix="restore-originais-", dir=settings.DATA_DIR))
         for name in [*self.to_remove, *(n for n in self.to_write if n in existing)]:
