@@ -14,7 +14,7 @@ from paco.accounts.permissions import require_role
 from paco.audit.services import diff, record, snapshot
 from paco.plans.dates import today_local
 from paco.plans.importer import ImportFailed, ParsedPlan
-from paco.plans.models import Plan, PlanKind, Stage, StageChange
+from paco.plans.models import Plan, PlanKind, Stage, StageChange, Status
 from paco.tenancy.models import Municipality, Unit
 
 DEFAULT_TITLE = "Implementação da Lei nº 14.129/2021"
@@ -27,6 +27,7 @@ TRACKED_FIELDS = (
     "deadline",
     "status",
     "observation",
+    "completed_on",
     "unit",
     "ref_key",
 )
@@ -147,6 +148,17 @@ def _touch_plan(plan: Plan) -> list[Any]:
     return [_text(old), today.isoformat()]
 
 
+def _with_completion(current: Stage, fields: dict[str, Any]) -> dict[str, Any]:
+    """A stage marked concluded gets today's completion date; reopened, it loses it."""
+    status = fields.get("status", current.status)
+    if status != Status.DONE:
+        clear = current.completed_on is not None or "completed_on" in fields
+        return {**fields, "completed_on": None} if clear else fields
+    if current.status != Status.DONE and "completed_on" not in fields:
+        return {**fields, "completed_on": today_local()}
+    return fields
+
+
 @transaction.atomic
 def update_stage(actor: User | None, stage: Stage, **fields: Any) -> list[StageChange]:
     """Change a stage's fields, keeping one history row per changed field."""
@@ -162,6 +174,7 @@ def update_stage(actor: User | None, stage: Stage, **fields: Any) -> list[StageC
             raise ValidationError("A unidade responsável deve ser do mesmo município.")
         if actor is not None:  # moving to "no unit" takes a town-wide role
             require_role(actor, stage.municipality, Role.PLAN_EDITOR, new_unit)
+    fields = _with_completion(current, fields)
     before = snapshot(current)
     changed = [(n, getattr(current, n), v) for n, v in fields.items() if getattr(current, n) != v]
     for name, value in fields.items():

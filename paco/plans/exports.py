@@ -21,6 +21,8 @@ COLUMNS = (
     "observation",
     "overdue",
     "days_overdue",
+    "completed_on",
+    "days_late_at_completion",
 )
 
 
@@ -40,6 +42,8 @@ def stage_dict(stage: Stage, today: datetime.date) -> dict[str, Any]:
         "observation": stage.observation,
         "overdue": days > 0,
         "days_overdue": days,
+        "completed_on": _iso(stage.completed_on),
+        "days_late_at_completion": stage.days_late_at_completion,
     }
 
 

@@ -110,6 +110,12 @@ class Stage(TenantModel):
         "situação", max_length=20, choices=Status.choices, default=Status.NOT_STARTED
     )
     observation = models.TextField("observação", blank=True)
+    completed_on = models.DateField(
+        "concluída em",
+        null=True,
+        blank=True,
+        help_text="Preenchida ao marcar a etapa como concluída.",
+    )
     unit = models.ForeignKey(
         Unit,
         null=True,
@@ -148,6 +154,13 @@ class Stage(TenantModel):
 
     def is_overdue(self, today: datetime.date | None = None) -> bool:
         return self.days_overdue(today) > 0
+
+    @property
+    def days_late_at_completion(self) -> int:
+        """Days between the deadline and the completion (0 when done on time or not done)."""
+        if self.status != Status.DONE or self.completed_on is None or self.deadline is None:
+            return 0
+        return max((self.completed_on - self.deadline).days, 0)
 
 
 class StageChangeQuerySet(TenantQuerySet):

@@ -27,6 +27,8 @@ KEYS = [
     "observation",
     "overdue",
     "days_overdue",
+    "completed_on",
+    "days_late_at_completion",
 ]
 
 
@@ -66,8 +68,34 @@ def test_csv_utf8_same_columns_and_formula_injection(anon_x, seed_plan, fixed_to
     assert len(rows) == 19
     assert rows[1][6] == '\'=HYPERLINK("http://mal")'
     assert rows[2][6] == "'@SUM(A1)" and rows[2][1] == "'-1+2"
-    assert rows[15][0] == "15" and rows[15][7:] == ["true", "518"]
+    assert rows[15][0] == "15" and rows[15][7:] == ["true", "518", "", "0"]
     assert rows[10][1].startswith("Edição de ato normativo próprio")
+
+
+def test_completion_date_and_lateness_in_json_and_csv(anon_x, seed_plan, fixed_today):
+    stage = Stage.objects.for_municipality(seed_plan.municipality).get(number=15)
+    deadline = stage.deadline
+    fixed_today(deadline + datetime.timedelta(days=12))
+    update_stage(None, stage, status="concluida")
+    data = json.loads(anon_x.get("/cronograma.json").content)
+    row = data["stages"][14]
+    completed = (deadline + datetime.timedelta(days=12)).isoformat()
+    assert row["completed_on"] == completed and row["days_late_at_completion"] == 12
+    assert row["overdue"] is False
+    on_time = data["stages"][0]
+    assert on_time["status"] == "concluida" and on_time["days_late_at_completion"] == 0
+    rows = list(csv.reader(io.StringIO(anon_x.get("/cronograma.csv").content.decode())))
+    assert rows[15][9:] == [completed, "12"]
+
+
+def test_reopening_a_stage_clears_its_completion_date(seed_plan, fixed_today):
+    fixed_today(TODAY)
+    stage = Stage.objects.for_municipality(seed_plan.municipality).get(number=15)
+    update_stage(None, stage, status="concluida")
+    assert Stage.objects.get(pk=stage.pk).completed_on == TODAY
+    update_stage(None, stage, status="em_andamento")
+    reopened = Stage.objects.get(pk=stage.pk)
+    assert reopened.completed_on is None and reopened.days_late_at_completion == 0
 
 
 # --- a strict RFC 5545 reader for the test ---------------------------------------

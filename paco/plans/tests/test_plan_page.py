@@ -44,6 +44,20 @@ def test_seed_page_acceptance(anon_x, seed_plan, fixed_today):
     assert "sujeitos a alterações" in html
 
 
+def test_stage_finished_late_is_shown_as_late(anon_x, seed_plan, fixed_today):
+    from paco.plans.actions import update_stage
+    from paco.plans.models import Stage
+
+    stage = Stage.objects.for_municipality(seed_plan.municipality).get(number=15)
+    done = fixed_today(stage.deadline + datetime.timedelta(days=7))
+    update_stage(None, stage, status="concluida")
+    html = anon_x.get("/cronograma/").content.decode()
+    assert "Concluída com 7 dias de atraso" in _row(html, 15)
+    assert f"em {done:%d/%m/%Y}" in _row(html, 15)
+    assert "Atrasada há" not in _row(html, 15)
+    assert "atraso" not in _row(html, 1)
+
+
 def test_svg_timeline_is_accessible_and_has_a_data_table(anon_x, seed_plan, fixed_today):
     fixed_today(TODAY)
     html = anon_x.get("/cronograma/").content.decode()

@@ -125,6 +125,7 @@ def test_edit_records_history_audit_and_plan_date(
     assert rows == {
         "status": ("em_andamento", "concluida", plan_editor_x.pk),
         "observation": ("", "Feito.", plan_editor_x.pk),
+        "completed_on": ("", TODAY.isoformat(), plan_editor_x.pk),
     }
     entry = AuditEntry.objects.filter(action="stage.update", object_id=str(stage.pk)).get()
     assert entry.actor_id == plan_editor_x.pk
