@@ -23,8 +23,15 @@ class Term:
 
 
 def _rows(relative: str) -> list[tuple[str, str]]:
+    """``(first column, label)`` of a two-column vocabulary file.
+
+    The upstream files do not quote their labels, and some LAI labels carry commas
+    (“Art. 6º, III, da Lei …”): everything after the first column is the label.
+    """
     with (VOCAB_DIR / relative).open(encoding="utf-8", newline="") as fh:
-        return [(row[0].strip(), row[1].strip()) for row in csv.reader(fh) if len(row) >= 2]
+        return [
+            (row[0].strip(), ",".join(row[1:]).strip()) for row in csv.reader(fh) if len(row) >= 2
+        ]
 
 
 THEME_LABELS = {
