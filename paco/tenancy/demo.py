@@ -121,6 +121,11 @@ def demo_password() -> str:
     return secrets.token_urlsafe(12)
 
 
+def _role_text(role: Role, unit_acronym: str | None) -> str:
+    """The role in pt-BR as staff read it: “Editor do cronograma (unidade CGD)”."""
+    return f"{role.label} (unidade {unit_acronym})" if unit_acronym else str(role.label)
+
+
 @transaction.atomic
 def load_demo() -> DemoResult:
     existing = Municipality.objects.filter(slug="santa-rita-do-paco").first()
@@ -153,10 +158,12 @@ def load_demo() -> DemoResult:
         )
         units[acronym] = save_unit(None, unit)
     credentials = {}
+    roles: dict[str, str] = {}
     for username, role, unit_acronym, first, last in [
         ("admin", Role.ADMIN, None, "Ana", "Administradora"),
         ("carta", Role.CATALOG_EDITOR, None, "Carlos", "Editor da Carta"),
         ("cronograma", Role.PLAN_EDITOR, "CGD", "Cecília", "da Comissão"),
+        ("dados", Role.DATA_EDITOR, None, "Diana", "Editora de Dados"),
     ]:
         password = demo_password()
         user = create_staff_user(
@@ -170,12 +177,13 @@ def load_demo() -> DemoResult:
         )
         grant_role(None, town, user, role, units.get(unit_acronym) if unit_acronym else None)
         credentials[username] = password
+        roles[username] = _role_text(role, unit_acronym)
     for loader in DEMO_LOADERS:
         import_string(loader)(town, units)
     path = settings.DATA_DIR / "demo-credenciais.txt"
     path.write_text(
         "Acessos de demonstração (área do servidor em /gestao/):\n"
-        + "".join(f"  {u}: {p}\n" for u, p in credentials.items())
+        + "".join(f"  {u}: {p} — {roles[u]}\n" for u, p in credentials.items())
     )
     path.chmod(0o600)
     return DemoResult(town, True, credentials)
