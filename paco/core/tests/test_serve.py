@@ -101,6 +101,24 @@ def _serving(env, port, log, *args):
             proc.wait()
 
 
+@pytest.mark.django_db
+def test_start_message_names_the_site_and_the_staff_area(monkeypatch):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from paco.core.management.commands import serve
+
+    started: list[list[str]] = []
+    monkeypatch.setattr(serve.os, "execve", lambda path, argv, env: started.append(argv))
+    out = StringIO()
+    call_command("serve", "--skip-collectstatic", "--port", "8123", stdout=out)
+    assert started, "gunicorn was not started"
+    line = out.getvalue()
+    assert "http://127.0.0.1:8123/ " in line
+    assert "área do servidor em http://127.0.0.1:8123/gestao/" in line
+
+
 def test_gunicorn_command_line_binds_host_and_port():
     argv = gunicorn_argv(
         host="192.0.2.10", port=8123, workers=1, threads=8, forwarded_allow_ips="10.0.0.1"

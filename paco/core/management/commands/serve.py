@@ -55,6 +55,12 @@ def _int_option(parser: CommandParser, flag: str, variable: str, default: int, w
     )
 
 
+def start_message(host: str, port: int) -> str:
+    """The line ``paco serve`` prints: the site and the staff area (``/gestao/``)."""
+    site = f"http://{host}:{port}/"
+    return f"Paço em {site} — área do servidor em {site}gestao/ (Ctrl+C para parar)"
+
+
 class Command(BaseCommand):
     help = "Serve o Paço em produção: servidor web (gunicorn) e processador de tarefas."
 
@@ -94,9 +100,7 @@ class Command(BaseCommand):
         env = dict(os.environ)
         env.setdefault("DJANGO_SETTINGS_MODULE", "paco.settings")
         env[server.TASKS_ENV] = "0" if options["no_worker"] else "1"
-        self.stdout.write(
-            f"Paço em http://{options['host']}:{options['port']}/ (Ctrl+C para parar)"
-        )
+        self.stdout.write(start_message(options["host"], options["port"]))
         self.stdout.flush()
         sys.stderr.flush()
         os.execve(argv[0], argv, env)  # noqa: S606 — replace this process with gunicorn
