@@ -13,10 +13,13 @@ exception                  status  ``error.__type``
 :class:`NotAuthorized`     403     ``Authorization Error``
 :class:`SearchError`       409     ``Search Error``
 :class:`TryAgain`          503     ``Service Unavailable``
+:class:`UnknownAction`     400     ``Bad Request``
 =========================  ======  =========================
 
-:class:`BadRequest` (400) is CKAN's "Bad request - …" answer for an unknown
-action or a malformed body: CKAN sends it as a bare JSON string, not an envelope.
+:class:`BadRequest` (400) is CKAN's "Bad request - …" answer for a malformed
+body: CKAN sends it as a bare JSON string, not an envelope. An unknown action
+(CKAN's "Action name not known") answers with the envelope and a pt-BR message
+instead, so that people reading the answer in a browser understand it.
 
 Messages are pt-BR. CKAN prefixes them ("Not found: …"); ``ckanapi`` keeps the
 part after the first ``": "``, so the prefix is kept here too.
@@ -92,6 +95,19 @@ class BadRequest(CkanError):
     def body(self) -> str:
         """CKAN answers these with a bare JSON string, not an envelope."""
         return f"{self.prefix} - {self.message}" if self.message else self.prefix
+
+
+class UnknownAction(CkanError):
+    """``/api/3/action/<name>`` with a name that is not an action: 400."""
+
+    status = 400
+    type_name = "Bad Request"
+    prefix = "Ação desconhecida"
+
+    def __init__(self, name: str, known: list[str]) -> None:
+        super().__init__(
+            f"“{name}” não é uma ação desta API. Ações disponíveis: {', '.join(sorted(known))}."
+        )
 
 
 def missing(field: str) -> ValidationError:

@@ -112,7 +112,9 @@ def action(request: HttpRequest, name: str) -> HttpResponse:
         response["Allow"] = "GET, POST, OPTIONS"
         return response
     if name not in ACTIONS:
-        return _json(errors.BadRequest(f"Action name not known: {name}").body(), 400)
+        unknown = errors.UnknownAction(name, list(ACTIONS))
+        answer = {"help": _help_url(request, name), "success": False}
+        return _json({**answer, "error": unknown.error_dict()}, unknown.status)
     # The API takes no session authentication: whatever cookie came along, act anonymously.
     request.user = AnonymousUser()
     try:

@@ -72,10 +72,18 @@ def test_help_show_documents_the_action(anon_x):
     assert status == 404 and body["error"]["__type"] == "Not Found Error"
 
 
-def test_unknown_action_is_ckans_bad_request(anon_x):
-    response = anon_x.get("/api/3/action/package_create_everything")
+@pytest.mark.parametrize("prefix", ["/api/3/action/", "/api/action/"])
+def test_unknown_action_answers_in_pt_br_with_ckans_error_shape(anon_x, prefix):
+    response = anon_x.get(f"{prefix}nao_existe")
     assert response.status_code == 400
-    assert response.json() == "Bad request - Action name not known: package_create_everything"
+    body = response.json()
+    assert body["success"] is False
+    error = body["error"]
+    assert set(error) == {"__type", "message"} and error["__type"] == "Bad Request"
+    message = error["message"]
+    assert message.startswith("Ação desconhecida: “nao_existe” não é uma ação desta API.")
+    assert "Ações disponíveis: " in message and "package_search" in message
+    assert "help" in body and "result" not in body
 
 
 @pytest.mark.parametrize("body", ["{não é json", "[1, 2]", '"texto"'])
