@@ -162,6 +162,14 @@ class Stage(TenantModel):
             return 0
         return max((self.completed_on - self.deadline).days, 0)
 
+    @property
+    def status_text(self) -> str:
+        """The situation as shown to people: a stage finished late says so."""
+        late = self.days_late_at_completion
+        if late:
+            return f"Concluída com {late} dia{'s' if late > 1 else ''} de atraso"
+        return str(self.get_status_display())
+
 
 class StageChangeQuerySet(TenantQuerySet):
     def public_fields(self) -> Self:

@@ -88,3 +88,18 @@ def test_today_is_sao_paulo_date(monkeypatch):
 
     monkeypatch.setattr("paco.plans.dates.datetime.datetime", Frozen)
     assert today_local() == D(2026, 11, 30)
+
+
+@pytest.mark.parametrize(
+    ("status", "completed_on", "text"),
+    [
+        ("concluida", datetime.date(2026, 3, 2), "Concluída com 1 dia de atraso"),
+        ("concluida", datetime.date(2026, 3, 11), "Concluída com 10 dias de atraso"),
+        ("concluida", datetime.date(2026, 3, 1), "Concluída"),
+        ("concluida", None, "Concluída"),
+        ("em_andamento", None, "Em andamento"),
+    ],
+)
+def test_status_text_says_a_stage_was_finished_late(status, completed_on, text):
+    stage = Stage(deadline=datetime.date(2026, 3, 1), status=status, completed_on=completed_on)
+    assert stage.status_text == text

@@ -56,6 +56,10 @@ def test_stage_finished_late_is_shown_as_late(anon_x, seed_plan, fixed_today):
     assert f"em {done:%d/%m/%Y}" in _row(html, 15)
     assert "Atrasada há" not in _row(html, 15)
     assert "atraso" not in _row(html, 1)
+    svg = re.search(r"<svg.*?</svg>", html, re.S).group(0)
+    assert "Concluída com 7 dias de atraso" in svg
+    history = anon_x.get(f"/cronograma/etapas/{stage.pk}/historico/").content.decode()
+    assert "Concluída com 7 dias de atraso" in history
 
 
 def test_svg_timeline_is_accessible_and_has_a_data_table(anon_x, seed_plan, fixed_today):
