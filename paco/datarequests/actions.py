@@ -366,21 +366,12 @@ def redact_passage(
         raise ValidationError(
             "O trecho não foi encontrado no texto: copie-o exatamente como aparece."
         )
-    locked = DataRequest.objects.select_for_update().get(pk=data_request.pk)
-    redactions = dict(locked.redactions or {})
+    redactions = _locked_redactions(data_request)
     passages = [str(p) for p in redactions.get(field) or []]
     if passage not in passages:
         passages.append(passage)
     redactions[field] = passages
-    data_request.redactions = redactions
-    data_request.save(update_fields=["redactions", "modified_at"])
-    record(
-        actor,
-        "datarequest.redact",
-        data_request,
-        changes={"field": field, "characters": len(passage), "hidden_passages": len(passages)},
-    )
-    return data_request
+    return _save_redactions(actor, data_request, redactions, field, "datarequest.redact", passage)
 
 
 @transaction.atomic
@@ -390,19 +381,36 @@ def unredact_passage(
     """Publish again a passage hidden by :func:`redact_passage` (personal data stays masked)."""
     _require_handler(actor, data_request)
     field = _text_field(field)
-    locked = DataRequest.objects.select_for_update().get(pk=data_request.pk)
-    redactions = dict(locked.redactions or {})
+    redactions = _locked_redactions(data_request)
     passages = [str(p) for p in redactions.get(field) or []]
     if not 0 <= index < len(passages):
         raise ValidationError("Trecho ocultado não encontrado.")
     removed = passages.pop(index)
     redactions[field] = passages
+    return _save_redactions(actor, data_request, redactions, field, "datarequest.unredact", removed)
+
+
+def _locked_redactions(data_request: DataRequest) -> dict[str, Any]:
+    """The stored hidden passages, read under a row lock (two redactions never race)."""
+    locked = DataRequest.objects.select_for_update().get(pk=data_request.pk)
+    return dict(locked.redactions or {})
+
+
+def _save_redactions(
+    actor: User | None,
+    data_request: DataRequest,
+    redactions: dict[str, Any],
+    field: str,
+    action: str,
+    passage: str,
+) -> DataRequest:
+    """Store the hidden passages; the audit entry counts characters, never the text."""
     data_request.redactions = redactions
     data_request.save(update_fields=["redactions", "modified_at"])
-    record(
-        actor,
-        "datarequest.unredact",
-        data_request,
-        changes={"field": field, "characters": len(removed), "hidden_passages": len(passages)},
-    )
+    changes = {
+        "field": field,
+        "characters": len(passage),
+        "hidden_passages": len(redactions[field]),
+    }
+    record(actor, action, data_request, changes=changes)
     return data_request
