@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "paco.plans",
     "paco.opendata",
     "paco.datarequests",
+    "paco.workspace",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
