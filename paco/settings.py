@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "paco.opendata",
     "paco.datarequests",
     "paco.workspace",
+    "paco.notifications",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -182,6 +183,23 @@ TASKS = {
         )
     }
 }
+
+# --- Notices to servants (paco.notifications) ---------------------------------
+#: days before a deadline servants are told, unless their town or they chose otherwise
+PACO_NOTIFY_DAYS_BEFORE = env_int("PACO_NOTIFY_DAYS_BEFORE", 3)
+#: local hour (0-23) from which the daily digest e-mail is sent
+PACO_NOTIFY_DIGEST_HOUR = env_int("PACO_NOTIFY_DIGEST_HOUR", 7)
+#: e-mail attempts per notice before it is marked failed (backoff doubles from 1 minute)
+PACO_NOTIFY_MAX_ATTEMPTS = env_int("PACO_NOTIFY_MAX_ATTEMPTS", 6)
+#: seconds between two runs of the periodic pass (retries, digests, deadline scan)
+PACO_NOTIFY_TICK_SECONDS = env_int("PACO_NOTIFY_TICK_SECONDS", 60)
+if not 0 <= PACO_NOTIFY_DIGEST_HOUR <= 23:
+    raise ImproperlyConfigured("PACO_NOTIFY_DIGEST_HOUR deve estar entre 0 e 23.")
+if PACO_NOTIFY_MAX_ATTEMPTS < 1 or PACO_NOTIFY_TICK_SECONDS < 1 or PACO_NOTIFY_DAYS_BEFORE < 0:
+    raise ImproperlyConfigured(
+        "PACO_NOTIFY_MAX_ATTEMPTS e PACO_NOTIFY_TICK_SECONDS devem ser positivos e "
+        "PACO_NOTIFY_DAYS_BEFORE não pode ser negativo."
+    )
 
 # --- Cache ------------------------------------------------------------------
 _cache_url = env_str("PACO_CACHE_URL")

@@ -52,6 +52,7 @@ class TaskThread(threading.Thread):
         self.lock_path = lock_path
         self.interval = interval
         self.worker: Any = None
+        self.ticker: Any = None
         self.stopping = threading.Event()
 
     def run(self) -> None:
@@ -67,6 +68,10 @@ class TaskThread(threading.Thread):
             from paco.opendata.pipeline.processing import recover_on_worker_start
 
             recover_on_worker_start()  # imports a killed worker left half done
+            from paco.notifications.ticker import Ticker
+
+            self.ticker = Ticker()  # retries, digests and the deadline scan
+            self.ticker.start()
             self.worker = Worker(
                 queue_names=[DEFAULT_TASK_QUEUE_NAME],
                 interval=self.interval,
@@ -97,6 +102,8 @@ class TaskThread(threading.Thread):
         self.stopping.set()
         if self.worker is not None:
             self.worker.running = False
+        if self.ticker is not None:
+            self.ticker.stopping.set()
         self.join(timeout)
 
 

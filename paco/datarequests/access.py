@@ -87,6 +87,6 @@ def tracked_request(request: HttpRequest, token: str) -> DataRequest:
 def staff_request(request: HttpRequest, protocol: str) -> DataRequest:
     town = current_municipality(request)
     qs = handled_requests(request.user, town).select_related(
-        "unit", "unit__parent", "dataset", "answered_by"
+        "unit", "unit__parent", "dataset", "answered_by", "assigned_to"
     )
     return _first_or_404(qs.filter(protocol=protocol.upper()), "Pedido não encontrado.")

@@ -21,6 +21,7 @@ from paco.accounts.models import Role, User
 from paco.accounts.permissions import has_role
 from paco.audit.services import diff, record, snapshot
 from paco.datarequests import deadlines, notify
+from paco.datarequests.work import item_for
 from paco.datarequests.access import (
     can_decide_appeal,
     can_handle,
@@ -35,6 +36,7 @@ from paco.datarequests.models import (
     ProtocolCounter,
     Status,
 )
+from paco.notifications import actions as notifications
 from paco.opendata.models import Dataset
 from paco.plans.dates import today_local
 from paco.tenancy.models import Municipality, Unit
@@ -129,6 +131,8 @@ def submit_request(
     data_request.full_clean()
     data_request.save()
     record(None, "datarequest.submit", data_request, changes={"after": _snap(data_request)})
+    # a new item in the town-wide queue: whoever forwards requests is told
+    notifications.notify_new_item(town, item_for(data_request))
     root = root or notify.base_url(town)
     notify.send("received", data_request, root, tracking_url=notify.tracking_url(root, token))
     return data_request, token
@@ -172,8 +176,45 @@ def assign_unit(
     if first:
         data_request.status = Status.IN_ANALYSIS
         data_request.analysis_started_at = timezone.now()
+    if data_request.assigned_to is not None and not has_role(
+        data_request.assigned_to, data_request.municipality, Role.DATA_EDITOR, unit
+    ):
+        data_request.assigned_to = None  # the new unit's servants pick it up
     notice = "in_analysis" if first else "reassigned"
-    return _save_and_record(actor, "assign", data_request, before, notice=notice, root=root)
+    _save_and_record(actor, "assign", data_request, before, notice=notice, root=root)
+    notifications.notify_new_item(data_request.municipality, item_for(data_request), actor=actor)
+    return data_request
+
+
+@transaction.atomic
+def assign_servant(
+    actor: User | None, data_request: DataRequest, servant: User | None
+) -> DataRequest:
+    """Make ``servant`` responsible for the request (``None``: nobody in particular).
+
+    Whoever handles the request may assign it to a data editor of its unit; the
+    servant is told (:func:`paco.notifications.actions.notify_assigned`).
+    """
+    _require_handler(actor, data_request)
+    if data_request.status not in (*AWAITING_ANSWER, Status.APPEALED):
+        raise ValidationError("Este pedido não está em aberto.")
+    town = data_request.municipality
+    if servant is not None:
+        if data_request.unit is None:
+            raise ValidationError("Encaminhe o pedido a uma unidade antes de atribuí-lo.")
+        if not has_role(servant, town, Role.DATA_EDITOR, data_request.unit):
+            raise ValidationError(
+                "Só um editor de dados da unidade responsável pode receber o pedido."
+            )
+    before = _snap(data_request)
+    data_request.assigned_to = servant
+    data_request.save(update_fields=["assigned_to", "modified_at"])
+    record(actor, "datarequest.assign_servant", data_request, changes=diff(before, _snap(data_request)))
+    if servant is not None:
+        notifications.notify_assigned(
+            town, item_for(data_request), actor=actor, at=data_request.modified_at
+        )
+    return data_request
 
 
 @transaction.atomic
@@ -287,7 +328,12 @@ def file_appeal(data_request: DataRequest, text: str, *, root: str = "") -> Data
     data_request.appeal_text = text.strip()
     data_request.appeal_due = deadlines.appeal_answer_due(deadlines.local_date(now))
     data_request.status = Status.APPEALED
-    return _save_and_record(None, "appeal", data_request, before, notice="appealed", root=root)
+    _save_and_record(None, "appeal", data_request, before, notice="appealed", root=root)
+    # a new task for the unit's queue: deciding the appeal
+    notifications.notify_new_item(
+        data_request.municipality, item_for(data_request), event=f"appeal-{now.isoformat()}"
+    )
+    return data_request
 
 
 @transaction.atomic

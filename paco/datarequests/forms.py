@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 from django.db.models import QuerySet
 
+from paco.accounts.models import User
 from paco.datarequests.models import AppealOutcome, DataRequest, Outcome
 from paco.opendata.models import Dataset, DatasetQuerySet
 from paco.tenancy.models import Unit, UnitQuerySet
@@ -105,6 +106,20 @@ class AssignForm(forms.Form):
     def __init__(self, *args: Any, units: UnitQuerySet, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         _limit_choices(self, "unit", units)
+
+
+class AssignServantForm(forms.Form):
+    servant: forms.ModelChoiceField[User] = forms.ModelChoiceField(
+        label="Servidor responsável",
+        queryset=User.objects.none(),
+        required=False,
+        empty_label="Ninguém em particular (toda a unidade)",
+        help_text="Editores de dados da unidade responsável. Quem receber será avisado.",
+    )
+
+    def __init__(self, *args: Any, servants: QuerySet[User], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _limit_choices(self, "servant", servants)
 
 
 class ExtendForm(forms.Form):

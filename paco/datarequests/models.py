@@ -145,6 +145,14 @@ class DataRequest(TenantModel, PublicTextModel):
         related_name="+",
         verbose_name="unidade responsável",
     )
+    assigned_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name="servidor responsável",
+    )
     received_at = models.DateTimeField("recebido em", auto_now_add=True)
     due_date = models.DateField("prazo da resposta")
     analysis_started_at = models.DateTimeField("análise iniciada em", null=True, blank=True)

@@ -30,6 +30,7 @@ from paco.datarequests.forms import (
     AnswerForm,
     AppealDecisionForm,
     AssignForm,
+    AssignServantForm,
     ExtendForm,
     RedactForm,
     RevealForm,
@@ -38,6 +39,7 @@ from paco.datarequests.forms import (
 from paco.datarequests.models import AWAITING_ANSWER, DataRequest, Status
 from paco.datarequests.notify import request_root
 from paco.datarequests.views import listing
+from paco.notifications.recipients import Coverage
 from paco.opendata.access import editable_datasets
 from paco.opendata.models import Dataset, DatasetState
 from paco.plans.dates import today_local
@@ -74,6 +76,14 @@ def _units(user: Any, data_request: DataRequest) -> Any:
     return units if covered is None else units.filter(pk__in=covered)
 
 
+def _servants(data_request: DataRequest) -> Any:
+    """Who may be made responsible: the data editors of the request's unit."""
+    if data_request.unit_id is None:
+        return User.objects.none()
+    ids = Coverage(data_request.municipality, Role.DATA_EDITOR).servants(data_request.unit_id)
+    return User.objects.filter(pk__in=ids, is_active=True).order_by("first_name", "username")
+
+
 def _datasets(user: Any, data_request: DataRequest) -> Any:
     town = data_request.municipality
     editable = editable_datasets(user, town).values("pk")
@@ -89,6 +99,12 @@ def _forms(request: HttpRequest, data_request: DataRequest, posted: str) -> dict
     user = request.user
     return {
         "assign": AssignForm(data("assign"), units=_units(user, data_request), prefix="assign"),
+        "assign_servant": AssignServantForm(
+            data("assign_servant"),
+            servants=_servants(data_request),
+            prefix="servant",
+            initial={"servant": data_request.assigned_to_id},
+        ),
         "extend": ExtendForm(data("extend"), prefix="extend"),
         "answer": AnswerForm(
             data("answer"), datasets=_datasets(user, data_request), prefix="answer"
@@ -133,6 +149,12 @@ def _run(
     if posted == "assign":
         actions.assign_unit(user, data_request, data["unit"], root=root)
         return f"Pedido encaminhado a {data['unit']}.", None
+    if posted == "assign_servant":
+        servant = data["servant"]
+        actions.assign_servant(user, data_request, servant)
+        if servant is None:
+            return "O pedido não tem mais um servidor responsável.", None
+        return f"Pedido atribuído a {servant}; o servidor foi avisado.", None
     if posted == "extend":
         actions.extend_deadline(user, data_request, data["reason"], root=root)
         return "Prazo prorrogado por 10 dias; o solicitante foi avisado.", None
@@ -198,6 +220,8 @@ def staff_detail(request: HttpRequest, protocol: str) -> HttpResponse:
         "can_reveal": data_request.hide_identity
         and can_reveal_identity(request.user, data_request.municipality),
         "can_work": awaiting,
+        "can_assign_servant": data_request.unit_id is not None
+        and data_request.status in (*AWAITING_ANSWER, Status.APPEALED),
         "can_extend": awaiting and data_request.extended_at is None,
         "public_texts": public_texts(data_request),
         "can_decide": data_request.status == Status.APPEALED

@@ -4,7 +4,8 @@ The same start-up as the task thread of ``paco serve`` (:mod:`paco.core.server`)
 before the first task, every import whose attempt's process is gone (a worker
 killed mid-job) is queued again once or marked failed
 (:func:`paco.opendata.pipeline.processing.recover_on_worker_start`), at once
-rather than when the next import happens to arrive.
+rather than when the next import happens to arrive. Beside the worker runs the
+periodic pass of the servants' notices (:mod:`paco.notifications.ticker`).
 """
 
 from __future__ import annotations
@@ -23,5 +24,12 @@ class Command(DatabaseWorkerCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         from paco.opendata.pipeline.processing import recover_on_worker_start
 
+        from paco.notifications.ticker import Ticker
+
         recover_on_worker_start()
-        super().handle(*args, **options)
+        ticker = Ticker()  # servants' notices: retries, digests, deadline scan
+        ticker.start()
+        try:
+            super().handle(*args, **options)
+        finally:
+            ticker.stop(timeout=5)
