@@ -21,7 +21,6 @@ from paco.accounts.models import Role, User
 from paco.accounts.permissions import has_role
 from paco.audit.services import diff, record, snapshot
 from paco.datarequests import deadlines, notify
-from paco.datarequests.work import item_for
 from paco.datarequests.access import (
     can_decide_appeal,
     can_handle,
@@ -36,6 +35,7 @@ from paco.datarequests.models import (
     ProtocolCounter,
     Status,
 )
+from paco.datarequests.work import item_for
 from paco.notifications import actions as notifications
 from paco.opendata.models import Dataset
 from paco.plans.dates import today_local
@@ -209,7 +209,9 @@ def assign_servant(
     before = _snap(data_request)
     data_request.assigned_to = servant
     data_request.save(update_fields=["assigned_to", "modified_at"])
-    record(actor, "datarequest.assign_servant", data_request, changes=diff(before, _snap(data_request)))
+    record(
+        actor, "datarequest.assign_servant", data_request, changes=diff(before, _snap(data_request))
+    )
     if servant is not None:
         notifications.notify_assigned(
             town, item_for(data_request), actor=actor, at=data_request.modified_at

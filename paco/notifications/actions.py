@@ -70,8 +70,7 @@ def notify(
     if not ids:
         return []
     prefs = {
-        p.user_id: p
-        for p in Preference.objects.for_municipality(town).filter(user_id__in=ids)
+        p.user_id: p for p in Preference.objects.for_municipality(town).filter(user_id__in=ids)
     }
     users = User.objects.filter(pk__in=ids, is_active=True).only("id", "email")
     dedupe_key = f"{kind}:{item_key}:{event}"[:200]
@@ -150,9 +149,7 @@ def notify_assigned(
     )
 
 
-def mark_read(
-    user: User, town: Municipality, ids: Iterable[int] | None = None
-) -> int:
+def mark_read(user: User, town: Municipality, ids: Iterable[int] | None = None) -> int:
     """Mark the servant's own notices read (all unread ones when ``ids`` is None)."""
     notices = Notification.objects.for_municipality(town).for_user(user).unread()
     if ids is not None:
@@ -168,10 +165,9 @@ def set_preferences(user: User, town: Municipality, **values: Any) -> Preference
     unknown = set(values) - set(PREFERENCE_FIELDS)
     if unknown:
         raise ValidationError(f"Preferência desconhecida: {', '.join(sorted(unknown))}.")
-    pref = (
-        Preference.objects.for_municipality(town).select_for_update().filter(user=user).first()
-        or Preference(municipality=town, user=user)
-    )
+    pref = Preference.objects.for_municipality(town).select_for_update().filter(
+        user=user
+    ).first() or Preference(municipality=town, user=user)
     before = snapshot(pref, exclude=("last_digest_on",))
     for name, value in values.items():
         setattr(pref, name, value)

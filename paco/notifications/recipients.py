@@ -37,13 +37,11 @@ class Coverage:
             Unit.objects.for_municipality(town).values_list("id", "parent_id")
         )
         held: dict[int, set[int | None]] = defaultdict(set)
-        for user_id, unit_id in (
-            StaffMembership.objects.filter(
-                municipality=town,
-                role__in=[self.role, Role.ADMIN],
-                user__is_active=True,
-            ).values_list("user_id", "unit_id")
-        ):
+        for user_id, unit_id in StaffMembership.objects.filter(
+            municipality=town,
+            role__in=[self.role, Role.ADMIN],
+            user__is_active=True,
+        ).values_list("user_id", "unit_id"):
             held[user_id].add(unit_id)
         self.held = dict(held)
 
@@ -68,6 +66,4 @@ class Coverage:
 def servants_of(town: Municipality) -> list[User]:
     """Every active servant holding some role in ``town``, by name."""
     ids = StaffMembership.objects.filter(municipality=town).values("user_id")
-    return list(
-        User.objects.filter(pk__in=ids, is_active=True).order_by("first_name", "username")
-    )
+    return list(User.objects.filter(pk__in=ids, is_active=True).order_by("first_name", "username"))

@@ -61,9 +61,7 @@ def _claim(ids: Iterable[int], state: str, now: datetime.datetime) -> list[Notif
     ids = list(ids)
     with transaction.atomic():
         claimable = list(
-            Notification.objects.filter(pk__in=ids, email_state=state).values_list(
-                "pk", flat=True
-            )
+            Notification.objects.filter(pk__in=ids, email_state=state).values_list("pk", flat=True)
         )
         taken = Notification.objects.filter(pk__in=claimable, email_state=state).update(
             email_state=EmailState.SENDING, email_next_at=now + LEASE

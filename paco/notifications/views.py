@@ -54,15 +54,17 @@ def notice_list(request: HttpRequest) -> HttpResponse:
                 raise Http404("Aviso não encontrado.") from None
             done = actions.mark_read(user, town, ids)
         messages.success(
-            request, f"{done} aviso{'s' if done != 1 else ''} marcado{'s' if done != 1 else ''} "
-            "como lido" + ("s." if done != 1 else ".")
+            request,
+            f"{done} aviso{'s' if done != 1 else ''} marcado{'s' if done != 1 else ''} "
+            "como lido" + ("s." if done != 1 else "."),
         )
         return redirect("notifications:list")
     view = request.GET.get("ver", "")
     shown = notices.unread() if view == "nao-lidos" else notices
-    page = Paginator(shown.only(
-        "id", "kind", "title", "url", "due", "created_at", "read_at", "email_state"
-    ), PAGE_SIZE).get_page(request.GET.get("pagina"))
+    page = Paginator(
+        shown.only("id", "kind", "title", "url", "due", "created_at", "read_at", "email_state"),
+        PAGE_SIZE,
+    ).get_page(request.GET.get("pagina"))
     context = {
         "page": page,
         "view": view,
@@ -124,8 +126,11 @@ def overview_rows(town: Municipality) -> list[Row]:
         for unit in units:
             row = Row(unit, queue)
             handlers = sorted(
-                (servants[pk] for pk in coverage.servants(unit.pk if unit else None)
-                 if pk in servants),
+                (
+                    servants[pk]
+                    for pk in coverage.servants(unit.pk if unit else None)
+                    if pk in servants
+                ),
                 key=lambda s: (str(s).lower(), s.pk),
             )
             for kind in Kind:

@@ -13,8 +13,8 @@ from paco.accounts.models import Role, User
 from paco.conftest import make_staff
 from paco.datarequests import actions as dr_actions
 from paco.datarequests.models import DataRequest
-from paco.testing.smtp import SMTPServer, smtp_server, smtp_settings  # noqa: F401
 from paco.tenancy.models import Municipality, Unit
+from paco.testing.smtp import SMTPServer, smtp_server, smtp_settings  # noqa: F401
 
 
 def with_email(user: User, address: str) -> User:

@@ -88,9 +88,7 @@ def test_deadline_in_n_days_and_passed(cast, committed, town_x, request_in_a, sm
     committed(scan_town, town_x, today)
     told = ["admin@x.gov.br", "editor.a@x.gov.br", "editor.todo@x.gov.br"]
     assert addressees(smtp_settings, before) == told
-    assert all(
-        "Prazo se aproximando" in m["Subject"] for m in smtp_settings.messages[before:]
-    )
+    assert all("Prazo se aproximando" in m["Subject"] for m in smtp_settings.messages[before:])
     # the scan runs again: nobody is told twice about the same deadline
     before = len(smtp_settings.messages)
     committed(scan_town, town_x, today)
@@ -117,9 +115,7 @@ def test_deadline_of_an_assigned_item_goes_to_the_assignee(
     assert addressees(smtp_settings, before) == ["editor.a@x.gov.br"]
 
 
-def test_days_before_per_town_and_per_servant(
-    cast, committed, town_x, request_in_a, smtp_settings
-):
+def test_days_before_per_town_and_per_servant(cast, committed, town_x, request_in_a, smtp_settings):
     from paco.notifications import actions
 
     today = today_local()

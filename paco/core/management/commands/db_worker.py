@@ -22,9 +22,8 @@ class Command(DatabaseWorkerCommand):
     )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        from paco.opendata.pipeline.processing import recover_on_worker_start
-
         from paco.notifications.ticker import Ticker
+        from paco.opendata.pipeline.processing import recover_on_worker_start
 
         recover_on_worker_start()
         ticker = Ticker()  # servants' notices: retries, digests, deadline scan
