@@ -39,21 +39,7 @@ def open_items(reach: Reach, today: datetime.date) -> Iterable[WorkItem]:
         datasets = datasets.filter(unit_id__in=units)
     items = []
     for version in versions:
-        dataset = version.resource.dataset
-        items.append(
-            WorkItem(
-                kind="version_review",
-                kind_label="Versão de dados a revisar",
-                key=f"version_review:{version.pk}",
-                title=f"{dataset.title} — {version.resource.title}, versão {version.number}",
-                url=reverse("pipeline:version", args=[version.resource_id, version.number]),
-                action_label=_AWAITING[VersionStatus(version.status)],
-                unit_id=dataset.unit_id,
-                unit_name=dataset.unit.name if dataset.unit else "",
-                due=None,
-                since=version.created_at,
-            )
-        )
+        items.append(version_item(version))
     for dataset in datasets:
         items.append(
             WorkItem(
@@ -70,3 +56,39 @@ def open_items(reach: Reach, today: datetime.date) -> Iterable[WorkItem]:
             )
         )
     return items
+
+
+def version_item(version: ResourceVersion) -> WorkItem:
+    """A version awaiting a servant (the LGPD decision, or review and publication)."""
+    dataset = version.resource.dataset
+    return WorkItem(
+        kind="version_review",
+        kind_label="Versão de dados a revisar",
+        key=f"version_review:{version.pk}",
+        title=f"{dataset.title} — {version.resource.title}, versão {version.number}",
+        url=reverse("pipeline:version", args=[version.resource_id, version.number]),
+        action_label=_AWAITING[VersionStatus(version.status)],
+        unit_id=dataset.unit_id,
+        unit_name=dataset.unit.name if dataset.unit else "",
+        due=None,
+        since=version.created_at,
+    )
+
+
+def notify_awaiting(version: ResourceVersion) -> None:
+    """Tell the dataset's unit that a version awaits them (called where it starts waiting).
+
+    A version published automatically never waits, so nobody is told about it.
+    """
+    from paco.notifications.actions import notify_new_item
+
+    if version.status not in _AWAITING:
+        return
+    report = version.report or {}
+    options = report.get("options") or {}
+    errors = int(report.get("error_count") or 0)
+    published_at_once = options.get("auto_publish") and (not errors or options.get("accept_errors"))
+    if version.status == VersionStatus.READY and published_at_once:
+        return
+    version = ResourceVersion.objects.select_related("resource__dataset__unit").get(pk=version.pk)
+    notify_new_item(version.municipality, version_item(version))

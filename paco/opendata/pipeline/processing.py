@@ -49,6 +49,7 @@ from paco.opendata import isolation, storage
 from paco.opendata.models import UNFINISHED, Resource, ResourceVersion, VersionStatus
 from paco.opendata.pipeline import services
 from paco.opendata.tabular.errors import TabularError
+from paco.opendata.work import notify_awaiting
 
 logger = logging.getLogger("paco.opendata.pipeline")
 
@@ -217,6 +218,7 @@ def _finish(version: ResourceVersion, attempt: int, **fields: Any) -> bool:
         for key, value in fields.items():
             setattr(version, key, value)
         version.save(update_fields=list(fields))
+        notify_awaiting(version)  # the unit's servants are told on commit
         record(
             None,
             "version.process",
