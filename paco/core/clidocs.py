@@ -16,6 +16,7 @@ COMMANDS = [
     "import-services",
     "import-resource",
     "publish-self",
+    "notifications-scan",
     "backup",
     "restore",
     "audit",

@@ -3,7 +3,7 @@
 django-tasks (0.12) has no periodic scheduling, so :func:`tick` is run every
 ``PACO_NOTIFY_TICK_SECONDS`` by a small thread beside the task worker
 (:mod:`paco.notifications.ticker`, started by ``paco serve`` and ``paco
-db_worker``), or by ``paco notifications_scan`` from cron. Every step is
+db_worker``), or by ``paco notifications-scan`` from cron. Every step is
 idempotent: running it twice, or from two places, tells nobody twice.
 
 Delivery: :func:`deliver` (a task queued on commit by

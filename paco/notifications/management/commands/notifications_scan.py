@@ -1,4 +1,4 @@
-"""``paco notifications_scan``: one pass of the servants' notices, for cron.
+"""``paco notifications-scan``: one pass of the servants' notices, for cron.
 
 Sends the e-mails due for a retry, runs the daily deadline scan (once a day per
 town unless ``--force``) and the daily digests. ``paco serve`` and ``paco
