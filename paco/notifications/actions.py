@@ -15,7 +15,9 @@ servant's own inbox, like reading an e-mail).
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -39,6 +41,18 @@ from paco.tenancy.models import Municipality
 from paco.workspace.work import WorkItem
 
 PREFERENCE_FIELDS = (*KIND_FIELDS.values(), "digest", "days_before")
+
+_no_email: ContextVar[bool] = ContextVar("paco_notifications_no_email", default=False)
+
+
+@contextmanager
+def without_email() -> Iterator[None]:
+    """Notices inside this block stay in the app (the demo's fictional servants)."""
+    token = _no_email.set(True)
+    try:
+        yield
+    finally:
+        _no_email.reset(token)
 
 
 def preference_for(user: User, town: Municipality) -> Preference:
@@ -81,7 +95,7 @@ def notify(
         if channel == Channel.OFF:
             continue
         state = EmailState.NONE
-        if channel == Channel.EMAIL and user.email:
+        if channel == Channel.EMAIL and user.email and not _no_email.get():
             state = EmailState.DIGEST if pref.digest else EmailState.PENDING
         notice = Notification(
             municipality=town,

@@ -92,7 +92,11 @@ def preferences(request: HttpRequest) -> HttpResponse:
             messages.success(request, "Preferências de avisos salvas.")
             return redirect("notifications:preferences")
         status = 422
-    context = {"form": form, "has_email": bool(user.email)}
+    context = {
+        "form": form,
+        "has_email": bool(user.email),
+        "is_admin": has_role(user, town, Role.ADMIN, None),
+    }
     return render(request, "notifications/preferences.html", context, status=status)
 
 

@@ -178,8 +178,11 @@ def load_demo() -> DemoResult:
         grant_role(None, town, user, role, units.get(unit_acronym) if unit_acronym else None)
         credentials[username] = password
         roles[username] = _role_text(role, unit_acronym)
-    for loader in DEMO_LOADERS:
-        import_string(loader)(town, units)
+    from paco.notifications.actions import without_email
+
+    with without_email():  # the demo servants' notices stay in the app
+        for loader in DEMO_LOADERS:
+            import_string(loader)(town, units)
     path = settings.DATA_DIR / "demo-credenciais.txt"
     path.write_text(
         "Acessos de demonstração (área do servidor em /gestao/):\n"

@@ -136,3 +136,29 @@ def test_command_runs_one_pass(cast, town_x, request_in_a, smtp_settings, capsys
     call_command("notifications_scan", "--force")
     assert "avisos de prazo: 3" in capsys.readouterr().out
     assert Notification.objects.filter(kind=Kind.OVERDUE).count() == 3
+
+
+def test_without_email_keeps_notices_in_the_app(cast, committed, request_in_a, smtp_settings):
+    before = len(smtp_settings.messages)
+    with actions.without_email():
+        committed(dr_actions.assign_servant, cast["admin"], request_in_a, cast["editor_a"])
+    notice = Notification.objects.get(kind=Kind.ASSIGNED)
+    assert notice.email_state == EmailState.NONE
+    assert addressees(smtp_settings, before) == []
+
+
+def test_the_ticker_thread_runs_the_pass_until_stopped(monkeypatch):
+    import threading
+
+    from paco.notifications import tasks
+    from paco.notifications.ticker import Ticker
+
+    passes = threading.Semaphore(0)
+    monkeypatch.setattr(tasks, "tick", lambda: passes.release())
+    ticker = Ticker(interval=0.01)
+    ticker.start()
+    try:
+        assert passes.acquire(timeout=10) and passes.acquire(timeout=10)  # it keeps running
+    finally:
+        ticker.stop(timeout=10)
+    assert not ticker.is_alive()
