@@ -57,7 +57,7 @@ def staff_list(request: HttpRequest) -> HttpResponse:
     if handled.query.is_empty():  # no data-editor role here
         raise Http404("Página não encontrada.")
     today = today_local()
-    qs = handled.select_related("unit").order_by("due_date", "pk")
+    qs = handled.select_related("unit", "assigned_to").order_by("due_date", "pk")
     view = request.GET.get("ver", "")
     if view not in VIEWS:
         view = "abertos"

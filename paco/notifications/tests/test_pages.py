@@ -144,6 +144,8 @@ def test_assign_a_servant_on_the_staff_request_page(cast, town_x, request_in_a, 
     assert request_in_a.assigned_to == cast["editor_a"]
     assert Notification.objects.filter(recipient=cast["editor_a"], kind=Kind.ASSIGNED).exists()
     assert AuditEntry.objects.filter(action="datarequest.assign_servant").exists()
+    listing = client.get("/dados/gestao/pedidos/").content.decode()
+    assert f"Responsável: {cast['editor_a']}" in listing
     # someone outside the unit is not a valid choice
     refused = client.post(path, {"acao": "assign_servant", "servant-servant": cast["editor_b"].pk})
     assert refused.status_code == 422
