@@ -195,6 +195,8 @@ def staff_paths(data: StaffData) -> list[str]:
         "/dados/gestao/pedidos/?ver=todos",
         data.request,
         data.appealed,
+        "/gestao/avisos/",  # the servant's notices (the request above told the editor)
+        "/gestao/avisos/preferencias/",
     ]
 
 
