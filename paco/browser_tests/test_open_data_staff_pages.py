@@ -413,3 +413,47 @@ def test_request_staff_form_works_without_javascript(
     submit(visitor, "Encaminhar")
     assert "Pedido encaminhado a" in messages(visitor)
     assert "Secretaria de Meio Ambiente" in page.locator("main").inner_text()
+
+
+# --- who is told (the administrator's overview of notices) ---------------------------------
+ADMIN_USERNAME = "admin_navegador"
+
+
+def test_notices_overview_for_the_administrator(
+    browser: Any, demo_site: DemoSite, staff_data: StaffData, django_db_blocker: Any
+) -> None:
+    """The administrator's page of who is told of what: axe clean on a desktop and at 360 px
+    (only the table's own region may scroll sideways)."""
+    from paco.accounts.actions import create_staff_user, grant_role
+    from paco.accounts.models import Role, User
+    from paco.tenancy.models import Municipality
+
+    with django_db_blocker.unblock():
+        if not User.objects.filter(username=ADMIN_USERNAME).exists():
+            town = Municipality.objects.get(slug="santa-rita-do-paco")
+            admin = create_staff_user(
+                None, town, username=ADMIN_USERNAME, password=PASSWORD, first_name="Alda",
+                last_name="Administradora", email="alda@santaritadopaco.sc.gov.br",
+            )  # fmt: skip
+            grant_role(None, town, admin, Role.ADMIN)
+    problems: dict[str, list[str]] = {}
+    for width, height in ((1280, 900), (360, 740)):
+        visitor = Visitor(browser, demo_site.base_url, width=width, height=height)
+        try:
+            page = visitor.page
+            visitor.goto(visitor.url("/conta/entrar/?next=/gestao/avisos/quem-recebe/"))
+            page.locator("#id_username").fill(ADMIN_USERNAME)
+            page.locator("#id_password").fill(PASSWORD)
+            with page.expect_navigation(wait_until="load"):
+                page.get_by_role("button", name="Entrar", exact=True).click()
+            report = visitor.visit("/gestao/avisos/quem-recebe/", check_skip_link=False)
+            found = problems_of(report)
+            assert "Quem recebe o quê" in page.locator("h1").inner_text()
+            overflow = page.evaluate(OVERFLOW)
+            if overflow > 0:
+                found.append(f"{overflow}px de rolagem horizontal: {page.evaluate(WIDEST)}")
+            if found:
+                problems[f"{width}px"] = found
+        finally:
+            visitor.close()
+    assert not problems, "Quem recebe os avisos:" + listing(problems)
