@@ -14,7 +14,16 @@ from typing import Any
 from django import forms
 from django.forms import BaseInlineFormSet, inlineformset_factory
 
-from paco.catalog.models import Channel, Cost, Requester, Service, Status, Step
+from paco.catalog.models import (
+    Category,
+    Channel,
+    Cost,
+    LifeEvent,
+    Requester,
+    Service,
+    Status,
+    Step,
+)
 from paco.tenancy.models import Unit
 
 DATE_FORMATS = ["%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y"]
@@ -62,10 +71,10 @@ class AudienceForm(ServiceSectionForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         town = self.instance.municipality
-        for name in ("categories", "life_events"):
+        for name, model in (("categories", Category), ("life_events", LifeEvent)):
             field = self.fields[name]
             assert isinstance(field, forms.ModelMultipleChoiceField)
-            field.queryset = field.queryset.model.objects.for_municipality(town)
+            field.queryset = model.objects.for_municipality(town)
 
 
 class TimeForm(ServiceSectionForm):
@@ -92,17 +101,18 @@ class ServiceCareForm(ServiceSectionForm):
 
 
 class DigitalForm(ServiceSectionForm):
+    digital_url = forms.URLField(
+        label="Link do serviço digital",
+        required=False,
+        assume_scheme="https",
+        widget=forms.URLInput(attrs={"inputmode": "url"}),
+        help_text="Obrigatório quando o serviço é digital ou parcialmente digital.",
+    )
+
     class Meta:
         model = Service
         fields = ["digital_status", "digital_url", "digitization_note", "digitization_planned_for"]
         widgets = {"digitization_note": _rows(3), "digitization_planned_for": _date_widget()}
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        url = self.fields["digital_url"]
-        assert isinstance(url, forms.URLField)
-        url.assume_scheme = "https"
-        url.widget.attrs["inputmode"] = "url"
 
 
 class WhereForm(ServiceSectionForm):
@@ -129,7 +139,7 @@ class Section:
     key: str
     title: str
     help: str
-    form: type[forms.BaseForm]
+    form: type[ServiceSectionForm]
 
 
 SECTIONS = [
@@ -164,10 +174,10 @@ SECTIONS = [
 SECTION_BY_KEY = {s.key: s for s in SECTIONS}
 
 
-class RemovableFormSet(BaseInlineFormSet):  # type: ignore[type-arg]
+class RemovableFormSet(BaseInlineFormSet[Any, Any, Any]):
     """Rows with a "remover" box labelled in pt-BR; untouched empty rows are ignored."""
 
-    def add_fields(self, form: forms.BaseForm, index: int | None) -> None:
+    def add_fields(self, form: Any, index: int | None) -> None:
         super().add_fields(form, index)
         if "DELETE" in form.fields:
             form.fields["DELETE"].label = "Remover"

@@ -276,7 +276,7 @@ def test_step_page_changes_the_waiting_time_and_adds_a_cost(as_a, service_a):
                     "waiting_time": "até 15 minutos",
                 }
             ],
-        ),  # fmt: skip
+        ),
         **_formset("custos", [], {"description": "Taxa de vistoria", "value": "12,50"}),
     }
     response = as_a.post(_step_url(service_a, step), data)
