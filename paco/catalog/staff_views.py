@@ -14,7 +14,7 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.forms import BaseForm
 from django.http import HttpRequest, HttpResponse
@@ -211,12 +211,46 @@ def service_edit(request: HttpRequest, slug: str) -> HttpResponse:
         "waits": [(step, ch) for step in steps for ch in step.channels.all() if ch.waiting_time],
         "status_form": status_form,
         "bound": bound,
-        "history": [(entry, describe(entry)) for entry in history],
+        "history": [(entry, describe(entry), _parts(entry)) for entry in history],
     }
     return render(request, "catalog/staff/edit.html", context)
 
 
 _M2M = {"categories", "life_events", "audiences"}
+
+#: the parts of a version (BNSP keys) as the page names them
+_VERSION_PARTS = {
+    "nome": "nome", "sigla": "sigla", "nomesPopulares": "nomes populares",
+    "descricao": "o que é", "contato": "contato", "gratuito": "custos",
+    "solicitantes": "quem pode pedir", "tempoTotalEstimado": "prazo",
+    "tempoEstimadoEspera": "tempo de espera", "etapas": "etapas", "orgao": "unidade",
+    "segmentosDaSociedade": "públicos", "areasDeInteresse": "categorias",
+    "eventosDaVida": "eventos da vida", "palavrasChave": "palavras-chave",
+    "legislacoes": "legislação", "condicoesAcessibilidade": "acessibilidade",
+    "tratamentoPrioritario": "atendimento prioritário",
+    "tratamentoDispensadoAtendimento": "como você será atendido",
+    "manifestacoes": "reclamações", "servicoDigital": "serviço digital",
+    "statusDigital": "serviço digital", "linkServicoDigital": "serviço digital",
+    "situacao": "situação", "dataUltimaRevisao": "data da revisão",
+    "inventarioDigital": "inventário de digitalização",
+}  # fmt: skip
+
+
+def _parts(entry: AuditEntry) -> str:
+    """Which parts of the service an entry changed, in the page's words."""
+    names: list[str] = []
+    for key in entry.changes or {}:
+        if key in _VERSION_PARTS:
+            name = _VERSION_PARTS[key]
+        else:
+            try:
+                field = Service._meta.get_field(key)
+            except FieldDoesNotExist:
+                continue
+            name = str(getattr(field, "verbose_name", key))
+        if name not in names:
+            names.append(name)
+    return ", ".join(names)
 
 
 @login_required

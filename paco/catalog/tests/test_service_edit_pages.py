@@ -180,6 +180,7 @@ def test_a_section_is_saved_audited_and_versioned(as_a, editor_a, service_a):
     assert entry.actor == editor_a and "description" in entry.changes
     page = as_a.get(_edit(service_a)).content.decode()
     assert "Histórico" in page and "carta_a" in page
+    assert "Partes: o que é" in page
 
 
 def test_bad_input_shows_errors_in_portuguese_and_keeps_what_was_typed(as_a, service_a):
