@@ -59,8 +59,8 @@ def charter(demo_site: DemoSite, django_db_blocker: Any) -> CharterData:
 
 
 def _shot(visitor: Visitor, name: str) -> None:
-    """Screenshots for the people who look at them (PACO_SHOTS, else the suite's directory)."""
-    directory = os.environ.get("PACO_SHOTS") or os.environ.get("PACO_SCREENSHOTS_DIR")
+    """Screenshots (``tasks-*.png``) in the suite's directory, when it is set."""
+    directory = os.environ.get("PACO_SCREENSHOTS_DIR")
     if not directory:
         return
     width = (visitor.page.viewport_size or {"width": 0})["width"]
