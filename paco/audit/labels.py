@@ -113,6 +113,7 @@ LABELS: dict[str, Label] = {
     "version.resume": "Retomou o processamento de «{obj}» após uma interrupção",
     "version.fail": "Desistiu do processamento de «{obj}» após interrupções repetidas",
     "version.lgpd": "Decidiu sobre os dados pessoais de «{obj}» (LGPD)",
+    "version.reject": "Recusou «{obj}» (não será publicada)",
     "version.publish": _publish,
     "inventory.create": "Incluiu «{obj}» no inventário de bases de dados",
     "inventory.update": "Alterou «{obj}» no inventário de bases de dados",

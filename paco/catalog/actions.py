@@ -43,8 +43,14 @@ def _check(actor: User | None, service: Service) -> None:
         require_role(actor, service.municipality, Role.CATALOG_EDITOR, service.unit)
 
 
+#: path segments of /servicos/ that are pages, not services
+RESERVED_SLUGS = {"gestao", "categoria", "publico", "evento", "unidade"}
+
+
 def _unique_slug(service: Service) -> str:
     base = slugify(service.slug or service.name)[:110] or "servico"
+    if base in RESERVED_SLUGS:
+        base = f"{base}-servico"
     others = Service.objects.for_municipality(service.municipality).exclude(pk=service.pk)
     slug, n = base, 2
     while others.filter(slug=slug).exists():
@@ -120,6 +126,50 @@ def record_service_version(actor: User | None, service: Service) -> ServiceVersi
     changes = diff(last.data if last else {}, data)
     record(actor, "service.version", fresh, changes={"versao": [None, number], **changes})
     return version
+
+
+@transaction.atomic
+def update_service(
+    actor: User | None, service: Service, *, related: dict[str, Any] | None = None
+) -> ServiceVersion | None:
+    """Save a service edited on its staff page, and keep a version.
+
+    ``service`` carries the new values of its own fields; ``related`` maps a
+    many-to-many field (``categories``, ``life_events``, ``audiences``) to its new
+    objects. Audited as ``service.update`` (fields) and ``service.version`` (the rest).
+    """
+    save_service(actor, service, is_new=False)
+    for name, objects in (related or {}).items():
+        if name not in ("categories", "life_events", "audiences"):
+            raise ValueError(f"Lista desconhecida: {name}")
+        getattr(service, name).set(objects)
+    return record_service_version(actor, service)
+
+
+@transaction.atomic
+def save_service_lists(
+    actor: User | None, service: Service, *formsets: Any, step: Step | None = None
+) -> ServiceVersion | None:
+    """Save the edited lists of a service and keep a version (audited as ``service.version``).
+
+    ``formsets`` are validated inline formsets of the service (who may ask, its
+    steps) or of one of its ``step``'s (costs, channels); with ``step``, the step's
+    own fields are saved first (``step.update``).
+    """
+    _check(actor, service)
+    if step is not None:
+        if step.service_id != service.pk:
+            raise ValidationError("A etapa não é deste serviço.")
+        save_step(actor, step)
+    for formset in formsets:
+        owner = formset.instance
+        ours = (isinstance(owner, Service) and owner.pk == service.pk) or (
+            isinstance(owner, Step) and step is not None and owner.pk == step.pk
+        )
+        if not ours:
+            raise ValidationError("Lista de outro serviço.")
+        formset.save()
+    return record_service_version(actor, service)
 
 
 @transaction.atomic

@@ -115,7 +115,6 @@ class ServiceAdmin(TenantAdmin):
                     "time_kind",
                     ("time_min", "time_max", "time_unit"),
                     "time_description",
-                    "waiting_time",
                 ]
             },
         ),

@@ -3,7 +3,9 @@
 :func:`detail` renders a service as the federal ``servicos/{id}`` JSON;
 ``slug``, ``situacao``, ``statusDigital``, ``eventosDaVida``, ``tempoEstimadoEspera``,
 ``manifestacoes``, ``dataUltimaRevisao`` and ``inventarioDigital`` are Paço extensions
-that keep an export → import round trip lossless.
+that keep an export → import round trip lossless. The service-level
+``tempoEstimadoEspera`` is a summary of the channels' own (“Presencial: até 15
+minutos; Telefone: até 5 minutos”): the waiting time is kept on each channel only.
 """
 
 from __future__ import annotations
@@ -97,7 +99,7 @@ def detail(service: Service) -> JSON:
             ]
         },
         "tempoTotalEstimado": estimated_time(service),
-        "tempoEstimadoEspera": service.waiting_time,
+        "tempoEstimadoEspera": "; ".join(service.waiting_times()),
         "etapas": [step_json(s) for s in service.steps.all()],
         "orgao": {"id": unit.slug, "nomeOrgao": unit.name},
         "segmentosDaSociedade": items([a.name for a in service.audiences.all()]),

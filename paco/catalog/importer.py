@@ -238,7 +238,6 @@ def parse(town: Municipality, raw: Any) -> ServiceData:
         "unit": find_unit(town, _dict(raw, "orgao")),
         "keywords": join_lines(_items(raw, "palavrasChave")),
         "legislation": join_lines(_items(raw, "legislacoes")),
-        "waiting_time": _text(raw, "tempoEstimadoEspera"),
         "priority": _text(raw, "tratamentoPrioritario"),
         "accessibility": _text(raw, "condicoesAcessibilidade"),
         "service_standards": _text(raw, "tratamentoDispensadoAtendimento"),
@@ -251,6 +250,7 @@ def parse(town: Municipality, raw: Any) -> ServiceData:
         **_time(raw),
     }
     steps = [_step(s, n) for n, s in enumerate(_list(raw, "etapas"), start=1)]
+    _place_waiting_time(fields, steps, _text(raw, "tempoEstimadoEspera"))
     return ServiceData(
         fields=fields,
         requesters=requesters,
@@ -259,6 +259,31 @@ def parse(town: Municipality, raw: Any) -> ServiceData:
         life_events=_items(raw, "eventosDaVida"),
         audiences=audiences,
     )
+
+
+WAITING_NOTE = "Tempo de espera previsto: {}"
+
+
+def _place_waiting_time(fields: dict[str, Any], steps: list[StepData], text: str) -> None:
+    """Put a service-level ``tempoEstimadoEspera`` where Paço keeps it: on the channels.
+
+    When a channel states its own waiting time, the service-level text is the
+    summary Paço exports (or an older duplicate) and is ignored. Otherwise it goes
+    to the only channel, or, with several channels (or none), into the notes on
+    the deadline, so nothing the file said is lost — the same rule as migration
+    ``catalog.0003``.
+    """
+    if not text:
+        return
+    channels = [c for step in steps for c in step.channels]
+    if any(c.get("waiting_time") for c in channels):
+        return
+    if len(channels) == 1:
+        channels[0]["waiting_time"] = text[:200]
+        return
+    note = WAITING_NOTE.format(text)
+    current = fields.get("time_description") or ""
+    fields["time_description"] = f"{current}\n{note}" if current else note
 
 
 def items_of(payload: Any) -> list[Any]:

@@ -194,7 +194,7 @@ class Service(TenantModel):
         "unidade do prazo", max_length=15, choices=TimeUnit.choices, blank=True
     )
     time_description = models.TextField("observações sobre o prazo", blank=True)
-    waiting_time = models.CharField("tempo de espera previsto", max_length=200, blank=True)
+    # the waiting time lives on each channel (Channel.waiting_time): see waiting_times()
     # conditions
     priority = models.TextField("tratamento prioritário", blank=True)
     accessibility = models.TextField("condições de acessibilidade", blank=True)
@@ -270,6 +270,22 @@ class Service(TenantModel):
     @property
     def is_free(self) -> bool:
         return all(not step.costs.all() for step in self.steps.all())
+
+    def waiting_times(self) -> list[str]:
+        """“Canal: espera” for every channel that states a waiting time, in page order.
+
+        The one source is :attr:`Channel.waiting_time`; this is what the BNSP
+        export's service-level ``tempoEstimadoEspera`` says (prefetch
+        ``steps__channels``, as :meth:`ServiceQuerySet.for_detail` does).
+        """
+        seen: list[str] = []
+        for step in self.steps.all():
+            for channel in step.channels.all():
+                wait = channel.waiting_time.strip()
+                text = f"{channel.get_kind_display()}: {wait}"
+                if wait and text not in seen:
+                    seen.append(text)
+        return seen
 
     def time_text(self) -> str:
         unit = self.get_time_unit_display() if self.time_unit else ""
@@ -370,7 +386,13 @@ class Channel(models.Model):
         help_text="Endereço da página, telefone, e-mail; para atendimento presencial, "
         "endereço e horário.",
     )
-    waiting_time = models.CharField("tempo estimado de espera", max_length=200, blank=True)
+    waiting_time = models.CharField(
+        "tempo estimado de espera",
+        max_length=200,
+        blank=True,
+        help_text="Quanto a pessoa espera para ser atendida neste canal, por exemplo "
+        "“até 15 minutos”. É o único lugar onde o tempo de espera do serviço é informado.",
+    )
 
     class Meta:
         verbose_name = "canal de atendimento"

@@ -26,7 +26,6 @@ def form_data(unit, **extra):
         "time_max": "30",
         "time_unit": "dias-corridos",
         "time_description": "",
-        "waiting_time": "5 minutos",
         "priority": "",
         "accessibility": "",
         "service_standards": "",

@@ -119,7 +119,7 @@ def test_demo_charter_is_complete(demo_x):
     assert Category.objects.for_municipality(demo_x).count() >= 6
     for s in services:
         for field in ("popular_names", "description", "contact", "keywords", "legislation",
-                      "waiting_time", "priority", "accessibility", "service_standards",
+                      "priority", "accessibility", "service_standards",
                       "complaints"):  # fmt: skip
             assert getattr(s, field), (s.name, field)
         assert s.requesters.all() and s.steps.all() and s.audiences.all() and s.categories.all()

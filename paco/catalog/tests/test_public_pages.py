@@ -25,7 +25,6 @@ def test_service_page_renders_every_field(anon_x, iptu):
         *full.legislation_list(),
         full.unit.name,
         full.unit.address,
-        full.waiting_time,
         full.time_text(),
         "Atualizado em 15/10/2026",
         full.digital_url,
@@ -37,6 +36,7 @@ def test_service_page_renders_every_field(anon_x, iptu):
         expected += [step.title, *step.document_list()]
         expected += [c.description for c in step.costs.all()]
         expected += [c.get_kind_display() for c in step.channels.all()]
+        expected += [c.waiting_time for c in step.channels.all() if c.waiting_time]
     expected += [c.name for c in full.categories.all()]
     expected += [e.name for e in full.life_events.all()]
     expected += [a.name for a in full.audiences.all()]

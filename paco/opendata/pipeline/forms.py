@@ -168,6 +168,17 @@ class PublishForm(forms.Form):
     )
 
 
+class RejectForm(forms.Form):
+    reason = forms.CharField(
+        label="Motivo da recusa",
+        min_length=10,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Fica registrado na versão e na trilha de auditoria. A versão recusada "
+        "não pode mais ser publicada; envie um arquivo novo se for o caso.",
+    )
+
+
 FIELD_TYPES = [
     ("", "Como detectado"),
     ("string", "Texto"),

@@ -17,8 +17,14 @@ from paco.opendata import actions
 from paco.opendata.access import staff_resource, staff_version
 from paco.opendata.models import PUBLISHABLE, UNFINISHED, DatasetState, VersionStatus
 from paco.opendata.pipeline.api import LISTED, version_errors, version_status
-from paco.opendata.pipeline.forms import DictionaryForm, LgpdForm, PublishForm
-from paco.opendata.pipeline.services import decide_lgpd, publish_version, retry_version
+from paco.opendata.pipeline.forms import DictionaryForm, LgpdForm, PublishForm, RejectForm
+from paco.opendata.pipeline.services import (
+    REFUSABLE,
+    decide_lgpd,
+    publish_version,
+    reject_version,
+    retry_version,
+)
 from paco.opendata.pipeline.views import _user, attempt, editor_town, version_url
 from paco.opendata.tabular.values import type_label
 
@@ -36,6 +42,7 @@ def _render_version(
     *,
     lgpd_form: LgpdForm | None = None,
     publish_form: PublishForm | None = None,
+    reject_form: RejectForm | None = None,
     status: int = 200,
 ) -> HttpResponse:
     resource = version.resource
@@ -55,6 +62,8 @@ def _render_version(
         "publish_form": publish_form
         or PublishForm(initial={"publish_dataset": dataset.state == DatasetState.DRAFT}),
         "can_publish": version.status in PUBLISHABLE and not version.is_current,
+        "can_reject": version.status in REFUSABLE and version.published_at is None,
+        "reject_form": reject_form or RejectForm(),
         "dataset_is_draft": dataset.state == DatasetState.DRAFT,
         "columns": [
             {
@@ -119,6 +128,23 @@ def version_publish(request: HttpRequest, resource_id: str, number: int) -> Http
             messages.success(request, f"Versão {version.number} publicada.")
             return redirect(version_url(version))
     return _render_version(request, version, publish_form=form, status=400)
+
+
+@login_required
+@require_POST
+def version_reject(request: HttpRequest, resource_id: str, number: int) -> HttpResponse:
+    """A processed version refused by staff: it will not be published."""
+    editor_town(request)
+    version = staff_version(request, resource_id, number)
+    form = RejectForm(request.POST)
+    if form.is_valid():
+        reject = partial(
+            reject_version, _user(request), version, reason=form.cleaned_data["reason"]
+        )
+        if attempt(form, reject, "Você não pode recusar esta versão.") is not None:
+            messages.success(request, f"Versão {version.number} recusada: não será publicada.")
+            return redirect(version_url(version))
+    return _render_version(request, version, reject_form=form, status=400)
 
 
 @login_required

@@ -61,7 +61,7 @@ STATUS_REFUSALS = {
         "A versão contém dados pessoais: registre a base legal ou escolha um tratamento "
         "para as colunas antes de publicar (LGPD)."
     ),
-    VersionStatus.REJECTED: "A versão foi rejeitada: o arquivo não pôde ser lido.",
+    VersionStatus.REJECTED: "A versão foi rejeitada (o motivo está na página da versão).",
     VersionStatus.FAILED: "O processamento desta versão falhou: envie o arquivo novamente.",
 }
 
@@ -213,6 +213,40 @@ def retry_version(actor: User | None, version: ResourceVersion) -> ResourceVersi
         )
         version_id = locked.pk
         transaction.on_commit(lambda: _enqueue(version_id))
+    return locked
+
+
+#: statuses a version can be refused from by staff (processed, not published)
+REFUSABLE = (VersionStatus.NEEDS_REVIEW, VersionStatus.READY)
+
+
+def reject_version(actor: User | None, version: ResourceVersion, *, reason: str) -> ResourceVersion:
+    """Refuse a processed version that was never published: it can no longer be published.
+
+    For a file that should not be published at all (wrong file, personal data with no
+    legal basis and no treatment that would do). The original stays, reachable by
+    staff only, for the record; the reason is kept on the version and in the trail.
+    """
+    require_editor(actor, version.resource)
+    reason = reason.strip()
+    if len(reason) < 10:
+        raise ValidationError("Diga por que a versão foi recusada (ao menos 10 caracteres).")
+    with transaction.atomic():
+        locked = ResourceVersion.objects.select_for_update().get(pk=version.pk)
+        if locked.published_at is not None or locked.status not in REFUSABLE:
+            raise ValidationError(
+                "Só uma versão processada e ainda não publicada pode ser recusada."
+            )
+        before = locked.status
+        locked.status = VersionStatus.REJECTED
+        locked.error = f"Recusada pela equipe: {reason}"
+        locked.save(update_fields=["status", "error"])
+        record(
+            actor,
+            "version.reject",
+            locked,
+            changes={"status": [before, VersionStatus.REJECTED], "motivo": [None, reason]},
+        )
     return locked
 
 

@@ -24,6 +24,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path(VERSION + "lgpd/", review.version_lgpd, name="version-lgpd"),
     path(VERSION + "publicar/", review.version_publish, name="version-publish"),
     path(VERSION + "tentar-novamente/", review.version_retry, name="version-retry"),
+    path(VERSION + "recusar/", review.version_reject, name="version-reject"),
     path(STAFF + "recursos/<uuid:resource_id>/dicionario/", review.dictionary, name="dictionary"),
     path(STAFF + "tokens/", views.token_list, name="tokens"),
     path(STAFF + "tokens/<int:pk>/revogar/", views.token_revoke, name="token-revoke"),

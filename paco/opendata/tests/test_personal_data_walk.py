@@ -35,6 +35,7 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, resolve
 from django.urls.exceptions import Resolver404
 
+from paco.catalog.models import Step
 from paco.conftest import HOST_X
 from paco.datarequests.models import DataRequest
 from paco.opendata.ckan.actions import ACTIONS
@@ -54,6 +55,9 @@ STAFF_ONLY = {
     "accounts:two_factor",
     "plans:import",
     "plans:stage_edit",
+    "catalog:staff_list",
+    "catalog:staff_edit",
+    "catalog:staff_step",
     "datarequests:staff_list",
     "datarequests:staff_detail",
     "dcat:readiness",
@@ -132,6 +136,7 @@ class Fixture:
     keys: list[str]
     protocols: list[str]
     pks: list[int]
+    service_steps: list[dict[str, Any]] = field(default_factory=list)
 
 
 def fixture_values(exposed: ExposureTown) -> Fixture:
@@ -150,6 +155,13 @@ def fixture_values(exposed: ExposureTown) -> Fixture:
         keys=list(Theme.objects.values_list("key", flat=True)),
         protocols=[r.protocol for r in DataRequest.objects.for_municipality(town)],
         pks=[s.pk for s in Stage.objects.for_municipality(town)] + [1],
+        service_steps=[
+            {"slug": slug, "pk": pk}
+            for slug, pk in Step.objects.filter(service__municipality=town).values_list(
+                "service__slug", "pk"
+            )
+        ]
+        or [{"slug": "nao-existe", "pk": 1}],
     )
 
 
@@ -184,6 +196,7 @@ def bindings(names: frozenset[str], fx: Fixture) -> list[dict[str, Any]] | None:
         frozenset({"key"}): [{"key": k} for k in fx.keys],
         frozenset({"protocol"}): [{"protocol": p} for p in fx.protocols],
         frozenset({"pk"}): [{"pk": pk} for pk in fx.pks],
+        frozenset({"slug", "pk"}): fx.service_steps,
         frozenset({"dataset_id"}): [{"dataset_id": d.pk} for d in fx.datasets],
         frozenset({"uidb64", "token"}): [{"uidb64": "MQ", "token": "invalido"}],
     }

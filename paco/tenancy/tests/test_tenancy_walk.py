@@ -125,6 +125,7 @@ def _values(route: str, y: World) -> list[dict[str, Any]] | None:
     pk_by_prefix = {
         "cronograma/etapas/": [y.stage.pk, y.unitless_stage.pk],
         "api/bnsp/servicos/": [y.service.pk],
+        "servicos/gestao/": [y.step.pk],
         "dados/gestao/tokens/": [y.token.pk],
     }
     values: dict[str, Any] = {}
