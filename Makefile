@@ -5,21 +5,34 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 export PACO_DATA_DIR ?= $(CURDIR)/var
 
-.PHONY: run test lint format bench docs clean
+.PHONY: run test lint format bench docs clean lock
+UV_VERSION := 0.13.8
+# The locks: every transitive dependency pinned with the hashes of all its files, resolved
+# for every platform (--universal) from Python 3.11 on. `make lock` after editing pyproject.toml.
+LOCK := $(BIN)/uv pip compile pyproject.toml --quiet --universal --python-version 3.11 \
+	--generate-hashes --custom-compile-command 'make lock'
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
-# The runtime install (what `make run` needs).
-$(VENV)/.run-installed: pyproject.toml | $(BIN)/python
-	$(BIN)/pip install --quiet -e .
+# The runtime install (what `make run` needs): exactly the locked files, then Paço itself.
+$(VENV)/.run-installed: requirements/run.lock pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet --require-hashes -r requirements/run.lock
+	$(BIN)/pip install --quiet --no-deps -e .
 	touch $@
 
-# The development install: tests, linters, browser driver.
-$(VENV)/.dev-installed: pyproject.toml $(VENV)/.run-installed
-	$(BIN)/pip install --quiet -e '.[dev]'
-	touch $@
+# The development install: tests, linters, browser driver (the dev lock includes the runtime).
+$(VENV)/.dev-installed: requirements/dev.lock pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet --require-hashes -r requirements/dev.lock
+	$(BIN)/pip install --quiet --no-deps -e .
+	touch $@ $(VENV)/.run-installed
+
+# Regenerate both locks from pyproject.toml (paco/core/tests/test_locks.py checks they agree).
+lock: | $(BIN)/python
+	$(BIN)/pip install --quiet uv==$(UV_VERSION)
+	$(LOCK) -o requirements/run.lock
+	$(LOCK) --extra dev -o requirements/dev.lock
 
 run: $(VENV)/.run-installed
 	$(BIN)/paco migrate --no-input -v 0
@@ -33,6 +46,7 @@ lint: $(VENV)/.dev-installed
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy paco
+	$(BIN)/lint-imports
 
 format: $(VENV)/.dev-installed
 	$(BIN)/ruff format .

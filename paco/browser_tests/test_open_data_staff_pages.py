@@ -79,8 +79,8 @@ def staff_data(demo_site: DemoSite, django_db_blocker: Any) -> Iterator[StaffDat
     from paco.datarequests.models import DataRequest, Status
     from paco.opendata import actions
     from paco.opendata.models import ResourceVersion
+    from paco.opendata.pipeline.actions import submit_version
     from paco.opendata.pipeline.processing import import_now, run_version
-    from paco.opendata.pipeline.services import submit_version
     from paco.opendata.testing import publish_table
     from paco.tenancy.models import Municipality, Unit
 

@@ -45,9 +45,10 @@ def page(request: HttpRequest, context: dict[str, Any]) -> HttpResponse:
 
 def csv_response(request: HttpRequest) -> HttpResponse:
     response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="inventario-digitalizacao.csv"'
-    response.write("\ufeff")
-    writer = csvsafe.writer(response)
+    excel = csvsafe.wants_excel(request)
+    name = "inventario-digitalizacao-excel.csv" if excel else "inventario-digitalizacao.csv"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    writer = csvsafe.writer(response, excel=excel)
     writer.writerow(
         [
             "serviço",

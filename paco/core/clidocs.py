@@ -26,18 +26,21 @@ COMMANDS = [
 def render() -> str:
     from django.core.management import get_commands, load_command_class
 
+    from paco.cli import command_name
+
     os.environ["COLUMNS"] = "100"  # argparse wraps help to the terminal width
     lines = [
         "# The `paco` command",
         "",
         "Generated from the code by `make docs`; a test fails when this file drifts.",
         "`paco help` lists every command, Django's included (`paco migrate`,",
-        "`paco createsuperuser`, `paco check --deploy`, `paco db_worker`…).",
+        "`paco createsuperuser`, `paco check --deploy`, `paco db-worker`…).",
         "",
     ]
     available = get_commands()
     for name in COMMANDS:
-        command = load_command_class(available[name], name)
+        module = command_name(name)
+        command = load_command_class(available[module], module)
         text = command.create_parser("paco", name).format_help().rstrip()
         lines += [f"## `paco {name}`", "", "```text", text, "```", ""]
     return "\n".join(lines)

@@ -38,6 +38,7 @@ class OpenDataConfig(AppConfig):
     verbose_name = "Dados abertos"
 
     def ready(self) -> None:
+        from paco.opendata.pipeline import tasks  # noqa: F401 - enqueues work on signals
         from paco.opendata.portal import webhooks  # noqa: F401 - connects the signal receivers
 
         post_migrate.connect(load_themes, sender=self, dispatch_uid="opendata-load-themes")

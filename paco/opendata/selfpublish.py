@@ -8,8 +8,8 @@ Three open datasets per municipality, each marked by ``Dataset.system_key``:
   without personal data (the same columns as the public list).
 
 Each refresh builds a CSV and pushes it through the real pipeline
-(:func:`~paco.opendata.pipeline.services.submit_version`, processing,
-:func:`~paco.opendata.pipeline.services.publish_version`, ``actor=None``). A new
+(:func:`~paco.opendata.pipeline.actions.submit_version`, processing,
+:func:`~paco.opendata.pipeline.actions.publish_version`, ``actor=None``). A new
 version is created only when the CSV's SHA-256 differs from the last version's,
 so the version history records real changes only. The CSVs carry no
 "today"-dependent column (days overdue…): a day passing is not a change.

@@ -1,6 +1,6 @@
-"""Signals other parts of Paço listen to (webhooks, feeds, self-published datasets).
+"""Signals other parts of Paço listen to (webhooks, feeds, self-published datasets, the worker).
 
-Both are sent from inside ``transaction.on_commit`` callbacks, so receivers only
+All are sent from inside ``transaction.on_commit`` callbacks, so receivers only
 ever see committed data and may enqueue tasks or send requests freely.
 """
 
@@ -11,3 +11,7 @@ version_published = Signal()
 
 #: a dataset's catalogue entry changed or was published: ``sender=Dataset``, ``dataset``
 dataset_changed = Signal()
+
+#: a version awaits processing: ``sender=ResourceVersion``, ``version_id`` (the pipeline's
+#: tasks module enqueues the job, so the writes never import the job they start)
+version_queued = Signal()

@@ -59,9 +59,10 @@ safe_cell = csvsafe.safe_cell  # kept for importers of the old name
 
 
 @plain_output
-def as_csv(stages: Sequence[Stage], today: datetime.date) -> str:
+def as_csv(stages: Sequence[Stage], today: datetime.date, *, excel: bool = False) -> str:
+    """The timeline as CSV; ``excel``: in the Excel dialect (:mod:`paco.core.csvsafe`)."""
     out = io.StringIO()
-    writer = csvsafe.writer(out, lineterminator="\r\n")
+    writer = csvsafe.writer(out, excel=excel, lineterminator="\r\n")
     writer.writerow(COLUMNS)
     for stage in stages:
         row = stage_dict(stage, today)

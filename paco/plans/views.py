@@ -16,6 +16,7 @@ from django.views.decorators.http import require_http_methods
 
 from paco.accounts.models import Role
 from paco.accounts.permissions import covered_unit_ids, has_role
+from paco.core import csvsafe
 from paco.core.cache import public_page
 from paco.plans import actions, exports, timeline
 from paco.plans.dates import today_local
@@ -90,10 +91,15 @@ def export_json(request: HttpRequest, slug: str | None = None) -> HttpResponse:
 @public_page
 def export_csv(request: HttpRequest, slug: str | None = None) -> HttpResponse:
     plan = _plan(request, slug)
+    excel = csvsafe.wants_excel(request)
     response = HttpResponse(
-        exports.as_csv(_stages(plan), _today(request)), content_type="text/csv; charset=utf-8"
+        exports.as_csv(_stages(plan), _today(request), excel=excel),
+        content_type="text/csv; charset=utf-8",
     )
-    response["Content-Disposition"] = f'attachment; filename="{_export_name(plan, "csv")}"'
+    name = _export_name(plan, "csv")
+    if excel:
+        name = name.removesuffix(".csv") + "-excel.csv"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
 
 

@@ -11,7 +11,7 @@ from collections.abc import Iterator
 
 from django.urls import URLPattern, URLResolver, get_resolver
 
-from paco.opendata.ckan.actions import ACTIONS
+from paco.opendata.ckan.handlers import HANDLERS
 
 #: a value for every path parameter name of the URL map
 ARGS = {
@@ -49,7 +49,7 @@ def concrete_paths(**values: str) -> list[str]:
         if route.startswith(("gestao/", "^")):
             continue  # the Django admin: staff only (its own walk tests)
         if route.endswith("action/<str:name>"):
-            paths += [f"/{route[: -len('<str:name>')]}{name}" for name in ACTIONS]
+            paths += [f"/{route[: -len('<str:name>')]}{name}" for name in HANDLERS]
             continue
         paths.append("/" + re.sub(r"<(?:\w+:)?(\w+)>", lambda m: table[m.group(1)], route))
     return paths

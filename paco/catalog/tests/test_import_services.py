@@ -2,13 +2,14 @@ import copy
 import json
 
 import pytest
-from django.core.management import CommandError, call_command
+from django.core.management import CommandError
 
 from paco.audit.models import AuditEntry
 from paco.catalog import bnsp
 from paco.catalog.actions import ImportFailed, import_services
 from paco.catalog.demo import demo_payload
 from paco.catalog.models import Category, Service, ServiceVersion
+from paco.cli import call
 
 from .conftest import demo_units, detail
 
@@ -30,7 +31,7 @@ def export(town):
 
 def test_good_file_via_command(tmp_path, town_x, unit_x_a, capsys):
     path = write(tmp_path, {"servicos": [detail("Poda", unit_x_a), detail("Vacina", unit_x_a)]})
-    call_command("import-services", path, "--municipality", town_x.slug)
+    call("import-services", path, "--municipality", town_x.slug)
     out = capsys.readouterr().out
     assert "2 serviço(s) criado(s)" in out
     assert Service.objects.for_municipality(town_x).count() == 2
@@ -38,11 +39,9 @@ def test_good_file_via_command(tmp_path, town_x, unit_x_a, capsys):
 
 
 def test_reimport_updates_and_creates_new_version(tmp_path, town_x, unit_x_a, capsys):
-    call_command(
-        "import-services", write(tmp_path, [detail("Poda", unit_x_a)]), "--municipality", "town-x"
-    )
+    call("import-services", write(tmp_path, [detail("Poda", unit_x_a)]), "--municipality", "town-x")
     changed = detail("Poda", unit_x_a, descricao="Texto revisado.")
-    call_command("import-services", write(tmp_path, [changed]), "--municipality", "town-x")
+    call("import-services", write(tmp_path, [changed]), "--municipality", "town-x")
     assert "1 atualizado(s)" in capsys.readouterr().out
     service = Service.objects.get()
     assert service.description == "Texto revisado."
@@ -51,7 +50,7 @@ def test_reimport_updates_and_creates_new_version(tmp_path, town_x, unit_x_a, ca
 
 def test_malformed_json_changes_nothing(tmp_path, town_x, unit_x_a):
     with pytest.raises(CommandError, match="não é um JSON válido"):
-        call_command("import-services", write(tmp_path, "[{"), "--municipality", "town-x")
+        call("import-services", write(tmp_path, "[{"), "--municipality", "town-x")
     assert not Service.objects.exists()
 
 
@@ -67,7 +66,7 @@ def test_one_bad_item_changes_nothing_and_names_the_item(tmp_path, town_x, unit_
     ]
     before = AuditEntry.objects.count()
     with pytest.raises(CommandError, match="Nada foi importado"):
-        call_command("import-services", write(tmp_path, items), "--municipality", "town-x")
+        call("import-services", write(tmp_path, items), "--municipality", "town-x")
     err = capsys.readouterr().err
     assert "Item 2 (“Dois”): tipo de canal desconhecido: “pombo”." in err
     assert "Item 3 (“Três”): unidade responsável não encontrada" in err
@@ -93,16 +92,16 @@ def test_duplicate_items_are_reported(town_x, unit_x_a):
 
 def test_unknown_municipality(tmp_path, town_x, town_y):
     with pytest.raises(CommandError, match="não encontrado"):
-        call_command("import-services", write(tmp_path, []), "--municipality", "nada")
+        call("import-services", write(tmp_path, []), "--municipality", "nada")
     with pytest.raises(CommandError, match="informe --municipality"):
-        call_command("import-services", write(tmp_path, []))
+        call("import-services", write(tmp_path, []))
 
 
 def test_demo_round_trip(demo_x, town_y, tmp_path):
     first = export(demo_x)
     assert len(first) >= 22
     demo_units(town_y)
-    call_command("import-services", write(tmp_path, first), "--municipality", town_y.slug)
+    call("import-services", write(tmp_path, first), "--municipality", town_y.slug)
     assert export(town_y) == first
     # importing the same again is idempotent: no new services, no new versions
     versions = ServiceVersion.objects.filter(municipality=town_y).count()
@@ -126,13 +125,6 @@ def test_demo_charter_is_complete(demo_x):
         assert all(step.channels.all() for step in s.steps.all()), s.name
         assert s.last_reviewed
         assert bool(s.digital_url) == (s.digital_status != "presencial"), s.name
-
-
-def test_command_is_discovered_with_its_hyphenated_name():
-    from django.core.management import get_commands, load_command_class
-
-    assert get_commands()["import-services"] == "paco.catalog"
-    assert load_command_class("paco.catalog", "import-services").help
 
 
 def test_items_without_status_arrive_as_drafts(town_x, unit_x_a):

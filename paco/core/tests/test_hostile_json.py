@@ -13,7 +13,7 @@ import re
 import pytest
 
 from paco.core import jsoninput
-from paco.opendata.ckan.actions import ACTIONS
+from paco.opendata.ckan.handlers import HANDLERS
 from paco.opendata.testing import opendata_storage, publish_table  # noqa: F401
 from paco.testing.urlwalk import concrete_paths
 
@@ -64,7 +64,7 @@ def _pt_br_400(response) -> bool:
 def test_nested_json_inside_parameters_is_refused_not_crashed(published, anon_x):
     deep = "[" * DEEP
     rid = str(published.pk)
-    for name in ACTIONS:
+    for name in HANDLERS:
         for key in ("filters", "fields", "sort", "q", "fq", "facet.field", "id", "resource_id"):
             body = {"resource_id": rid, "id": "despesas", key: deep}
             response = anon_x.post(

@@ -31,7 +31,7 @@ from django.views.decorators.csrf import csrf_exempt
 from paco.core import jsoninput
 from paco.core.http import allow_any_origin, public_json
 from paco.opendata.ckan import errors
-from paco.opendata.ckan.actions import ACTIONS, status
+from paco.opendata.ckan.handlers import HANDLERS, status
 
 logger = logging.getLogger(__name__)
 
@@ -91,7 +91,7 @@ def _help_url(request: HttpRequest, name: str) -> str:
 def _run(request: HttpRequest, name: str, params: dict[str, Any]) -> tuple[Any, int]:
     """(envelope member, status): ``("result", value)`` or the error dict."""
     try:
-        return ACTIONS[name](request, params), 200
+        return HANDLERS[name](request, params), 200
     except errors.CkanError as exc:
         return exc, exc.status
     except Http404 as exc:
@@ -111,8 +111,8 @@ def action(request: HttpRequest, name: str) -> HttpResponse:
         response = _json("Bad request - use GET ou POST", 405)
         response["Allow"] = "GET, POST, OPTIONS"
         return response
-    if name not in ACTIONS:
-        unknown = errors.UnknownAction(name, list(ACTIONS))
+    if name not in HANDLERS:
+        unknown = errors.UnknownAction(name, list(HANDLERS))
         answer = {"help": _help_url(request, name), "success": False}
         return _json({**answer, "error": unknown.error_dict()}, unknown.status)
     # The API takes no session authentication: whatever cookie came along, act anonymously.

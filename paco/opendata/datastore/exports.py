@@ -21,6 +21,7 @@ text per row (a JSON array, an XML ``<row>`` element), streamed through the pipe
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 import os
@@ -30,13 +31,26 @@ import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import duckdb
 from django.core.files.storage import default_storage
+from django.http import QueryDict
 
 from paco.core import csvsafe
-from paco.opendata.datastore.engine import ROW_KEY, Column, QueryError, connection, quote_literal
-from paco.opendata.datastore.query import Compiled
+from paco.opendata.datastore.engine import (
+    ROW_KEY,
+    Column,
+    QueryError,
+    connection,
+    quote_literal,
+    table_for,
+)
+from paco.opendata.datastore.params import table_query
+from paco.opendata.datastore.query import Compiled, compile_query
+
+if TYPE_CHECKING:
+    from paco.opendata.models import ResourceVersion
 
 logger = logging.getLogger(__name__)
 
@@ -50,6 +64,7 @@ class Format:
     content_type: str
     copy_options: str  # DuckDB COPY options; "" for Parquet
     spreadsheet: bool = False
+    excel: bool = False  # the Excel dialect (csvsafe): BOM, ";", decimal comma
 
 
 FORMATS: dict[str, Format] = {
@@ -64,6 +79,8 @@ FORMATS: dict[str, Format] = {
     "ndjson": Format("ndjson", "application/x-ndjson; charset=utf-8", "FORMAT json"),
     "parquet": Format("parquet", "application/vnd.apache.parquet", "FORMAT parquet"),
 }
+#: "CSV para Excel" (``?excel=1`` on a CSV download; :mod:`paco.core.csvsafe`)
+EXCEL_CSV = Format("csv", "text/csv; charset=utf-8", csvsafe.EXCEL_COPY_OPTIONS, True, True)
 #: one JSON array per line (JSON escapes control characters, so the unit separator never
 #: occurs inside a line); used for CKAN's JSON dump ``{"fields": [...], "records": [[...]]}``
 JSON_LINES = Format(
@@ -79,8 +96,10 @@ XML_HEAD = b'<data xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">\n'
 XML_TAIL = b"</data>\n"
 
 
-def neutralized(column: Column) -> str:
+def neutralized(column: Column, *, excel: bool = False) -> str:
     """The SELECT expression of a column for a spreadsheet file (:mod:`paco.core.csvsafe`)."""
+    if excel and column.type == "numeric":
+        return csvsafe.sql_decimal_comma(column.sql, column.sql)
     if column.type != "text":
         return column.sql
     return csvsafe.sql_neutralized(column.sql, column.sql)
@@ -88,7 +107,7 @@ def neutralized(column: Column) -> str:
 
 def export_sql(compiled: Compiled, fmt: Format) -> str:
     if fmt.spreadsheet:
-        return compiled.select_sql([neutralized(c) for c in compiled.columns])
+        return compiled.select_sql([neutralized(c, excel=fmt.excel) for c in compiled.columns])
     return compiled.select_sql()
 
 
@@ -100,7 +119,7 @@ def stream(compiled: Compiled, fmt: Format, *, bom: bool = False) -> Iterator[by
         sql = f"SELECT CAST(json_array({arrays}) AS VARCHAR) FROM ({sql}) AS e"  # noqa: S608
     elif fmt is XML_LINES:
         sql = f"SELECT {xml_row(compiled.columns)} FROM ({sql}) AS e"  # noqa: S608
-    if bom and (fmt.spreadsheet or fmt is XML_LINES):
+    if fmt.excel or (bom and (fmt.spreadsheet or fmt is XML_LINES)):
         yield BOM
     if fmt.extension == "parquet" or not Path("/dev/fd").is_dir():
         yield from _via_temp_file(sql, compiled.params, fmt)
@@ -268,3 +287,19 @@ def stored_file(name: str) -> Iterator[bytes]:
     with default_storage.open(name, "rb") as fh:
         while chunk := fh.read(CHUNK):
             yield chunk
+
+
+def csv_export_figures(version: ResourceVersion) -> tuple[str, int]:
+    """SHA-256 and size of the version's whole-table CSV export, byte for byte as served.
+
+    The same query and writer as the export view without filters
+    (``/dados/recurso/<id>/dados.csv``), so the figures match the download.
+    """
+    compiled = compile_query(
+        table_for(version), table_query(QueryDict(), limit=None, include_total=False)
+    )
+    digest, size = hashlib.sha256(), 0
+    for chunk in stream(compiled, FORMATS["csv"]):  # to the end: it finishes
+        digest.update(chunk)
+        size += len(chunk)
+    return digest.hexdigest(), size

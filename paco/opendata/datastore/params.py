@@ -9,7 +9,7 @@
 - ``sort=col,-col2``: sort (``-`` for descending); ``fields=a,b``: columns.
 
 Reserved names (``versao``, ``q``, ``sort``, ``fields``, ``limit``, ``after``,
-``facets``, ``bom``, ``offset``, ``format``) are not filters; a column with one
+``facets``, ``bom``, ``excel``, ``offset``, ``format``) are not filters; a column with one
 of those names is filtered with the explicit form, e.g. ``sort__eq=x``.
 """
 
@@ -32,6 +32,7 @@ RESERVED = {
     "after",
     "facets",
     "bom",
+    "excel",
     "offset",
     "format",
     "total",

@@ -26,11 +26,11 @@ from django.http import (
 )
 from django.views.decorators.http import require_safe
 
-from paco.core import jsoninput
+from paco.core import csvsafe, jsoninput
 from paco.core.http import allow_any_origin, json_error
 from paco.opendata import access
 from paco.opendata.datastore import exports
-from paco.opendata.datastore.ckan_actions import parse_sort
+from paco.opendata.datastore.ckan_handlers import parse_sort
 from paco.opendata.datastore.engine import QueryError, current_version, parse_bool, table_for
 from paco.opendata.datastore.params import split_commas, table_query, version_number
 from paco.opendata.datastore.query import TableQuery, compile_query, field_specs
@@ -125,7 +125,7 @@ def original(request: HttpRequest, resource_id: uuid.UUID, number: int) -> HttpR
 
 
 def _is_whole_table(request: HttpRequest) -> bool:
-    return not any(key not in ("versao", "bom") for key in request.GET)
+    return not any(key not in ("versao", "bom", csvsafe.EXCEL_PARAM) for key in request.GET)
 
 
 @require_safe
@@ -143,10 +143,14 @@ def export(request: HttpRequest, resource_id: uuid.UUID, fmt: str) -> HttpRespon
     etag = _etag(version, fmt, request.GET.urlencode())
     if _not_modified(request, etag):
         return _not_modified_response(etag, numbered)
+    if fmt == "csv" and csvsafe.wants_excel(request):
+        fmt_spec = exports.EXCEL_CSV
     whole = _is_whole_table(request)
     stem = f"{resource.dataset.name}-{resource.name}-v{version.number}" + (
         "" if whole else "-filtrado"
     )
+    if fmt_spec.excel:
+        stem += "-excel"
     filename = f"{stem}.{fmt_spec.extension}"
     if fmt == "parquet" and whole:
         chunks: Iterator[bytes] = exports.stored_file(version.parquet)

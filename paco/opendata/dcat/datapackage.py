@@ -31,7 +31,7 @@ from paco.opendata.access import public_dataset
 from paco.opendata.dcat import common
 from paco.opendata.dcat.graph import with_related
 from paco.opendata.models import Dataset, Resource, ResourceKind
-from paco.opendata.pipeline import services
+from paco.opendata.pipeline.actions import record_csv_export
 
 logger = logging.getLogger(__name__)
 
@@ -78,7 +78,7 @@ def export_stats(resource: Resource) -> tuple[str, int] | None:
         return None
     if not version.csv_sha256:  # published before the figures were stored at publication
         try:
-            version = services.record_csv_export(version)
+            version = record_csv_export(version)
         except Exception:  # the package stays useful without the figures
             logger.exception("datapackage: falha ao medir a exportação CSV de %s", resource.pk)
             return None

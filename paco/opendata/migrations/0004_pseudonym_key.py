@@ -15,7 +15,7 @@ from django.db import migrations, models
 
 
 def legacy_key(secret_key: str) -> str:
-    # the derivation of paco.opendata.pipeline.services.hash_secret before this migration
+    # the derivation of paco.opendata.pipeline.actions.hash_secret before this migration
     return hmac.new(secret_key.encode(), b"paco.opendata.lgpd-hash", hashlib.sha256).hexdigest()
 
 

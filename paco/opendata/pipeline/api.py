@@ -22,8 +22,8 @@ from paco.accounts.models import User
 from paco.opendata import actions
 from paco.opendata.access import can_edit
 from paco.opendata.models import UNFINISHED, Dataset, Resource, ResourceVersion
-from paco.opendata.pipeline import services, uploads
-from paco.opendata.pipeline.services import submit_version
+from paco.opendata.pipeline import uploads
+from paco.opendata.pipeline.actions import held_for_review, submit_version
 from paco.tenancy.access import current_municipality
 
 
@@ -80,7 +80,7 @@ def version_status(version: ResourceVersion) -> dict[str, Any]:
         "warnings": list(report.get("warnings") or [])[:LISTED],
         "personal_data": personal_columns(version),
         # why it waits for a person instead of publishing itself ("" when it need not)
-        "review_required": services.held_for_review(version),
+        "review_required": held_for_review(version),
         "size": version.size,
         "sha256": version.sha256,
     }

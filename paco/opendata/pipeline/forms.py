@@ -7,7 +7,7 @@ from typing import Any
 from django import forms
 
 from paco.opendata.models import Dataset, Resource, ResourceVersion, Theme
-from paco.opendata.pipeline.services import TREATMENTS
+from paco.opendata.pipeline.actions import TREATMENTS
 from paco.opendata.tabular import values
 from paco.opendata.tabular.values import type_label
 from paco.tenancy.models import Unit

@@ -2,7 +2,7 @@
 
 :func:`run_version` is the body of the ``process_version`` task (and what the
 CLI runs in-process). It never touches ``Resource.current_version`` except
-through :func:`.services.publish_version` at the very end, so a failure at any
+through :func:`.actions.publish_version` at the very end, so a failure at any
 point — an unreadable file, a crash, the worker killed — leaves what is
 published as it was.
 
@@ -12,7 +12,7 @@ is capped at ``PACO_IMPORT_MEMORY_MB`` above its start-up size. If the reader
 aborts, segfaults, runs out of memory or is killed, only the child dies: this
 process records the version as FAILED, naming the signal, and does **not**
 retry it (the same file would crash the same way); staff retry deliberately
-(:func:`.services.retry_version`).
+(:func:`.actions.retry_version`).
 
 Liveness: while a version is PROCESSING, ``attempt_process`` names the process
 running the attempt (host, boot, pid and start time) and ``heartbeat_at`` moves
@@ -35,7 +35,6 @@ import tempfile
 import threading
 import time
 from collections.abc import Callable
-from functools import partial
 from pathlib import Path
 from typing import IO, Any
 
@@ -47,7 +46,7 @@ from django.utils import timezone
 from paco.audit.services import record
 from paco.opendata import isolation, storage
 from paco.opendata.models import UNFINISHED, Resource, ResourceVersion, VersionStatus
-from paco.opendata.pipeline import services
+from paco.opendata.pipeline import actions
 from paco.opendata.tabular.errors import TabularError
 from paco.opendata.work import notify_awaiting
 
@@ -238,7 +237,7 @@ def _table_outcome(version: ResourceVersion, result: Any, parquet: str) -> dict[
     report = result.report.as_dict()
     personal = list(result.personal_data)
     stats = report.pop("stats", {})
-    report["options"] = services.options(version)
+    report["options"] = actions.options(version)
     return {
         "status": VersionStatus.NEEDS_REVIEW if personal else VersionStatus.READY,
         "parquet": parquet,
@@ -261,7 +260,7 @@ def _rejected(version: ResourceVersion, exc: TabularError) -> dict[str, Any]:
             "rows": 0,
             "error_count": 1,
             "errors": [message],
-            "options": services.options(version),
+            "options": actions.options(version),
         },
         "progress": 100,
         "progress_message": "Arquivo rejeitado",
@@ -282,7 +281,7 @@ def run_version(version_id: int, *, echo: ProgressEcho | None = None) -> Resourc
         if not version.original:
             raise RuntimeError("versão sem arquivo original")
         progress.set(0, "Lendo o arquivo")
-        with tempfile.TemporaryDirectory(prefix="paco-import-", dir=services.work_dir()) as tmp:
+        with tempfile.TemporaryDirectory(prefix="paco-import-", dir=actions.work_dir()) as tmp:
             source = _local_original(version, Path(tmp))
             target = Path(tmp) / "data.parquet"
             result = _convert(version, source, target, progress)
@@ -339,14 +338,14 @@ def _local_original(version: ResourceVersion, tmp: Path) -> Path:
 
 
 def _auto_publish(version: ResourceVersion) -> None:
-    wanted = services.options(version)
+    wanted = actions.options(version)
     if not wanted["auto_publish"] or version.status != VersionStatus.READY:
         return
     errors = int((version.report or {}).get("error_count") or 0)
     if errors and not wanted["accept_errors"]:
         return
     try:
-        services.publish_version(
+        actions.publish_version(
             version.created_by, version, accept_errors=wanted["accept_errors"], automatic=True
         )
     except (PermissionDenied, ValidationError) as exc:
@@ -368,13 +367,13 @@ def import_now(
     data found by the screening is published only with ``legal_basis``; the
     version is returned PUBLISHED, or as it stopped (needs review, rejected…).
     """
-    version = services.submit_version(None, resource, fileobj, filename, enqueue=False)
+    version = actions.submit_version(None, resource, fileobj, filename, enqueue=False)
     if version.status == VersionStatus.QUEUED:
         version = run_version(version.pk) or version
     if version.status == VersionStatus.NEEDS_REVIEW and legal_basis:
-        version = services.decide_lgpd(None, version, legal_basis=legal_basis)
+        version = actions.decide_lgpd(None, version, legal_basis=legal_basis)
     if version.status == VersionStatus.READY:
-        version = services.publish_version(
+        version = actions.publish_version(
             None,
             version,
             accept_errors=accept_errors,
@@ -436,7 +435,7 @@ def recover_stale_versions(
                 changes={"status": [VersionStatus.PROCESSING, version.status]},
             )
             if version.status == VersionStatus.QUEUED and enqueue:
-                transaction.on_commit(partial(services._enqueue, version.pk))
+                actions.enqueue_on_commit(version.pk)
         touched.append(version)
     return touched
 

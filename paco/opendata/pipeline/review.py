@@ -16,15 +16,15 @@ from django.views.decorators.http import require_http_methods, require_POST
 from paco.opendata import actions
 from paco.opendata.access import staff_resource, staff_version
 from paco.opendata.models import PUBLISHABLE, UNFINISHED, DatasetState, VersionStatus
-from paco.opendata.pipeline.api import LISTED, version_errors, version_status
-from paco.opendata.pipeline.forms import DictionaryForm, LgpdForm, PublishForm, RejectForm
-from paco.opendata.pipeline.services import (
+from paco.opendata.pipeline.actions import (
     REFUSABLE,
     decide_lgpd,
     publish_version,
     reject_version,
     retry_version,
 )
+from paco.opendata.pipeline.api import LISTED, version_errors, version_status
+from paco.opendata.pipeline.forms import DictionaryForm, LgpdForm, PublishForm, RejectForm
 from paco.opendata.pipeline.views import _user, attempt, editor_town, version_url
 from paco.opendata.tabular.values import type_label
 

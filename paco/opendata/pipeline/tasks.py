@@ -1,12 +1,20 @@
-"""Background work of the import pipeline (django-tasks)."""
+"""Background work of the import pipeline (django-tasks), and what enqueues it.
+
+The writes (:mod:`.actions`) announce work through signals sent on commit; the
+receivers here enqueue the tasks. This module is imported when the app is ready.
+"""
 
 from __future__ import annotations
 
+from typing import Any
+
+from django.dispatch import receiver
 from django_tasks import task
 
-from paco.opendata.models import ResourceVersion
+from paco.opendata import signals
+from paco.opendata.models import Resource, ResourceVersion
+from paco.opendata.pipeline.actions import record_csv_export
 from paco.opendata.pipeline.processing import recover_on_worker_start, run_version
-from paco.opendata.pipeline.services import record_csv_export
 
 
 @task()
@@ -29,3 +37,14 @@ def measure_csv_export(version_id: int) -> str:
     if version is None:
         return "missing"
     return record_csv_export(version).csv_sha256
+
+
+@receiver(signals.version_queued, dispatch_uid="paco-pipeline-process-version")
+def enqueue_processing(sender: Any, *, version_id: int, **kwargs: Any) -> None:
+    process_version.enqueue(version_id)
+
+
+@receiver(signals.version_published, sender=Resource, dispatch_uid="paco-pipeline-measure-csv")
+def enqueue_csv_measure(sender: Any, *, version: ResourceVersion, **kwargs: Any) -> None:
+    if version.parquet and not version.csv_sha256:
+        measure_csv_export.enqueue(version.pk)

@@ -27,6 +27,7 @@ from paco.opendata import actions
 from paco.opendata.access import editor_units, staff_dataset, staff_datasets
 from paco.opendata.models import Dataset, Resource, ResourceKind, ResourceVersion
 from paco.opendata.pipeline import uploads
+from paco.opendata.pipeline.actions import submit_version
 from paco.opendata.pipeline.forms import (
     NEW_RESOURCE,
     DatasetForm,
@@ -34,7 +35,6 @@ from paco.opendata.pipeline.forms import (
     UploadForm,
     unit_queryset,
 )
-from paco.opendata.pipeline.services import submit_version
 from paco.tenancy.access import current_municipality
 from paco.tenancy.models import Municipality
 

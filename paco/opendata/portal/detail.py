@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils.safestring import SafeString
 
 from paco.catalog.jsonld import script_content
+from paco.core import csvsafe
 from paco.opendata import links, vocab
 from paco.opendata.dcat.schemaorg import dataset_jsonld
 from paco.opendata.models import Dataset, Resource, ResourceKind, ResourceVersion
@@ -173,6 +174,8 @@ def resource_view(
         view.exports = [
             (label, links.export_url(request, resource, f)) for f, label in EXPORT_FORMATS
         ]
+        csv_url = links.export_url(request, resource, "csv")
+        view.exports.insert(1, (csvsafe.EXCEL_LABEL, csvsafe.excel_query(csv_url)))
         view.dictionary = dictionary(version)
         view.preview = build_preview(
             version,

@@ -21,8 +21,8 @@ from paco.datarequests import actions as dr_actions
 from paco.datarequests.models import DataRequest, Outcome
 from paco.opendata import actions, selfpublish
 from paco.opendata.models import Dataset, Resource, ResourceVersion, VersionStatus
+from paco.opendata.pipeline.actions import decide_lgpd, publish_version, submit_version
 from paco.opendata.pipeline.processing import run_version
-from paco.opendata.pipeline.services import decide_lgpd, publish_version, submit_version
 from paco.opendata.testing import publish_table
 from paco.tenancy.models import Municipality, Unit
 

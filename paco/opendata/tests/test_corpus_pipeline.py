@@ -12,8 +12,8 @@ import pytest
 
 from paco.audit.models import AuditEntry
 from paco.opendata.models import Resource, VersionStatus
+from paco.opendata.pipeline.actions import submit_version
 from paco.opendata.pipeline.processing import run_version
-from paco.opendata.pipeline.services import submit_version
 from paco.opendata.testing import opendata_storage, publish_table  # noqa: F401
 from paco.opendata.tests.corpus_expectations import EXPECTED
 from paco.opendata.tests.test_corpus import CORPUS

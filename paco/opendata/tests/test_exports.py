@@ -241,7 +241,6 @@ def test_client_going_away_stops_the_export(
     anon_x: Client, town_x: Municipality, unit_x_a: Unit
 ) -> None:
     import threading
-    import time
 
     big = publish_parquet(
         town_x,
@@ -256,7 +255,7 @@ def test_client_going_away_stops_the_export(
         started += next(chunks)
     assert started.startswith(b"id,t\n")
     response.close()  # what the WSGI server does when the client disconnects
-    deadline = time.monotonic() + 10
-    while any(t.name == "paco-export" for t in threading.enumerate()):
-        assert time.monotonic() < deadline, "the export thread did not stop"
-        time.sleep(0.05)
+    exporters = [t for t in threading.enumerate() if t.name == "paco-export"]
+    for thread in exporters:
+        thread.join(timeout=10)  # returns as soon as the thread ends
+    assert not [t for t in exporters if t.is_alive()], "the export thread did not stop"

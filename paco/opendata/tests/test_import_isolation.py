@@ -24,8 +24,8 @@ from paco.audit.models import AuditEntry
 from paco.opendata import isolation
 from paco.opendata.models import Resource, ResourceVersion, VersionStatus
 from paco.opendata.pipeline import processing
+from paco.opendata.pipeline.actions import retry_version, submit_version, work_dir
 from paco.opendata.pipeline.processing import recover_stale_versions, run_version
-from paco.opendata.pipeline.services import retry_version, submit_version, work_dir
 from paco.opendata.testing import opendata_storage, publish_table  # noqa: F401
 from paco.tenancy.models import Municipality, Unit
 

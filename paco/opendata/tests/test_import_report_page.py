@@ -7,9 +7,9 @@ import io
 import pytest
 from django.urls import reverse
 
+from paco.opendata.pipeline.actions import submit_version
 from paco.opendata.pipeline.api import version_status
 from paco.opendata.pipeline.processing import run_version
-from paco.opendata.pipeline.services import submit_version
 from paco.opendata.testing import opendata_storage, publish_table  # noqa: F401
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("opendata_storage")]

@@ -7,9 +7,9 @@ import json
 from pathlib import Path
 
 import pytest
-from django.core.management import call_command
 from django.core.management.base import CommandError
 
+from paco.cli import call
 from paco.opendata import actions
 from paco.opendata.models import Dataset, DatasetState, Resource, VersionStatus
 from paco.opendata.testing import opendata_storage  # noqa: F401
@@ -40,7 +40,7 @@ def last_json(text: str) -> dict:
 
 def run(*args: str) -> tuple[dict, str]:
     out, err = io.StringIO(), io.StringIO()
-    call_command("import-resource", *args, stdout=out, stderr=err)
+    call("import-resource", *args, stdout=out, stderr=err)
     return last_json(out.getvalue()), err.getvalue()
 
 
@@ -184,7 +184,7 @@ def test_rejected_file_exits_non_zero_after_the_json_line(town_x, unit_x_a, tmp_
     f.write_text('a;b\n1;2\n3;"sem fim\n4;5\n')
     out = io.StringIO()
     with pytest.raises(CommandError) as exc:
-        call_command("import-resource", "q", str(f), "--municipality", town_x.slug, stdout=out)
+        call("import-resource", "q", str(f), "--municipality", town_x.slug, stdout=out)
     assert exc.value.returncode == 1
     summary = last_json(out.getvalue())
     assert summary["status"] == "rejected" and summary["rows"] is None
@@ -208,9 +208,7 @@ def test_progress_bar_only_on_a_terminal(town_x, unit_x_a, tmp_path):
     f = tmp_path / "a.csv"
     f.write_text("a;b\n" + "1;2\n" * 50)
     err, out = Tty(), io.StringIO()
-    call_command(
-        "import-resource", "t", str(f), "--municipality", town_x.slug, stdout=out, stderr=err
-    )
+    call("import-resource", "t", str(f), "--municipality", town_x.slug, stdout=out, stderr=err)
     assert "100%" in err.getvalue() or "99%" in err.getvalue()
     assert "\r[" in err.getvalue()
     assert "\r" not in out.getvalue()

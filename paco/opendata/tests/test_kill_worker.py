@@ -15,11 +15,13 @@ from __future__ import annotations
 
 import json
 import os
+import queue
+import select
 import signal
 import sqlite3
 import subprocess
 import sys
-import time
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -35,7 +37,7 @@ SETUP = """
 import io, json, sys
 import django
 django.setup()
-from paco.opendata.pipeline.services import submit_version
+from paco.opendata.pipeline.actions import submit_version
 from paco.opendata.testing import publish_table
 from paco.tenancy.models import Municipality, Unit
 town = Municipality.objects.create(name="Kill", slug="kill", uf="SC", ibge_code="4219507",
@@ -54,7 +56,7 @@ import sys
 import django
 django.setup()
 from paco.opendata.pipeline.processing import run_version
-run_version(int(sys.argv[1]))
+run_version(int(sys.argv[1]), echo=lambda percent, message: print(percent, message, flush=True))
 print("terminou")
 """
 
@@ -91,19 +93,49 @@ def _grandchildren(pid: int) -> list[int]:
     return [p for p, (parent, state) in table.items() if parent in children and state != "Z"]
 
 
-def _running(pid: int) -> bool:
-    state = _processes().get(pid)
-    return state is not None and state[1] != "Z"
+#: what the worker prints (its progress echo) when the import's child reports from inside
+#: the conversion: the child exists and is converting
+CONVERTING = "convertendo"
 
 
-def _until(check: Any, what: str, timeout: float = 60) -> Any:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        found = check()
-        if found:
-            return found
-        time.sleep(0.05)
-    raise AssertionError(f"timed out waiting for {what}")
+def _output(proc: subprocess.Popen[str]) -> queue.Queue[str | None]:
+    """The process's stdout lines as they come (``None`` at its end), read by a thread."""
+    lines: queue.Queue[str | None] = queue.Queue()
+
+    def read() -> None:
+        assert proc.stdout is not None
+        for line in proc.stdout:
+            lines.put(line.rstrip("\n"))
+        lines.put(None)
+
+    threading.Thread(target=read, daemon=True).start()
+    return lines
+
+
+def _wait_for_line(lines: queue.Queue[str | None], marker: str, timeout: float = 120) -> str:
+    """Block until a line containing ``marker`` arrives; fail if the output ends first."""
+    while True:
+        try:
+            line = lines.get(timeout=timeout)
+        except queue.Empty:
+            raise AssertionError(f"no line with {marker!r} within {timeout} s") from None
+        if line is None:
+            raise AssertionError(f"the process ended before printing {marker!r}")
+        if marker in line:
+            return line
+
+
+def _wait_for_exit(pid: int, timeout: float = 30) -> None:
+    """Block until process ``pid`` (not a child of ours) has exited: its pidfd turns readable."""
+    try:
+        fd = os.pidfd_open(pid)
+    except ProcessLookupError:
+        return  # already gone
+    try:
+        readable, _, _ = select.select([fd], [], [], timeout)
+        assert readable, f"process {pid} still running after {timeout} s"
+    finally:
+        os.close(fd)
 
 
 def _big_csv(path: Path) -> None:
@@ -177,30 +209,27 @@ def test_sigkill_mid_import_keeps_published_version_and_job_resumes(tmp_path: Pa
     _big_csv(big)
     ids = json.loads(_run(SETUP, str(big), env=env))
 
-    worker = subprocess.Popen(
-        [sys.executable, "-c", WORK, str(ids["v2"])],
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-    )
+    with (tmp_path / "worker.err").open("w") as errors:
+        worker = subprocess.Popen(
+            [sys.executable, "-c", WORK, str(ids["v2"])],
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=errors,
+            text=True,
+        )
     status_sql = "SELECT status, attempts FROM opendata_resourceversion WHERE id = ?"
-    deadline = time.monotonic() + 120
-    seen = None
-    while time.monotonic() < deadline:
-        seen = db.one(status_sql, ids["v2"])
-        if seen and seen[0] == "processing":
-            break
-        assert worker.poll() is None, worker.stderr.read().decode()[-3000:] if worker.stderr else ""
-        time.sleep(0.05)
-    assert seen and seen[0] == "processing"
-    (child,) = _until(lambda: _grandchildren(worker.pid), "the import's child process")
-    time.sleep(0.2)  # inside the conversion (sniffing and inference take the first moments)
+    try:
+        _wait_for_line(_output(worker), CONVERTING)  # the child reports from the conversion
+    except AssertionError:
+        raise AssertionError((tmp_path / "worker.err").read_text()[-3000:]) from None
+    (child,) = _grandchildren(worker.pid)
+    assert db.one(status_sql, ids["v2"]) == ("processing", 1)
     assert worker.poll() is None, "the import ended before the kill: make the file bigger"
     os.kill(worker.pid, signal.SIGKILL)
     worker.wait(timeout=30)
     assert worker.returncode == -signal.SIGKILL
     # the import's child died with its worker: nothing keeps writing for a dead attempt
-    _until(lambda: not _running(child), "the import's child to die with the worker", 30)
+    _wait_for_exit(child)
 
     # what is published did not move, and its file is intact
     current_sql = "SELECT current_version_id FROM opendata_resource WHERE id = ?"
@@ -236,18 +265,21 @@ def test_killing_the_import_child_fails_the_version_and_the_worker_lives(tmp_pat
     _big_csv(big)
     ids = json.loads(_run(SETUP, str(big), env=env))
 
-    worker = subprocess.Popen(
-        [sys.executable, "-c", WORK, str(ids["v2"])],
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    (child,) = _until(lambda: _grandchildren(worker.pid), "the import's child process")
+    with (tmp_path / "worker.err").open("w") as errors:
+        worker = subprocess.Popen(
+            [sys.executable, "-c", WORK, str(ids["v2"])],
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=errors,
+            text=True,
+        )
+    output = _output(worker)
+    _wait_for_line(output, CONVERTING)  # the import's child is converting
+    (child,) = _grandchildren(worker.pid)
     os.kill(child, signal.SIGKILL)  # as the kernel's OOM killer would
-    out, err = worker.communicate(timeout=120)
-    assert worker.returncode == 0, err[-3000:]
-    assert out.strip().splitlines()[-1] == "terminou"  # the worker went on
+    worker.wait(timeout=120)
+    assert worker.returncode == 0, (tmp_path / "worker.err").read_text()[-3000:]
+    assert _wait_for_line(output, "terminou") == "terminou"  # the worker went on
 
     row = db.one(
         "SELECT status, attempts, error, parquet FROM opendata_resourceversion WHERE id = ?",

@@ -21,8 +21,8 @@ import pytest
 from paco.opendata.jsonsafe import finite_json
 from paco.opendata.models import Resource, ResourceVersion, VersionStatus
 from paco.opendata.pipeline import processing
+from paco.opendata.pipeline.actions import submit_version
 from paco.opendata.pipeline.processing import run_version
-from paco.opendata.pipeline.services import submit_version
 from paco.opendata.tabular.convert import to_parquet
 from paco.opendata.testing import opendata_storage, publish_table  # noqa: F401
 

@@ -13,7 +13,7 @@ from django.urls import reverse
 
 from paco.opendata.models import ResourceVersion, VersionStatus
 from paco.opendata.pipeline import processing
-from paco.opendata.pipeline.services import decide_lgpd, publish_version, submit_version
+from paco.opendata.pipeline.actions import decide_lgpd, publish_version, submit_version
 from paco.opendata.testing import opendata_storage  # noqa: F401
 from paco.opendata.tests.exposure_town import CPFS, NAMES, ExposureTown, build
 

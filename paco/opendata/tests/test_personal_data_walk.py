@@ -38,7 +38,7 @@ from django.urls.exceptions import Resolver404
 from paco.catalog.models import Step
 from paco.conftest import HOST_X
 from paco.datarequests.models import DataRequest
-from paco.opendata.ckan.actions import ACTIONS
+from paco.opendata.ckan.handlers import HANDLERS
 from paco.opendata.models import Dataset, Resource, ResourceVersion, Theme
 from paco.opendata.testing import opendata_storage  # noqa: F401
 from paco.opendata.tests.exposure_town import CPFS, EMAILS, NAMES, ExposureTown, build
@@ -226,7 +226,7 @@ def instantiate(route: Route, fx: Fixture) -> list[str] | None:
     """The addresses that exercise ``route``; None when its parameters are unknown."""
     names = frozenset(n for _, n in route.params)
     if route.name.startswith("ckan:action"):
-        paths = [fill(route, {"name": action}) for action in sorted(ACTIONS)]
+        paths = [fill(route, {"name": action}) for action in sorted(HANDLERS)]
         if route.name == "ckan:action":  # the same view: every argument once is enough
             return [f"{p}?{q}" if q else p for p in paths for q in ckan_queries(fx)]
         return paths

@@ -21,8 +21,8 @@ from paco.audit.models import AuditEntry
 from paco.core.backup import list_storage
 from paco.opendata import actions, storage
 from paco.opendata.models import Dataset, PseudonymKey, ResourceVersion
+from paco.opendata.pipeline.actions import decide_lgpd, hash_secret, submit_version
 from paco.opendata.pipeline.processing import run_version
-from paco.opendata.pipeline.services import decide_lgpd, hash_secret, submit_version
 from paco.opendata.testing import opendata_storage  # noqa: F401
 from paco.tenancy.models import Municipality, Unit
 

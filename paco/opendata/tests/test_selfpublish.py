@@ -6,10 +6,10 @@ import io
 
 import duckdb
 import pytest
-from django.core.management import call_command
 
 from paco.catalog.tests.conftest import add as add_services
 from paco.catalog.tests.conftest import detail as service_detail
+from paco.cli import call
 from paco.datarequests import actions as dr_actions
 from paco.opendata import selfpublish, storage
 from paco.opendata.models import Dataset, DatasetState, ResourceVersion, VersionStatus
@@ -184,13 +184,13 @@ def test_csv_cells_are_formula_safe():
 def test_publish_self_command(town_x, unit_x_root):
     submit(town_x)
     out = io.StringIO()
-    call_command("publish_self", "--municipality", town_x.slug, stdout=out)
+    call("publish-self", "--municipality", town_x.slug, stdout=out)
     lines = out.getvalue().splitlines()
     assert len(lines) == 3
     assert "town-x pedidos-de-abertura: versão 1 (publicada)" in lines
     assert "town-x carta: sem alterações" in lines  # no services yet
     out = io.StringIO()
-    call_command("publish_self", "--municipality", town_x.slug, stdout=out)
+    call("publish-self", "--municipality", town_x.slug, stdout=out)
     assert out.getvalue().count("sem alterações") == 3
 
 

@@ -155,10 +155,10 @@ def test_upload_over_the_limit_is_413(settings, town_x, dataset_a, data_editor_x
 
 def test_uploads_are_streamed_to_disk(town_x, dataset_a, data_editor_x, monkeypatch):
     """The view installs the temporary-file handler: even small uploads never sit in memory."""
-    from paco.opendata.pipeline import services
+    from paco.opendata.pipeline import actions as pipeline_actions
 
     seen = []
-    real = services.submit_version
+    real = pipeline_actions.submit_version
 
     def spy(actor, resource, fileobj, filename, **kwargs):
         seen.append(type(fileobj).__name__)

@@ -6,9 +6,9 @@ import datetime
 import hashlib
 
 import pytest
-from django.core.management import call_command
 
 from paco.audit.models import AuditEntry
+from paco.cli import call
 from paco.plans.importer import parse_file
 from paco.plans.models import Plan, Stage
 from paco.plans.tests.conftest import SEED
@@ -169,7 +169,7 @@ def test_parser_reads_all_18_stages_field_by_field(seed_bytes):
 
 
 def test_import_command_stores_the_plan(town_x, unit_x_a, tmp_path):
-    call_command("import_plan", str(SEED), "--municipality", town_x.slug, "--unit", "SA")
+    call("import-plan", str(SEED), "--municipality", town_x.slug, "--unit", "SA")
     plan = Plan.objects.for_municipality(town_x).get()
     assert plan.title == "Implementação da Lei nº 14.129/2021"
     assert plan.updated_on == D(2026, 5, 29)
@@ -186,12 +186,10 @@ def test_import_command_stores_the_plan(town_x, unit_x_a, tmp_path):
 
 
 def test_hyphenated_command_name_and_replace(town_x):
-    call_command("import-plan", str(SEED), "--municipality", town_x.slug, "--title", "Plano A")
+    call("import-plan", str(SEED), "--municipality", town_x.slug, "--title", "Plano A")
     with pytest.raises(Exception, match="Já existe um cronograma"):
-        call_command("import-plan", str(SEED), "--municipality", town_x.slug, "--title", "Plano A")
-    call_command(
-        "import-plan", str(SEED), "--municipality", town_x.slug, "--title", "Plano A", "--replace"
-    )
+        call("import-plan", str(SEED), "--municipality", town_x.slug, "--title", "Plano A")
+    call("import-plan", str(SEED), "--municipality", town_x.slug, "--title", "Plano A", "--replace")
     plan = Plan.objects.for_municipality(town_x).get()
     assert plan.title == "Plano A"
     assert Stage.objects.for_municipality(town_x).count() == 18

@@ -31,10 +31,10 @@ from paco.opendata.models import (
     ResourceVersion,
     VersionStatus,
 )
-from paco.opendata.pipeline import services
+from paco.opendata.pipeline import actions as pipeline_actions
+from paco.opendata.pipeline.actions import submit_version
 from paco.opendata.pipeline.api import personal_columns, version_errors
 from paco.opendata.pipeline.processing import recover_stale_versions, run_version
-from paco.opendata.pipeline.services import submit_version
 from paco.opendata.portal.webhooks import site_root
 from paco.tenancy.cli import municipality_option
 from paco.tenancy.models import Municipality, Unit
@@ -177,7 +177,7 @@ def summarize(dataset: Dataset, version: ResourceVersion) -> dict[str, Any]:
         "warnings": list(report.get("warnings") or [])[:MAX_LISTED],
         "personal_data": personal_columns(version),
         # "Não publicada automaticamente: …" when it waits for a person (LGPD); else ""
-        "review_required": services.held_for_review(version)
+        "review_required": pipeline_actions.held_for_review(version)
         if version.status != VersionStatus.PUBLISHED
         else "",
     }

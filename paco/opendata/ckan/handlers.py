@@ -1,14 +1,14 @@
-"""The CKAN Action API v3, read side: the registry of actions and the catalogue actions.
+"""The CKAN Action API v3, read side: the read handlers, by CKAN action name.
 
-Every action is ``fn(request, params) -> result``: ``params`` is the data dict
+Every handler is ``fn(request, params) -> result``: ``params`` is the data dict
 (query parameters of a GET, or the JSON object of a POST) and the result goes
-into CKAN's envelope. Failures raise :mod:`paco.opendata.ckan.errors`. Actions
+into CKAN's envelope. Failures raise :mod:`paco.opendata.ckan.errors`. Handlers
 only read published datasets of the request's municipality, through querysets;
 they never look at the user (the API takes no session authentication).
 
-The DataStore actions (``datastore_search``, ``datastore_search_sql``…) come
-from :mod:`paco.opendata.datastore.ckan_actions` and are merged into
-:data:`ACTIONS`.
+The DataStore handlers (``datastore_search``, ``datastore_search_sql``…) come
+from :mod:`paco.opendata.datastore.ckan_handlers` and are merged into
+:data:`HANDLERS`.
 """
 
 from __future__ import annotations
@@ -26,13 +26,13 @@ from paco.opendata.ckan import packages
 from paco.opendata.ckan.errors import NotFound, ValidationError, missing
 from paco.opendata.ckan.query import norm
 from paco.opendata.ckan.search import ROWS_MAX, boolean, integer, package_search, string_list
-from paco.opendata.datastore.ckan_actions import ACTIONS as DATASTORE_ACTIONS
+from paco.opendata.datastore.ckan_handlers import HANDLERS as DATASTORE_HANDLERS
 from paco.opendata.models import Dataset, Theme
 from paco.opendata.portal.search import index_for
 from paco.tenancy.access import current_municipality
 from paco.tenancy.models import Municipality, Unit
 
-Action = Callable[[HttpRequest, dict[str, Any]], Any]
+Handler = Callable[[HttpRequest, dict[str, Any]], Any]
 
 CKAN_VERSION = "2.10.4"
 EXTENSIONS = ["datastore", "dcat"]
@@ -92,7 +92,7 @@ def package_show(request: HttpRequest, params: dict[str, Any]) -> dict[str, Any]
     return packages.package_dict(request, dataset, _town(request))
 
 
-def package_search_action(request: HttpRequest, params: dict[str, Any]) -> Any:
+def package_search_handler(request: HttpRequest, params: dict[str, Any]) -> Any:
     """Search: ``q``, ``fq``, ``sort``, ``rows`` (≤ 1000), ``start``, ``facet.field``…"""
     return package_search(request, _town(request), params)
 
@@ -281,16 +281,16 @@ def license_list(request: HttpRequest, params: dict[str, Any]) -> list[dict[str,
 def help_show(request: HttpRequest, params: dict[str, Any]) -> str:
     """The documentation of an action (``name``)."""
     name = _required(params, "name")
-    action = ACTIONS.get(name)
-    if action is None:
+    handler = HANDLERS.get(name)
+    if handler is None:
         raise NotFound("ação não encontrada")
-    return (action.__doc__ or "").strip()
+    return (handler.__doc__ or "").strip()
 
 
-ACTIONS: dict[str, Action] = {
+HANDLERS: dict[str, Handler] = {
     "package_list": package_list,
     "package_show": package_show,
-    "package_search": package_search_action,
+    "package_search": package_search_handler,
     "current_package_list_with_resources": current_package_list_with_resources,
     "organization_list": organization_list,
     "organization_show": organization_show,
@@ -303,4 +303,4 @@ ACTIONS: dict[str, Action] = {
     "license_list": license_list,
     "help_show": help_show,
 }
-ACTIONS.update(DATASTORE_ACTIONS)
+HANDLERS.update(DATASTORE_HANDLERS)

@@ -1,4 +1,12 @@
-"""Every write of the import pipeline: upload a version, decide on personal data, publish.
+"""Every write of the import pipeline: upload a version, retry it, decide on personal data,
+publish it, store its CSV export figures.
+
+Reads stay elsewhere (QuerySets, :mod:`paco.opendata.datastore`); the worker's own
+bookkeeping while it processes a version (progress, outcome, resuming an attempt
+whose worker died) lives with the job in :mod:`.processing`, which calls
+:func:`publish_version` for auto-publication. This module never imports the job
+or its tasks: queuing a version sends ``signals.version_queued`` on commit, and
+:mod:`.tasks` enqueues the job (no import cycle).
 
 Each function checks the data-editor role on the dataset's unit (``actor=None``
 is the system: CLI, demo, tests) and records an audit entry. The heavy work
@@ -16,7 +24,6 @@ version in ``report["options"]`` so a resumed job honours it.
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import os
 import tempfile
@@ -27,17 +34,14 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
-from django.http import QueryDict
 from django.utils import timezone
 
 from paco.accounts.models import Role, User
 from paco.accounts.permissions import require_role
 from paco.audit.services import record
-from paco.opendata import actions, signals, storage
-from paco.opendata.datastore import exports
-from paco.opendata.datastore.engine import table_for
-from paco.opendata.datastore.params import table_query
-from paco.opendata.datastore.query import compile_query
+from paco.opendata import actions as dataset_actions
+from paco.opendata import signals, storage
+from paco.opendata.datastore.exports import csv_export_figures
 from paco.opendata.models import (
     PUBLISHABLE,
     DatasetState,
@@ -71,7 +75,7 @@ def hash_secret(town: Municipality) -> str:
 
     Not Django's ``SECRET_KEY``: pseudonyms survive its rotation and a backup/restore.
     """
-    return actions.pseudonym_key(town)
+    return dataset_actions.pseudonym_key(town)
 
 
 #: why a version with personal data never publishes itself (form, token API, CLI)
@@ -180,15 +184,15 @@ def submit_version(
         if not tabular and auto_publish:
             publish_version(actor, version, automatic=True)
         elif tabular and enqueue:
-            version_id = version.pk
-            transaction.on_commit(lambda: _enqueue(version_id))
+            enqueue_on_commit(version.pk)
     return version
 
 
-def _enqueue(version_id: int) -> None:
-    from paco.opendata.pipeline.tasks import process_version
-
-    process_version.enqueue(version_id)
+def enqueue_on_commit(version_id: int) -> None:
+    """Once the transaction commits, announce the version is queued (:mod:`.tasks` runs it)."""
+    transaction.on_commit(
+        lambda: signals.version_queued.send(sender=ResourceVersion, version_id=version_id)
+    )
 
 
 def retry_version(actor: User | None, version: ResourceVersion) -> ResourceVersion:
@@ -211,8 +215,7 @@ def retry_version(actor: User | None, version: ResourceVersion) -> ResourceVersi
             locked,
             changes={"status": [VersionStatus.FAILED, VersionStatus.QUEUED], "error": [before, ""]},
         )
-        version_id = locked.pk
-        transaction.on_commit(lambda: _enqueue(version_id))
+        enqueue_on_commit(locked.pk)
     return locked
 
 
@@ -389,7 +392,8 @@ def publish_version(
     Also: dataset modified and next update due, the dataset itself published when
     ``publish_dataset`` (drafts stay drafts otherwise), and — once the dataset is
     public — its inventory entries marked published and their Plano de Dados
-    Abertos stages concluded. ``signals.version_published`` is sent on commit.
+    Abertos stages concluded. ``signals.version_published`` is sent on commit (its
+    receiver in :mod:`.tasks` measures the CSV export of a table).
     """
     resource = (
         Resource.objects.select_for_update().select_related("dataset").get(pk=version.resource_id)
@@ -417,9 +421,9 @@ def publish_version(
     was_public = dataset.state == DatasetState.PUBLISHED
     if publish_dataset and not was_public:
         # publishing the dataset also advances its inventory entries (set_dataset_state)
-        actions.set_dataset_state(actor, dataset, DatasetState.PUBLISHED)
+        dataset_actions.set_dataset_state(actor, dataset, DatasetState.PUBLISHED)
         dataset.refresh_from_db()
-    due = actions.next_due(dataset.periodicity, timezone.localdate())
+    due = dataset_actions.next_due(dataset.periodicity, timezone.localdate())
     type(dataset).objects.filter(pk=dataset.pk).update(
         modified_at=now, next_update_due=due or dataset.next_update_due
     )
@@ -434,37 +438,12 @@ def publish_version(
         },
     )
     if was_public:
-        actions.advance_inventory(dataset)
+        dataset_actions.advance_inventory(dataset)
     resource.refresh_from_db()
-    if version.parquet and not version.csv_sha256:
-        version_id = version.pk
-        transaction.on_commit(lambda: _enqueue_csv_measure(version_id))
     transaction.on_commit(
         lambda: signals.version_published.send(sender=Resource, resource=resource, version=version)
     )
     return version
-
-
-def _enqueue_csv_measure(version_id: int) -> None:
-    from paco.opendata.pipeline.tasks import measure_csv_export
-
-    measure_csv_export.enqueue(version_id)
-
-
-def csv_export_figures(version: ResourceVersion) -> tuple[str, int]:
-    """SHA-256 and size of the version's whole-table CSV export, byte for byte as served.
-
-    The same query and writer as the export view without filters
-    (``/dados/recurso/<id>/dados.csv``), so the figures match the download.
-    """
-    compiled = compile_query(
-        table_for(version), table_query(QueryDict(), limit=None, include_total=False)
-    )
-    digest, size = hashlib.sha256(), 0
-    for chunk in exports.stream(compiled, exports.FORMATS["csv"]):  # to the end: it finishes
-        digest.update(chunk)
-        size += len(chunk)
-    return digest.hexdigest(), size
 
 
 def record_csv_export(version: ResourceVersion) -> ResourceVersion:

@@ -22,13 +22,13 @@ from paco.opendata.models import (
     VersionStatus,
 )
 from paco.opendata.pipeline import processing
-from paco.opendata.pipeline.processing import recover_stale_versions, run_version
-from paco.opendata.pipeline.services import (
+from paco.opendata.pipeline.actions import (
     decide_lgpd,
     hash_secret,
     publish_version,
     submit_version,
 )
+from paco.opendata.pipeline.processing import recover_stale_versions, run_version
 from paco.opendata.testing import PipelineOutcome, opendata_storage, publish_table  # noqa: F401
 from paco.plans.models import Plan, PlanKind, Stage, StageChange, Status
 

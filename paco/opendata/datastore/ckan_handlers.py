@@ -1,4 +1,5 @@
-"""CKAN DataStore actions, read side: ``datastore_search``, ``…_search_sql``, ``datastore_info``.
+"""CKAN DataStore read handlers, by CKAN action name: ``datastore_search``, ``…_search_sql``,
+``datastore_info``.
 
 Each is ``(request, params) -> result`` and raises the CKAN errors of
 :mod:`paco.opendata.ckan.errors`; the CKAN dispatcher (``paco.opendata.ckan``)
@@ -299,9 +300,9 @@ def datastore_search_sql(request: HttpRequest, params: dict[str, Any]) -> dict[s
     }
 
 
-Action = Callable[[HttpRequest, dict[str, Any]], dict[str, Any]]
+Handler = Callable[[HttpRequest, dict[str, Any]], dict[str, Any]]
 
-ACTIONS: dict[str, Action] = {
+HANDLERS: dict[str, Handler] = {
     "datastore_search": datastore_search,
     "datastore_search_sql": datastore_search_sql,
     "datastore_info": datastore_info,
