@@ -30,13 +30,19 @@ import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import duckdb
 from django.core.files.storage import default_storage
 
 from paco.core import csvsafe
+from paco.core.lazy import lazy_module
 from paco.opendata.datastore.engine import ROW_KEY, Column, QueryError, connection, quote_literal
 from paco.opendata.datastore.query import Compiled
+
+if TYPE_CHECKING:
+    import duckdb
+else:
+    duckdb = lazy_module("duckdb")
 
 logger = logging.getLogger(__name__)
 
