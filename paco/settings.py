@@ -203,7 +203,7 @@ CACHES = {
         {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": _cache_url}
         if _cache_url
         else {
-            "BACKEND": "diskcache.DjangoCache",
+            "BACKEND": "paco.core.diskcache.SharedDiskCache",
             "LOCATION": str(CACHE_DIR),
             "SHARDS": 4,
             "DATABASE_TIMEOUT": 0.05,  # seconds a write waits for the shard's lock

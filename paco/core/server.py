@@ -38,6 +38,7 @@ import logging
 import os
 import signal
 import threading
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -46,7 +47,8 @@ logger = logging.getLogger("paco.server")
 
 TASKS_ENV = "PACO_SERVE_TASKS"
 TASKS_INTERVAL_ENV = "PACO_SERVE_TASKS_INTERVAL"
-RECYCLE_ENV = "PACO_TASKS_RECYCLE_MB"
+RECYCLE_ENV = "PACO_RECYCLE_MB"
+IDLE_ENV = "PACO_RECYCLE_IDLE_SECONDS"
 LOCK_NAME = "tasks-worker.lock"
 
 # --- gunicorn settings read from this module ---------------------------------
@@ -196,15 +198,76 @@ def when_ready(server: Any) -> None:
     gc.freeze()
 
 
+class IdleRecycler(threading.Thread):
+    """Retires this web process once it sits idle after having grown.
+
+    A cold public page can load DuckDB (a dataset's preview reads its Parquet file:
+    about 50 MB that stay in the process for good). Under load that memory is
+    working memory; once the process has served nothing for ``idle_seconds`` (no
+    request in flight, no task running) and is more than ``limit_mb`` above its
+    size after the fork, it is retired gracefully (``alive = False``, as gunicorn's
+    ``max_requests`` does) and gunicorn forks a fresh one from the preloaded master,
+    so an idle installation returns to its small size without churning under load.
+    """
+
+    def __init__(self, worker: Any, limit_mb: float, idle_seconds: float) -> None:
+        super().__init__(name="paco-recycler", daemon=True)
+        self.worker = worker
+        self.limit_mb = limit_mb
+        self.idle_seconds = idle_seconds
+        self.baseline = resident_mb()
+        self.in_flight = 0
+        self.last_request = time.monotonic()
+        self.lock = threading.Lock()
+        self.stopping = threading.Event()
+
+    def request_started(self) -> None:
+        with self.lock:
+            self.in_flight += 1
+
+    def request_finished(self) -> None:
+        with self.lock:
+            self.in_flight -= 1
+            self.last_request = time.monotonic()
+
+    def should_retire(self) -> bool:
+        task = _task_thread.worker if _task_thread is not None else None
+        with self.lock:
+            busy = self.in_flight > 0 or bool(getattr(task, "running_task", False))
+            idle_for = time.monotonic() - self.last_request
+        return (
+            not busy
+            and idle_for >= self.idle_seconds
+            and resident_mb() - self.baseline > self.limit_mb
+        )
+
+    def run(self) -> None:
+        while not self.stopping.wait(min(5.0, self.idle_seconds / 2)):
+            if self.should_retire():
+                logger.warning(
+                    "Processo web ocioso com %.0f MB além do início; um processo novo assume.",
+                    resident_mb() - self.baseline,
+                )
+                self.worker.alive = False
+                return
+
+
+_recycler: IdleRecycler | None = None
+
+
 def post_worker_init(worker: Any) -> None:
-    """Gunicorn hook (in each web worker, after the app loaded): start the task thread."""
-    global _task_thread
+    """Gunicorn hook (in each web worker, after the app loaded): start the task thread
+    and the idle recycler."""
+    global _task_thread, _recycler
+    recycle_mb = float(os.environ.get(RECYCLE_ENV, "40"))
+    if recycle_mb > 0:
+        _recycler = IdleRecycler(worker, recycle_mb, float(os.environ.get(IDLE_ENV, "30")))
+        _recycler.start()
     if os.environ.get(TASKS_ENV, "1") != "1":
         return
     from django.conf import settings
 
     interval = float(os.environ.get(TASKS_INTERVAL_ENV, "2"))
-    recycle_mb = float(os.environ.get(RECYCLE_ENV, "40"))
 
     def retire() -> None:  # what gunicorn's max_requests does: finish requests, then exit
         worker.alive = False
@@ -213,7 +276,21 @@ def post_worker_init(worker: Any) -> None:
     _task_thread.start()
 
 
+def pre_request(worker: Any, request: Any) -> None:
+    """Gunicorn hook (in the web worker, before each request)."""
+    if _recycler is not None:
+        _recycler.request_started()
+
+
+def post_request(worker: Any, request: Any, environ: Any, response: Any) -> None:
+    """Gunicorn hook (in the web worker, after each response was sent)."""
+    if _recycler is not None:
+        _recycler.request_finished()
+
+
 def worker_exit(server: Any, worker: Any) -> None:
     """Gunicorn hook (in the web worker, on exit): let the current task finish."""
+    if _recycler is not None:
+        _recycler.stopping.set()
     if _task_thread is not None:
         _task_thread.stop(timeout=graceful_timeout - 5)

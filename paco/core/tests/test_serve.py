@@ -393,3 +393,33 @@ def test_hostile_sql_is_refused_and_the_web_process_keeps_serving(env, tmp_path)
         assert _children(proc.pid) == [web]  # the same web process, still serving
         assert _sql(port, "SELECT 2 AS dois")[1]["result"]["records"] == [{"dois": 2}]
         assert _health(port)["status"] == "ok"
+
+
+def test_an_idle_web_process_that_grew_is_retired_and_a_busy_one_is_not(monkeypatch):
+    """A cold dataset page loads DuckDB (~50 MB); once idle, the process is forked afresh."""
+    from types import SimpleNamespace
+
+    from paco.core import server
+
+    size = {"mb": 100.0}
+    monkeypatch.setattr(server, "resident_mb", lambda: size["mb"])
+    monkeypatch.setattr(server, "_task_thread", None)
+    worker = SimpleNamespace(alive=True)
+
+    recycler = server.IdleRecycler(worker, limit_mb=40, idle_seconds=0)
+    assert not recycler.should_retire()  # idle, but not grown
+    size["mb"] = 150.0
+    recycler.request_started()
+    assert not recycler.should_retire()  # grown, but a request is in flight
+    recycler.request_finished()
+    assert recycler.should_retire()
+
+    patient = server.IdleRecycler(worker, limit_mb=40, idle_seconds=3600)
+    size["mb"] = 200.0
+    assert not patient.should_retire()  # grown, but served a request a moment ago
+
+    recycler.idle_seconds = 0.02
+    recycler.start()
+    recycler.join(timeout=10)  # the thread ends once it has retired the process
+    assert not recycler.is_alive()
+    assert worker.alive is False

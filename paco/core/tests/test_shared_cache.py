@@ -64,7 +64,7 @@ class Peer:
 
 @pytest.fixture
 def peer() -> Iterator[Peer]:
-    assert settings.CACHES["default"]["BACKEND"] == "diskcache.DjangoCache"
+    assert settings.CACHES["default"]["BACKEND"] == "paco.core.diskcache.SharedDiskCache"
     env: dict[str, str] = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "paco.settings",
@@ -89,7 +89,7 @@ def peer() -> Iterator[Peer]:
 
 
 def test_the_default_cache_lives_in_the_data_directory_and_is_shared() -> None:
-    assert settings.CACHES["default"]["BACKEND"] == "diskcache.DjangoCache"
+    assert settings.CACHES["default"]["BACKEND"] == "paco.core.diskcache.SharedDiskCache"
     # outside tests (no PACO_CACHE_DIR), the cache directory is PACO_DATA_DIR/cache
     out = subprocess.run(
         [
