@@ -342,18 +342,18 @@ def measure(
     pages: list[tuple[str, str]],
     sizes: dict[str, int],
     args: argparse.Namespace,
-) -> tuple[list[Result], list[float]]:
+) -> tuple[list[Result], list[tuple[float, float]]]:
     """wrk, interleaved: each round is hello, page 1, hello, page 2, …, hello."""
     runs: dict[str, list[tuple[float, float, float, float, int]]] = {p: [] for _, p in pages}
-    hellos: list[float] = []
+    hellos: list[tuple[float, float]] = []  # (req/s, p99 ms) of every hello run
     for round_number in range(1, args.rounds + 1):
         before = run_wrk(wrk, hello_url, args.connections, args.duration)
-        hellos.append(before[0])
+        hellos.append((before[0], before[2]))
         print(f"rodada {round_number}: hello {before[0]:.0f} req/s, p99 {before[2]:.1f} ms")
         for name, path in pages:
             rps, p50, p99, errors = run_wrk(wrk, base + path, args.connections, args.duration)
             after = run_wrk(wrk, hello_url, args.connections, args.duration)
-            hellos.append(after[0])
+            hellos.append((after[0], after[2]))
             fraction = rps / statistics.mean([before[0], after[0]]) if after[0] else 0.0
             runs[path].append((rps, fraction, p50, p99, errors))
             print(
@@ -497,7 +497,7 @@ def cpu_costs(env: dict[str, str], paths: list[str]) -> dict[str, float]:
 
 def render(
     results: list[Result],
-    hellos: list[float],
+    hellos: list[tuple[float, float]],
     cpu: dict[str, float],
     caches: list[dict[str, object]],
     memory: Memory,
@@ -505,6 +505,9 @@ def render(
     env: dict[str, str],
 ) -> str:
     lines = [f"- **{k}:** {v}" for k, v in MACHINE.items()]
+    first_costs = caches[0]["costs"]
+    assert isinstance(first_costs, dict)
+    cache_paths = list(first_costs)
     workers = env.get("PACO_WEB_WORKERS", "padrão: um por núcleo, até 2 →")
     threads = env.get("PACO_WEB_THREADS", "4 (padrão)")
     default_workers = min(2, len(os.sched_getaffinity(0)))
@@ -516,8 +519,12 @@ def render(
         "(diskcache em PACO_DATA_DIR/cache).",
         "- **Referência (hello):** uma view Django nua num projeto mínimo à parte "
         "(`bench/hello`: sem middleware, sem banco), gunicorn com 2 workers sync, na mesma "
-        f"máquina: {statistics.median(hellos):.0f} req/s (mediana de {len(hellos)} "
-        f"execuções, de {min(hellos):.0f} a {max(hellos):.0f}).",
+        f"máquina: {statistics.median(h[0] for h in hellos):.0f} req/s (mediana de "
+        f"{len(hellos)} execuções, de {min(h[0] for h in hellos):.0f} a "
+        f"{max(h[0] for h in hellos):.0f}); p99 mediano "
+        f"{statistics.median(h[1] for h in hellos):.1f} ms, o pior "
+        f"{max(h[1] for h in hellos):.1f} ms — o p99 do hello mostra quanto a própria "
+        "máquina atrasa as respostas.",
         f"- **Carga:** wrk, 2 threads, {args.connections} conexões, {args.duration} s por "
         f"execução, {args.rounds} rodadas intercaladas (hello, página, hello, página, …, "
         "hello), na mesma máquina (disputa os núcleos com os servidores); catálogo de "
@@ -563,12 +570,9 @@ def render(
         "vale entre processos; *incr atômico* = contadores de limite sem perda):",
         "",
         "| Cache | Compartilhado | incr atômico | "
-        + " | ".join(
-            f"`{p}` (ms)"
-            for p in caches[0]["costs"]  # type: ignore[union-attr]
-        )
+        + " | ".join(f"`{p}` (ms)" for p in cache_paths)
         + " |",
-        "|---|---|---|" + "---:|" * len(caches[0]["costs"]),  # type: ignore[arg-type]
+        "|---|---|---|" + "---:|" * len(cache_paths),
     ]
     for c in caches:
         costs = c["costs"]

@@ -20,6 +20,6 @@ from typing import Any
 from diskcache import DjangoCache
 
 
-class SharedDiskCache(DjangoCache):  # type: ignore[misc]
+class SharedDiskCache(DjangoCache):
     def close(self, **kwargs: Any) -> None:
         """Keep the connections for the thread's next request (see the module's text)."""
