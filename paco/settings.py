@@ -8,8 +8,11 @@ which refuse to start with an insecure configuration.
 
 from __future__ import annotations
 
+import atexit
 import secrets
+import shutil
 import sys
+import tempfile
 from pathlib import Path
 
 import dj_database_url
@@ -202,12 +205,29 @@ if PACO_NOTIFY_MAX_ATTEMPTS < 1 or PACO_NOTIFY_TICK_SECONDS < 1 or PACO_NOTIFY_D
     )
 
 # --- Cache ------------------------------------------------------------------
+# Shared by every process of the installation, so an edit makes every process's cached
+# pages stale at once and rate-limit counters add up: Redis when PACO_CACHE_URL is set,
+# otherwise diskcache's SQLite-backed cache (atomic increments, safe across processes)
+# under PACO_DATA_DIR/cache (docs/decisions.md, "Both cores"). Under pytest each process
+# gets its own directory unless PACO_CACHE_DIR names one (the cross-process tests do).
 _cache_url = env_str("PACO_CACHE_URL")
+CACHE_DIR = Path(
+    env_str("PACO_CACHE_DIR")
+    or (tempfile.mkdtemp(prefix="paco-test-cache-") if TESTING else str(DATA_DIR / "cache"))
+)
+if TESTING and not env_str("PACO_CACHE_DIR"):
+    atexit.register(shutil.rmtree, CACHE_DIR, ignore_errors=True)
 CACHES = {
     "default": (
         {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": _cache_url}
         if _cache_url
-        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+        else {
+            "BACKEND": "paco.core.diskcache.SharedDiskCache",
+            "LOCATION": str(CACHE_DIR),
+            "SHARDS": 4,
+            "DATABASE_TIMEOUT": 0.05,  # seconds a write waits for the shard's lock
+            "OPTIONS": {"size_limit": 2**28, "sqlite_cache_size": 2**10},
+        }
     )
 }
 

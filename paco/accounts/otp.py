@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from base64 import b32encode
 
-import segno
 from django.http import HttpRequest
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
@@ -60,6 +59,8 @@ def secret_for_humans(key: str) -> str:
 def qr_svg(user: User, key: str) -> SafeString:
     """Inline SVG QR code of the otpauth:// URL (no JavaScript, no external service)."""
     url = unsaved_device(user, key).config_url
+    import segno  # ~9 MB: imported when a QR code is drawn, not at start-up
+
     svg = segno.make(url, error="m").svg_inline(
         scale=5,
         dark="#000000",

@@ -10,6 +10,7 @@ built by :func:`tokens`, so "alvará" finds "Alvarás" and "iluminacao" finds
 from __future__ import annotations
 
 import re
+import threading
 import unicodedata
 from functools import lru_cache
 
@@ -17,7 +18,16 @@ import snowballstemmer
 
 _WORD = re.compile(r"[^\W_]+", re.UNICODE)
 _PLURALS = (("ões", "ão"), ("ães", "ão"), ("ãos", "ão"))
-_stemmer = snowballstemmer.stemmer("portuguese")
+_local = threading.local()
+
+
+def _stem(word: str) -> str:
+    """Snowball's stemmers keep state while they work: one per thread (web threads share
+    this module; a shared stemmer answered IndexError under concurrent requests)."""
+    stemmer = getattr(_local, "stemmer", None)
+    if stemmer is None:
+        stemmer = _local.stemmer = snowballstemmer.stemmer("portuguese")
+    return str(stemmer.stemWord(word))
 
 
 def unaccent(text: str) -> str:
@@ -33,7 +43,7 @@ def word_forms(word: str) -> tuple[str, ...]:
         if word.endswith(plural):
             word = word[: -len(plural)] + singular
     plain = unaccent(word)
-    forms = {plain, unaccent(_stemmer.stemWord(word)), _stemmer.stemWord(plain)}
+    forms = {plain, unaccent(_stem(word)), _stem(plain)}
     return tuple(sorted(f for f in forms if f))
 
 

@@ -2,7 +2,6 @@ from django.urls import path
 from django.views.generic import TemplateView
 
 from paco.core import views
-from paco.env import env_bool
 
 app_name = "core"
 
@@ -16,8 +15,3 @@ urlpatterns = [
         name="accessibility",
     ),
 ]
-
-if env_bool("PACO_BENCH_HELLO", False):  # only for `make bench` (bench/run.py)
-    from paco.core.bench_views import hello
-
-    urlpatterns.append(path("bench/hello", hello, name="bench-hello"))

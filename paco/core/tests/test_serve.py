@@ -3,13 +3,17 @@
 These tests start the real command in a subprocess on a loopback port.
 """
 
+import concurrent.futures
 import contextlib
 import json
 import os
+import queue
+import re
 import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.error
 import urllib.request
@@ -33,31 +37,67 @@ def _children(pid):
     return [int(p) for p in out.stdout.split()]
 
 
-def _get(url):
-    with urllib.request.urlopen(url, timeout=5) as response:
+def _get(url, timeout=30):
+    with urllib.request.urlopen(url, timeout=timeout) as response:
         return response.status, response.read()
 
 
-def _wait_healthy(port, timeout=40):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            status, body = _get(f"http://127.0.0.1:{port}/healthz")
-            if status == 200:
-                return json.loads(body)
-        except OSError:
-            pass
-        time.sleep(0.3)
-    raise AssertionError("o servidor não respondeu a tempo")
+def _health(port):
+    """/healthz once: gunicorn listens before it forks, so this waits for a web process."""
+    status, body = _get(f"http://127.0.0.1:{port}/healthz")
+    assert status == 200
+    return json.loads(body)
 
 
-def _wait(predicate, timeout=20):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(0.2)
-    return False
+class Log:
+    """The server's output, line by line, as it comes (a thread reads the pipe)."""
+
+    def __init__(self, stream, copy):
+        self.lines = queue.Queue()
+        self.seen = []
+        self.copy = copy
+        threading.Thread(target=self._read, args=(stream,), daemon=True).start()
+
+    def _read(self, stream):
+        for line in iter(stream.readline, ""):
+            self.copy.write(line)
+            self.copy.flush()
+            self.lines.put(line)
+        self.lines.put(None)
+
+    def wait_for(self, predicate, count=1, timeout=60):
+        """The lines of the whole output for which ``predicate`` is true, once there are
+        ``count`` of them; fails on timeout or when the server exits first."""
+        deadline = time.monotonic() + timeout
+        while True:
+            found = [line for line in self.seen if predicate(line)]
+            if len(found) >= count:
+                return found
+            line = self.lines.get(timeout=max(0.0, deadline - time.monotonic()))
+            if line is None:
+                raise AssertionError("o servidor parou antes do esperado")
+            self.seen.append(line)
+
+    def drain(self):
+        """Every line so far (reads those that arrived without waiting for more)."""
+        while True:
+            try:
+                line = self.lines.get_nowait()
+            except queue.Empty:
+                return self.seen
+            if line is not None:
+                self.seen.append(line)
+
+
+BOOTED = re.compile(r"Booting worker with pid: (\d+)")
+
+
+def _booted(line):
+    return BOOTED.search(line) is not None
+
+
+def _pids(pattern, lines):
+    return {int(pattern.search(line).group(1)) for line in lines}
 
 
 @pytest.fixture
@@ -89,12 +129,13 @@ def _serving(env, port, log, *args):
         [sys.executable, "-m", "paco", "serve", *args],
         cwd=ROOT,
         env={**env, "PORT": str(port)},
-        stdout=log,
+        stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         start_new_session=True,
+        text=True,
     )
     try:
-        yield proc
+        yield proc, Log(proc.stdout, log)
     finally:
         if proc.poll() is None:
             os.killpg(proc.pid, signal.SIGKILL)
@@ -128,40 +169,74 @@ def test_gunicorn_command_line_binds_host_and_port():
     assert argv[-1] == "paco.wsgi:application"
 
 
-def test_serve_runs_web_and_tasks_restarts_them_and_stops_on_sigint(env, tmp_path):
+TASKS_STARTED = re.compile(r"Starting worker worker_id=paco-(\d+)-")
+ANSWERED = re.compile(r'"GET /healthz[^"]*" 200 .* pid=<(\d+)>')
+
+
+def _enqueue_mail(env):
+    enqueue = _paco(
+        {**env, "PACO_EMAIL_HOST": ""},
+        "shell",
+        "-c",
+        "from paco.core.mail import send_mail_task;"
+        "print(send_mail_task.enqueue('Assunto ops', 'corpo', ['a@b.c']).id)",
+    )
+    return enqueue.stdout.strip().splitlines()[-1]
+
+
+def _finished(task_id):
+    return lambda line: f"id={task_id}" in line and "state=SUCCESSFUL" in line
+
+
+def _answering(port, out, expected, timeout=60):
+    """Concurrent requests, round after round, until every process in ``expected`` answered."""
+    seen: set[int] = set()
+    deadline = time.monotonic() + timeout
+    url = f"http://127.0.0.1:{port}/healthz"
+    with concurrent.futures.ThreadPoolExecutor(8) as pool:
+        while seen != expected:
+            assert time.monotonic() < deadline, f"só responderam {seen} de {expected}"
+            assert all(status == 200 for status, _ in pool.map(_get, [url] * 16))
+            for line in out.drain():
+                if match := ANSWERED.search(line):
+                    seen.add(int(match.group(1)))
+    return seen
+
+
+def test_serve_runs_both_cores_and_tasks_restarts_them_and_stops_on_sigint(env, tmp_path):
+    from paco.core import server
+
     assert _paco(env, "migrate", "--no-input", "-v", "0").returncode == 0
     port = _free_port()
-    with (tmp_path / "serve.log").open("w+") as log, _serving(env, port, log) as proc:
-        assert _wait_healthy(port) == {"status": "ok", "database": "ok", "storage": "ok"}
-        # `paco serve` became the gunicorn master; one web worker runs the tasks thread.
-        workers = _children(proc.pid)
-        assert len(workers) == 1
+    expected = server.default_workers()  # one web process per core, up to two
+    assert expected == min(2, len(os.sched_getaffinity(0)))
+    with (tmp_path / "serve.log").open("w") as log, _serving(env, port, log) as (proc, out):
+        booted = _pids(BOOTED, out.wait_for(_booted, expected))
+        assert _health(port) == {"status": "ok", "database": "ok", "storage": "ok"}
+        # `paco serve` became the gunicorn master of the web processes, and each answers.
+        assert set(_children(proc.pid)) == booted
+        assert _answering(port, out, booted) == booted
         assert list((tmp_path / "data" / "static").rglob("paco.*.css.gz"))
 
-        # A queued task is run by the thread inside the web worker.
-        enqueue = _paco(
-            {**env, "PACO_EMAIL_HOST": ""},
-            "shell",
-            "-c",
-            "from paco.core.mail import send_mail_task;"
-            "print(send_mail_task.enqueue('Assunto ops', 'corpo', ['a@b.c']).id)",
-        )
-        task_id = enqueue.stdout.strip().splitlines()[-1]
-        assert _wait(lambda: f"id={task_id}" in (tmp_path / "serve.log").read_text())
-        assert "state=SUCCESSFUL" in (tmp_path / "serve.log").read_text()
+        # One web process runs the task thread; a queued task is run by it.
+        (tasks_pid,) = _pids(TASKS_STARTED, out.wait_for(TASKS_STARTED.search))
+        assert tasks_pid in booted
+        out.wait_for(_finished(_enqueue_mail(env)))
 
-        # If the web worker (and its task thread) dies, gunicorn starts a new pair.
-        os.kill(workers[0], signal.SIGKILL)
-        assert _wait(lambda: _children(proc.pid) not in ([], workers))
-        _wait_healthy(port)
-        log_text = (tmp_path / "serve.log").read_text()
-        assert log_text.count("Starting worker") == 2
+        # If that process (and its task thread) dies, gunicorn starts a new one, and a
+        # process (the other one, or the new one) takes over the tasks.
+        os.kill(tasks_pid, signal.SIGKILL)
+        (new,) = _pids(BOOTED, out.wait_for(_booted, expected + 1)) - booted
+        taken_by = _pids(TASKS_STARTED, out.wait_for(TASKS_STARTED.search, 2)) - {tasks_pid}
+        assert taken_by <= (booted - {tasks_pid}) | {new} and len(taken_by) == 1
+        out.wait_for(_finished(_enqueue_mail(env)))
+        assert _health(port)["status"] == "ok"
 
         # Ctrl+C stops everything.
-        new_workers = _children(proc.pid)
+        workers = _children(proc.pid)
         os.killpg(proc.pid, signal.SIGINT)
         assert proc.wait(timeout=30) == 0
-        assert not any(Path(f"/proc/{pid}").exists() for pid in new_workers)
+        assert not any(Path(f"/proc/{pid}").exists() for pid in workers)
 
 
 def test_serve_refuses_insecure_production_configuration(env):
@@ -176,19 +251,24 @@ def test_serve_refuses_insecure_production_configuration(env):
 
 
 def test_with_two_web_processes_only_one_runs_tasks_and_both_stop_quickly(env, tmp_path):
+    import fcntl
+
     assert _paco(env, "migrate", "--no-input", "-v", "0").returncode == 0
     port = _free_port()
-    log_path = tmp_path / "serve.log"
+    env = {**env, "PACO_SERVE_TASKS_INTERVAL": "0.2"}  # the other process polls the lock often
     args = ("--workers", "2", "--skip-collectstatic")
-    with log_path.open("w") as log, _serving(env, port, log, *args) as proc:
-        _wait_healthy(port)
-        assert _wait(lambda: len(_children(proc.pid)) == 2)
-        time.sleep(3)  # the second process keeps polling the lock, without running tasks
-        assert log_path.read_text().count("Starting worker") == 1
-        started = time.monotonic()
+    with (tmp_path / "serve.log").open("w") as log, _serving(env, port, log, *args) as (proc, out):
+        booted = _pids(BOOTED, out.wait_for(_booted, 2))
+        (tasks_pid,) = _pids(TASKS_STARTED, out.wait_for(TASKS_STARTED.search))
+        assert tasks_pid in booted
+        out.wait_for(_finished(_enqueue_mail(env)))
+        assert "".join(out.drain()).count("Starting worker") == 1  # the other one is still waiting
+        lock = tmp_path / "data" / "tasks-worker.lock"
+        with lock.open("a") as handle, pytest.raises(BlockingIOError):  # the task thread's
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
         proc.send_signal(signal.SIGTERM)
-        assert proc.wait(timeout=30) == 0
-        assert time.monotonic() - started < 10
+        # both stop without waiting out the graceful timeout (25 s)
+        assert proc.wait(timeout=15) == 0
 
 
 def test_task_thread_failure_terminates_its_web_process(monkeypatch, tmp_path):
@@ -222,12 +302,45 @@ def test_task_thread_waits_for_the_lock_and_stops_without_it(tmp_path):
         fcntl.flock(held, fcntl.LOCK_EX)  # another web process runs the tasks
         thread = server.TaskThread(lock, interval=0.1)
         thread.start()
-        time.sleep(0.3)
+        assert thread.waiting.wait(timeout=10)  # it tried the lock and found it held
         assert thread.worker is None
-        started = time.monotonic()
         thread.stop(timeout=5)
         assert not thread.is_alive()
-        assert time.monotonic() - started < 1
+
+
+def test_task_thread_hands_over_once_its_process_has_grown(monkeypatch, tmp_path):
+    """After a heavy task (DuckDB…) the web process is retired and forked afresh."""
+    from django_tasks_db.management.commands import db_worker
+
+    from paco.core import server
+
+    sizes = iter([100.0, 110.0, 150.0])  # MB: at the start, after task 1, after task 2
+
+    class TwoTasks:
+        def __init__(self, **kwargs):
+            self.running = True
+            self.ran = []
+
+        def run_task(self, result):
+            self.ran.append(result)
+
+        def run(self):
+            for task in ("leve", "pesada", "seguinte"):
+                if not self.running:
+                    return
+                self.run_task(task)
+
+    retired = threading.Event()
+    monkeypatch.setattr(db_worker, "Worker", TwoTasks)
+    monkeypatch.setattr(server, "resident_mb", lambda: next(sizes))
+    monkeypatch.setattr("paco.opendata.pipeline.processing.recover_on_worker_start", lambda: None)
+    thread = server.TaskThread(
+        tmp_path / "tasks.lock", interval=0.1, recycle_mb=40, on_recycle=retired.set
+    )
+    thread.start()
+    assert retired.wait(timeout=10)
+    thread.join(timeout=10)
+    assert thread.worker.ran == ["leve", "pesada"]  # the third is left for the next process
 
 
 def _rss(pid):
@@ -264,9 +377,10 @@ def test_hostile_sql_is_refused_and_the_web_process_keeps_serving(env, tmp_path)
     )
     assert town.returncode == 0, town.stderr
     port = _free_port()
-    args = ("--skip-collectstatic", "--no-worker")
-    with (tmp_path / "serve.log").open("w") as log, _serving(env, port, log, *args) as proc:
-        _wait_healthy(port)
+    args = ("--skip-collectstatic", "--no-worker", "--workers", "1")
+    with (tmp_path / "serve.log").open("w") as log, _serving(env, port, log, *args) as (proc, out):
+        out.wait_for(lambda line: "Listening at" in line)
+        _health(port)
         (web,) = _children(proc.pid)
         assert _sql(port, "SELECT 1 AS um")[1]["result"]["records"] == [{"um": 1}]
         before = _rss(web)
@@ -278,4 +392,34 @@ def test_hostile_sql_is_refused_and_the_web_process_keeps_serving(env, tmp_path)
         assert _rss(web) - before < 100 * 1024 * 1024
         assert _children(proc.pid) == [web]  # the same web process, still serving
         assert _sql(port, "SELECT 2 AS dois")[1]["result"]["records"] == [{"dois": 2}]
-        assert _wait_healthy(port)["status"] == "ok"
+        assert _health(port)["status"] == "ok"
+
+
+def test_an_idle_web_process_that_grew_is_retired_and_a_busy_one_is_not(monkeypatch):
+    """A cold dataset page loads DuckDB (~50 MB); once idle, the process is forked afresh."""
+    from types import SimpleNamespace
+
+    from paco.core import server
+
+    size = {"mb": 100.0}
+    monkeypatch.setattr(server, "resident_mb", lambda: size["mb"])
+    monkeypatch.setattr(server, "_task_thread", None)
+    worker = SimpleNamespace(alive=True)
+
+    recycler = server.IdleRecycler(worker, limit_mb=40, idle_seconds=0)
+    assert not recycler.should_retire()  # idle, but not grown
+    size["mb"] = 150.0
+    recycler.request_started()
+    assert not recycler.should_retire()  # grown, but a request is in flight
+    recycler.request_finished()
+    assert recycler.should_retire()
+
+    patient = server.IdleRecycler(worker, limit_mb=40, idle_seconds=3600)
+    size["mb"] = 200.0
+    assert not patient.should_retire()  # grown, but served a request a moment ago
+
+    recycler.idle_seconds = 0.02
+    recycler.start()
+    recycler.join(timeout=10)  # the thread ends once it has retired the process
+    assert not recycler.is_alive()
+    assert worker.alive is False

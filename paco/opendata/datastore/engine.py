@@ -24,10 +24,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import duckdb
-
+from paco.core.lazy import lazy_module
 from paco.opendata import storage
 from paco.opendata.tabular import sqltext
+
+if TYPE_CHECKING:
+    import duckdb
+else:
+    duckdb = lazy_module("duckdb")
 
 if TYPE_CHECKING:
     from paco.opendata.models import Resource, ResourceVersion

@@ -33,11 +33,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-import duckdb
 from django.core.files.storage import default_storage
 from django.http import QueryDict
 
 from paco.core import csvsafe
+from paco.core.lazy import lazy_module
 from paco.opendata.datastore.engine import (
     ROW_KEY,
     Column,
@@ -50,7 +50,11 @@ from paco.opendata.datastore.params import table_query
 from paco.opendata.datastore.query import Compiled, compile_query
 
 if TYPE_CHECKING:
+    import duckdb
+
     from paco.opendata.models import ResourceVersion
+else:
+    duckdb = lazy_module("duckdb")
 
 logger = logging.getLogger(__name__)
 

@@ -16,8 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-import duckdb
-
+from paco.core.lazy import lazy_module
 from paco.core.sanitize import plain_tree
 from paco.opendata.datastore.engine import (
     FILE_ROW,
@@ -31,6 +30,11 @@ from paco.opendata.datastore.engine import (
     json_value,
     table_for,
 )
+
+if TYPE_CHECKING:
+    import duckdb
+else:
+    duckdb = lazy_module("duckdb")
 
 if TYPE_CHECKING:
     from paco.opendata.models import ResourceVersion

@@ -36,12 +36,16 @@ import json
 import re
 import threading
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import duckdb
-
+from paco.core.lazy import lazy_module
 from paco.opendata import isolation
 from paco.opendata.datastore.engine import ckan_type, json_value, quote_ident, quote_literal
+
+if TYPE_CHECKING:
+    import duckdb
+else:
+    duckdb = lazy_module("duckdb")
 
 #: functions that reach outside the tables even when the engine is locked
 FORBIDDEN_FUNCTIONS = {

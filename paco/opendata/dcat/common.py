@@ -10,11 +10,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.db.models import Prefetch
 from django.http import HttpRequest
 from django.urls import reverse
 
 from paco.opendata import links, vocab
-from paco.opendata.models import Dataset, Resource, ResourceKind
+from paco.opendata.models import Dataset, DatasetQuerySet, Resource, ResourceKind
 from paco.tenancy.models import Unit
 
 IANA = "https://www.iana.org/assignments/media-types/"
@@ -172,3 +173,16 @@ def spatial_uri(code: str) -> str:
     """The IBGE address of a municipality (or state) code: its entry in IBGE's localities API."""
     kind = "municipios" if len(code) == 7 else "estados"
     return f"https://servicodados.ibge.gov.br/api/v1/localidades/{kind}/{code}"
+
+
+def with_related(qs: DatasetQuerySet) -> DatasetQuerySet:
+    """Everything the graph reads, in a constant number of queries."""
+    return qs.select_related("unit", "municipality").prefetch_related(
+        "themes",
+        Prefetch(
+            "resources",
+            queryset=Resource.objects.select_related("current_version").order_by(
+                "position", "created_at"
+            ),
+        ),
+    )

@@ -29,7 +29,7 @@ from paco.core.sanitize import plain_output
 from paco.opendata import links
 from paco.opendata.access import public_dataset
 from paco.opendata.dcat import common
-from paco.opendata.dcat.graph import with_related
+from paco.opendata.dcat.common import with_related
 from paco.opendata.models import Dataset, Resource, ResourceKind
 from paco.opendata.pipeline.actions import record_csv_export
 

@@ -21,7 +21,6 @@ from __future__ import annotations
 import datetime
 from collections.abc import Iterable
 
-from django.db.models import Prefetch
 from django.http import HttpRequest
 from django.urls import reverse
 from rdflib import BNode, Graph, Literal, URIRef
@@ -39,7 +38,6 @@ from paco.opendata.dcat.rdf import (
 )
 from paco.opendata.models import (
     Dataset,
-    DatasetQuerySet,
     Resource,
     ResourceKind,
     ResourceVersion,
@@ -56,19 +54,6 @@ def _datetime(value: datetime.datetime | None) -> Literal | None:
 
 def _date(value: datetime.date | None) -> Literal | None:
     return Literal(value.isoformat(), datatype=XSD.date) if value else None
-
-
-def with_related(qs: DatasetQuerySet) -> DatasetQuerySet:
-    """Everything the graph reads, in a constant number of queries."""
-    return qs.select_related("unit", "municipality").prefetch_related(
-        "themes",
-        Prefetch(
-            "resources",
-            queryset=Resource.objects.select_related("current_version").order_by(
-                "position", "created_at"
-            ),
-        ),
-    )
 
 
 class CatalogGraph:

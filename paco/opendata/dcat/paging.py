@@ -14,7 +14,8 @@ from django.http import HttpRequest
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, XSD
 
-from paco.opendata.dcat.graph import CatalogGraph, with_related
+from paco.opendata.dcat.common import with_related
+from paco.opendata.dcat.graph import CatalogGraph
 from paco.opendata.dcat.rdf import HYDRA
 from paco.opendata.models import Dataset
 from paco.tenancy.models import Municipality

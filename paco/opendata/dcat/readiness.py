@@ -42,7 +42,7 @@ from django.utils import timezone
 from paco.opendata import links
 from paco.opendata.access import editable_datasets
 from paco.opendata.dcat import common
-from paco.opendata.dcat.graph import with_related
+from paco.opendata.dcat.common import with_related
 from paco.opendata.models import Dataset, Resource
 from paco.opendata.pipeline.views import editor_town
 
@@ -95,7 +95,7 @@ def _described(resource: Resource) -> bool:
 
 
 def assess(dataset: Dataset, today: datetime.date) -> Readiness:
-    """The checklist of one dataset (expects :func:`graph.with_related` prefetching)."""
+    """The checklist of one dataset (expects :func:`common.with_related` prefetching)."""
     r = Readiness(dataset)
     add = r.checks.append
     resources = common.public_resources(dataset)  # links, and files with a current version

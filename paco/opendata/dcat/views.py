@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from typing import TYPE_CHECKING
 
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.utils import timezone
@@ -10,10 +11,18 @@ from django.utils.dateparse import parse_date, parse_datetime
 
 from paco.core.cache import public_page
 from paco.core.http import allow_any_origin
+from paco.core.lazy import lazy_module
 from paco.opendata.access import public_dataset
-from paco.opendata.dcat import graph, paging, rdf
+from paco.opendata.dcat import common
 from paco.opendata.models import Dataset
 from paco.tenancy.access import current_municipality
+
+if TYPE_CHECKING:
+    from paco.opendata.dcat import graph, paging, rdf
+else:  # rdflib (~17 MB) is imported by the first DCAT request, not at start-up
+    graph = lazy_module("paco.opendata.dcat.graph")
+    paging = lazy_module("paco.opendata.dcat.paging")
+    rdf = lazy_module("paco.opendata.dcat.rdf")
 
 
 def parse_since(value: str) -> datetime.datetime | None:
@@ -67,5 +76,5 @@ def catalog(request: HttpRequest, fmt: str) -> HttpResponse:
 @public_page
 def dataset(request: HttpRequest, name: str, fmt: str) -> HttpResponse:
     found = public_dataset(request, name)
-    obj = graph.with_related(Dataset.objects.filter(pk=found.pk)).get()
+    obj = common.with_related(Dataset.objects.filter(pk=found.pk)).get()
     return _rdf_response(rdf.serialize(graph.dataset_graph(request, obj), fmt), fmt)

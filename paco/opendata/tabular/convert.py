@@ -24,9 +24,9 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import duckdb
+from paco.core.lazy import lazy_module
 
 from .errors import NO_ROWS, TabularError
 from .infer import Issue, Report, infer_schema, validate
@@ -37,6 +37,11 @@ from .sqltext import copy_to_parquet, literal
 from .stats import column_stats
 from .totals import summed_columns, sums_message
 from .unique import check_unique
+
+if TYPE_CHECKING:
+    import duckdb
+else:
+    duckdb = lazy_module("duckdb")
 
 DUCKDB_TYPES = {
     "integer": "BIGINT",

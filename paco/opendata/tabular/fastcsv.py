@@ -25,9 +25,9 @@ import csv
 import io
 import threading
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import duckdb
+from paco.core.lazy import lazy_module
 
 from . import constraints, infer
 from .errors import TabularError
@@ -44,6 +44,11 @@ from .infer import Report
 from .progress import Progress
 from .source import Table, bad_bytes
 from .sqltext import copy_to_parquet, ident, literal
+
+if TYPE_CHECKING:
+    import duckdb
+else:
+    duckdb = lazy_module("duckdb")
 
 CHUNK_BYTES = 1024 * 1024
 # Every byte is one character: chunks decode on their own. ``bytes.decode`` is far faster

@@ -44,16 +44,20 @@ from __future__ import annotations
 import itertools
 import re
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import duckdb
-
+from paco.core.lazy import lazy_module
 from paco.privacy import LABELS, PARTICLES, find_personal_data, mask_value
 from paco.privacy.checks import cpf_is_valid
 from paco.privacy.detect import PERSON_LABEL, PLACE_LABEL, fold, read_context
 from paco.privacy.names import AMBIGUOUS, HONOURED, given_names
 
 from .sqltext import ident, literal
+
+if TYPE_CHECKING:
+    import duckdb
+else:
+    duckdb = lazy_module("duckdb")
 
 __all__ = ["PARTICLES", "mask_value", "screen_parquet"]
 

@@ -8,11 +8,16 @@ Per column: ``count`` (non-missing), ``missing``, ``distinct`` (exact up to
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import duckdb
+from paco.core.lazy import lazy_module
 
 from .sqltext import ident, literal
+
+if TYPE_CHECKING:
+    import duckdb
+else:
+    duckdb = lazy_module("duckdb")
 
 DISTINCT_CAP = 1000
 _ORDERED = {"integer", "number", "date", "datetime"}

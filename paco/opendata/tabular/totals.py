@@ -9,11 +9,16 @@ more non-zero values (so two equal rows or a column of zeros are not a “total�
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import duckdb
+from paco.core.lazy import lazy_module
 
 from .sqltext import ident, literal
+
+if TYPE_CHECKING:
+    import duckdb
+else:
+    duckdb = lazy_module("duckdb")
 
 _NUMERIC = {"integer", "number"}
 MIN_ROWS = 4  # three rows and their sum (with two, 1, 2, 3 would be a “total”)

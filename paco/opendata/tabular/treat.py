@@ -24,16 +24,20 @@ import hashlib
 import os
 import uuid
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import duckdb
-
+from paco.core.lazy import lazy_module
 from paco.privacy import mask_cell
 
 from .convert import MEMORY_LIMIT, THREADS
 from .errors import TabularError
 from .screen import _NAME_PAIR, CPF_SHAPE, PARTICLES, install_macros, is_person_column
 from .sqltext import copy_to_parquet, ident, literal
+
+if TYPE_CHECKING:
+    import duckdb
+else:
+    duckdb = lazy_module("duckdb")
 
 ACTIONS = {"drop", "mask", "hash"}
 _PARTICLES = ", ".join(literal(p) for p in sorted(PARTICLES))

@@ -12,14 +12,19 @@ from __future__ import annotations
 
 from datetime import datetime
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import duckdb
+from paco.core.lazy import lazy_module
 
 from . import values as v
 from .infer import MAX_ERRORS, Report, parser, shown
 from .source import Table
 from .sqltext import ident, literal
+
+if TYPE_CHECKING:
+    import duckdb
+else:
+    duckdb = lazy_module("duckdb")
 
 
 def is_unique(spec: dict[str, Any]) -> bool:

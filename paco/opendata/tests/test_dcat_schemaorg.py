@@ -96,7 +96,7 @@ def test_script_content_cannot_close_the_script_element(town_x, unit_x_a):
 
 
 def test_queries_are_bounded_with_prefetch(town_x, unit_x_a, django_assert_max_num_queries):
-    from paco.opendata.dcat.graph import with_related
+    from paco.opendata.dcat.common import with_related
     from paco.opendata.models import Dataset
 
     rich_dataset(town_x, unit_x_a)

@@ -8,7 +8,7 @@ import pytest
 from django.utils import timezone
 
 from paco.opendata import actions
-from paco.opendata.dcat.graph import with_related
+from paco.opendata.dcat.common import with_related
 from paco.opendata.dcat.readiness import assess
 from paco.opendata.models import Dataset
 from paco.opendata.testing import opendata_storage  # noqa: F401

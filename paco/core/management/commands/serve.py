@@ -3,8 +3,9 @@
 One command for the town's one machine: it collects static files (hashed and
 compressed, served by WhiteNoise), checks the configuration (in production mode
 an insecure configuration stops here), then *becomes* gunicorn (``exec``). The
-background-task worker runs as a thread inside one web worker process (see
-:mod:`paco.core.server`), which keeps web + tasks in about 100 MB of memory.
+background-task worker runs as a thread inside one web worker process; by default
+there is one web process per core, up to two, forked from a master that loaded
+Paço once (see :mod:`paco.core.server`), which keeps web + tasks within 150 MB.
 ``--no-worker`` runs only the web server, for deployments that run
 ``paco db_worker`` separately.
 """
@@ -71,7 +72,12 @@ class Command(BaseCommand):
             help="Endereço de escuta (padrão 127.0.0.1, ou HOST).",
         )
         _int_option(parser, "--port", "PORT", 8000, "Porta")
-        _int_option(parser, "--workers", "PACO_WEB_WORKERS", 1, "Processos do servidor web")
+        parser.add_argument(
+            "--workers",
+            type=int,
+            default=env_int("PACO_WEB_WORKERS", 0) or None,
+            help="Processos do servidor web (padrão: um por núcleo, até 2; ou PACO_WEB_WORKERS).",
+        )
         _int_option(parser, "--threads", "PACO_WEB_THREADS", 4, "Threads por processo")
         parser.add_argument(
             "--no-worker",
@@ -85,6 +91,8 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
+        if options["workers"] is None:
+            options["workers"] = server.default_workers()
         if options["workers"] < 1 or options["threads"] < 1:
             raise CommandError("--workers e --threads precisam ser pelo menos 1.")
         if not options["skip_collectstatic"]:
