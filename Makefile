@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 export PACO_DATA_DIR ?= $(CURDIR)/var
 
-.PHONY: run test lint format bench docs clean
+.PHONY: run test scale-test lint format bench docs clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -28,6 +28,11 @@ run: $(VENV)/.run-installed
 
 test: $(VENV)/.dev-installed
 	$(BIN)/pytest -n auto --dist loadfile $(PYTEST_ARGS)
+
+# The scale-out topology of docs/deployment.md §7 on loopback addresses (scale/):
+# PostgreSQL, an S3 object store, Redis, two web nodes, a worker and HAProxy.
+scale-test: $(VENV)/.dev-installed
+	$(BIN)/pytest -p no:django -p no:xdist -rfEs --durations=0 scale $(PYTEST_ARGS)
 
 lint: $(VENV)/.dev-installed
 	$(BIN)/ruff check .
