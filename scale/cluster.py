@@ -197,8 +197,22 @@ class Cluster:
         )
         return json.loads(out.strip().splitlines()[-1])
 
-    def psql(self, sql: str) -> None:
-        self.run("psql", ["psql", f"{PG_URL}/postgres", "-qAtc", sql], dict(os.environ))
+    def psql(self, sql: str, database: str = "postgres") -> str:
+        return self.run("psql", ["psql", f"{PG_URL}/{database}", "-qAtc", sql], dict(os.environ))
+
+    def row_counts(self, database: str) -> dict[str, int]:
+        """Rows of every table of ``database``, in one query."""
+        out = self.psql(
+            "SELECT table_name, (xpath('/row/c/text()', query_to_xml("
+            "format('SELECT count(*) AS c FROM %I', table_name), false, true, '')))[1]::text "
+            "FROM information_schema.tables WHERE table_schema = 'public' "
+            "AND table_type = 'BASE TABLE'",
+            database,
+        )
+        return {
+            name: int(count)
+            for name, count in (line.split("|") for line in out.splitlines() if line)
+        }
 
     # --- the topology ----------------------------------------------------------
     def timed(self, label: str, started: float) -> None:
@@ -241,11 +255,9 @@ class Cluster:
         self.env = self.paco_env(self.database, self.bucket, self.workdir / "admin")
         t1 = time.monotonic()
         self.paco("migrate", "migrate", "--no-input", "-v", "0")
-        self.paco("demo", "demo")
-        self.credentials = self.read_credentials(self.workdir / "admin")
-        self.seed = self.seed_step("prepare", TOWN_HOST)
-        self.timed("migrate+demo", t1)
+        self.timed("migrate", t1)
 
+        # The nodes start (static files, checks) while the demo town is loaded.
         t2 = time.monotonic()
         worker_env = self.paco_env(self.database, self.bucket, self.workdir / "worker")
         worker = self.spawn(
@@ -257,11 +269,16 @@ class Cluster:
             self.nodes[name] = node
             self.start_node(node)
         self.start_balancer()
+        self.paco("demo", "demo")
+        self.credentials = self.read_credentials(self.workdir / "admin")
+        self.seed = self.seed_step("prepare", TOWN_HOST)
+        self.timed("demo, nodes starting meanwhile", t2)
+        t3 = time.monotonic()
         for node in self.nodes.values():
             self.wait_healthy(node)
         wait_for("the worker", worker.check_alive, 1)
         wait_for("the balancer", lambda: self.lb_get("/healthz").status_code == 200, 30)
-        self.timed("nodes+balancer", t2)
+        self.timed("nodes ready after the demo", t3)
         self.timed("startup", t0)
 
     def paco_env(self, database: str, bucket: str, data_dir: Path) -> dict[str, str]:
@@ -304,24 +321,16 @@ class Cluster:
             self.__dict__["backup_key"] = secrets.token_urlsafe(48)
         return str(self.__dict__["backup_key"])
 
-    def start_node(self, node: Node) -> None:
-        node.proc = self.spawn(
-            node.name,
-            [
-                str(BIN / "paco"),
-                "serve",
-                "--no-worker",
-                "--host",
-                node.host,
-                "--port",
-                str(node.port),
-                "--workers",
-                "1",
-                "--threads",
-                "4",
-            ],
-            node.env,
-        )
+    def start_node(self, node: Node, static_from: Node | None = None) -> None:
+        """``paco serve --no-worker``; ``static_from``: reuse that node's collected files."""
+        argv = [str(BIN / "paco"), "serve", "--no-worker", "--host", node.host]
+        argv += ["--port", str(node.port), "--workers", "1", "--threads", "4"]
+        if static_from is not None:
+            static = Path(node.env["PACO_DATA_DIR"]) / "static"
+            shutil.rmtree(static, ignore_errors=True)
+            shutil.copytree(Path(static_from.env["PACO_DATA_DIR"]) / "static", static)
+            argv.append("--skip-collectstatic")
+        node.proc = self.spawn(node.name, argv, node.env)
 
     def wait_healthy(self, node: Node, timeout: float = 60) -> None:
         assert node.proc is not None
@@ -432,7 +441,7 @@ class Cluster:
         for proc in reversed(self.processes):
             if proc.alive():
                 proc.signal_group(signal.SIGTERM)
-        deadline = time.monotonic() + 15
+        deadline = time.monotonic() + 5
         for proc in reversed(self.processes):
             remaining = max(0.1, deadline - time.monotonic())
             try:

@@ -4,8 +4,7 @@ Everything goes through Paço's actions (audited, caches invalidated on commit),
 as an operator's script would. Each step prints one JSON object on stdout.
 
 - ``prepare``: give the demo town its host name and an API token for its data editor;
-- ``towns N``: create N more municipalities, each with its own host name;
-- ``counts``: rows per table that matter for "no data lost".
+- ``towns N DOMAIN``: create N more municipalities, each with its own host name.
 """
 
 from __future__ import annotations
@@ -52,18 +51,6 @@ def towns(count: int, domain: str) -> dict[str, Any]:
     return {"towns": created}
 
 
-def counts() -> dict[str, Any]:
-    from paco.audit.models import AuditEntry
-    from paco.opendata.models import ResourceVersion
-    from paco.tenancy.models import Municipality
-
-    return {
-        "municipalities": Municipality.objects.count(),
-        "versions": ResourceVersion.objects.count(),
-        "audit": AuditEntry.objects.count(),
-    }
-
-
 def main(argv: list[str]) -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "paco.settings")
     import django
@@ -74,8 +61,6 @@ def main(argv: list[str]) -> None:
         result = prepare(args[0])
     elif step == "towns":
         result = towns(int(args[0]), args[1])
-    elif step == "counts":
-        result = counts()
     else:
         raise SystemExit(f"unknown step {step!r}")
     print(json.dumps(result))
