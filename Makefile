@@ -32,7 +32,7 @@ test: $(VENV)/.dev-installed
 # The scale-out topology of docs/deployment.md §7 on loopback addresses (scale/):
 # PostgreSQL, an S3 object store, Redis, two web nodes, a worker and HAProxy.
 scale-test: $(VENV)/.dev-installed
-	$(BIN)/pytest -p no:django -p no:xdist -rfEs --durations=0 scale $(PYTEST_ARGS)
+	$(BIN)/pytest -p no:django -p no:xdist -W ignore::pytest.PytestConfigWarning -rfEs --durations=0 scale $(PYTEST_ARGS)
 
 lint: $(VENV)/.dev-installed
 	$(BIN)/ruff check .

@@ -109,6 +109,12 @@ class Proc:
         except OSError:
             return ""
 
+    def tracebacks(self, most: int = 3) -> list[str]:
+        """The last tracebacks the process logged (an error a test saw as a 500)."""
+        text = self.log.read_text(errors="replace") if self.log.exists() else ""
+        blocks = text.split("Traceback (most recent call last):")[1:]
+        return [f"--- {self.name}: Traceback\n{b[:4000]}" for b in blocks[-most:]]
+
     def signal_group(self, sig: int) -> None:
         with contextlib.suppress(ProcessLookupError, PermissionError):
             os.killpg(self.popen.pid, sig)

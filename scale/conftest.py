@@ -25,7 +25,8 @@ def cluster(request: pytest.FixtureRequest) -> Iterator[Cluster]:
         yield running
         if request.session.testsfailed:
             for proc in running.processes:
-                _report.append(f"--- {proc.name} ({proc.log}) ---\n{proc.tail(60)}")
+                _report.append(f"--- {proc.name} ({proc.log}) ---\n{proc.tail(30)}")
+                _report.extend(proc.tracebacks())
         _report.extend(f"({key}) {text}" for key, text in sorted(running.figures.items()))
         _report.append(f"timings (s): {running.timings}")
         if keep:
