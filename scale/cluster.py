@@ -175,7 +175,7 @@ class Cluster:
         self.processes.append(proc)
         return proc
 
-    def run(self, name: str, argv: list[str], env: dict[str, str], timeout: float = 120) -> str:
+    def run(self, name: str, argv: list[str], env: dict[str, str], timeout: float = 300) -> str:
         """Run a command to completion; its stdout, or ClusterError with its output."""
         done = subprocess.run(
             argv,
