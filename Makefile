@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 export PACO_DATA_DIR ?= $(CURDIR)/var
 
-.PHONY: run test lint format bench docs clean lock
+.PHONY: run test lint format bench docs clean lock scale-test
 UV_VERSION := 0.13.8
 # The locks: every transitive dependency pinned with the hashes of all its files, resolved
 # for every platform (--universal) from Python 3.11 on. `make lock` after editing pyproject.toml.
@@ -41,6 +41,11 @@ run: $(VENV)/.run-installed
 
 test: $(VENV)/.dev-installed
 	$(BIN)/pytest -n auto --dist loadfile $(PYTEST_ARGS)
+
+# The scale-out topology of docs/deployment.md §7 on loopback addresses (scale/):
+# PostgreSQL, an S3 object store, Redis, two web nodes, a worker and HAProxy.
+scale-test: $(VENV)/.dev-installed
+	$(BIN)/pytest -p no:django -p no:xdist -W ignore::pytest.PytestConfigWarning -rfEs --durations=0 scale $(PYTEST_ARGS)
 
 lint: $(VENV)/.dev-installed
 	$(BIN)/ruff check .

@@ -30,3 +30,15 @@ def test_every_environment_variable_is_documented():
     missing = sorted(name for name in names if name not in docs)
     assert names, "nenhuma variável encontrada: a expressão regular quebrou"
     assert not missing, f"variáveis de ambiente sem documentação: {missing}"
+
+
+def test_the_deployment_guide_ships_the_balancer_config_the_scale_test_runs():
+    """docs/deployment.md §7 points at scale/haproxy.cfg and explains every variable it reads."""
+    config = (ROOT / "scale" / "haproxy.cfg").read_text()
+    guide = (ROOT / "docs" / "deployment.md").read_text()
+    variables = set(re.findall(r"\$\{([A-Z_]+)\}", config))
+    assert {"PACO_LB_BIND", "PACO_LB_CERT", "PACO_WEB_A", "PACO_WEB_B"} <= variables
+    assert "scale/haproxy.cfg" in guide
+    assert sorted(v for v in variables if f"{v}=" not in guide) == []
+    test = (ROOT / "scale" / "cluster.py").read_text()
+    assert "HAPROXY_CFG" in test and all(v in test for v in variables)

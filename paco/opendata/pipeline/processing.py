@@ -305,14 +305,16 @@ def run_version(version_id: int, *, echo: ProgressEcho | None = None) -> Resourc
         if beat is not None:
             beat.stop()
     try:
-        finished = _finish(version, attempt, **outcome)
+        # The outcome and the automatic publication commit together: nobody reading the
+        # version in between (a status poll on another node) sees it finished but
+        # "ready" when it is about to be published.
+        with transaction.atomic():
+            if _finish(version, attempt, **outcome):
+                _auto_publish(version)
     except Exception as exc:  # storing the outcome failed: never leave the version processing
         logger.exception("Falha ao registrar o resultado da versão %s", version_id)
         version.refresh_from_db()
-        finished = False
         _finish(version, attempt, **_failed(exc))
-    if finished:
-        _auto_publish(version)
     version.refresh_from_db()
     return version
 

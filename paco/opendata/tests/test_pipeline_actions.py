@@ -102,6 +102,29 @@ def test_non_tabular_file_is_ready_at_once(resource_a):
     assert resource_a.current_version_id == version.pk and resource_a.format == "pdf"
 
 
+@pytest.mark.django_db(transaction=True)
+def test_auto_publication_commits_with_the_outcome(resource_a, monkeypatch):
+    """Nobody sees the version finished but "ready" while it is about to publish itself.
+
+    Found by the scale test (issue 9 §5): a status poll on another web node, between
+    the outcome's commit and the publication's, read ``finished`` with ``ready``.
+    """
+    from django.db import connection
+
+    inside_transaction = []
+    real = processing._auto_publish
+
+    def spy(version):
+        inside_transaction.append(connection.in_atomic_block)
+        real(version)
+
+    monkeypatch.setattr(processing, "_auto_publish", spy)
+    version = submit(resource_a, "a;b\n1;2\n", auto_publish=True, accept_errors=True)
+    run_version(version.pk)
+    assert inside_transaction == [True]
+    assert ResourceVersion.objects.get(pk=version.pk).status == VersionStatus.PUBLISHED
+
+
 def test_processing_records_an_audit_entry(resource_a):
     version = submit(resource_a, "a;b\n1;2\n")
     run_version(version.pk)
