@@ -18,6 +18,17 @@ BAR_HEIGHT = 16
 MIN_BAR = 4.0
 DEFAULT_DAYS = 30
 
+# The phone layout: a narrow chart where each stage's words sit above its bar, so text is
+# never squeezed beside it. Drawn at 300 units wide and shown at 288 px or more (a 320 px
+# screen), 13-unit text never renders below 12 px.
+PHONE_WIDTH = 300
+PHONE_PAD = 6
+PHONE_TOP = 40
+PHONE_LINE = 17
+PHONE_BAR = 12
+PHONE_GAP = 14
+PHONE_MIN_SLOT = 36  # horizontal room a year label needs (“2025” at 13 units)
+
 
 @dataclass
 class Bar:
@@ -47,6 +58,38 @@ class Tick:
 
 
 @dataclass
+class PhoneBar:
+    """One stage in the phone layout: its text lines, then its bar."""
+
+    stage: Stage
+    lines: list[int]  # baselines of the text lines (number and deadline, status, lateness)
+    y: int  # top of the bar
+    x: float
+    width: float
+    late_width: float
+    end: datetime.date
+    overdue_days: int
+
+    @property
+    def late_x(self) -> float:
+        return round(self.x + self.width, 1)
+
+
+@dataclass
+class PhoneChart:
+    bars: list[PhoneBar]
+    ticks: list[Tick]
+    width: int
+    height: int
+    today_x: float | None
+    today_anchor: str  # "start" or "end": the “hoje” label stays inside the chart
+
+    @property
+    def axis_bottom(self) -> int:
+        return self.height - 4
+
+
+@dataclass
 class Timeline:
     bars: list[Bar]
     ticks: list[Tick]
@@ -56,6 +99,7 @@ class Timeline:
     today: datetime.date
     first: datetime.date
     last: datetime.date
+    phone: PhoneChart | None = None
 
     @property
     def axis_bottom(self) -> int:
@@ -121,4 +165,34 @@ def build(stages: Sequence[Stage], today: datetime.date) -> Timeline | None:
     ]
     height = TOP + len(bars) * ROW_HEIGHT + 12
     today_x = x_of(today) if first <= today <= last else None
-    return Timeline(bars, ticks, WIDTH, height, today_x, today, first, last)
+    chart = Timeline(bars, ticks, WIDTH, height, today_x, today, first, last)
+    chart.phone = build_phone(chart)
+    return chart
+
+
+def build_phone(chart: Timeline) -> PhoneChart:
+    """The same bars, rescaled to a narrow chart with each stage's text above its bar."""
+    plot = PHONE_WIDTH - 2 * PHONE_PAD
+    scale = plot / max((chart.last - chart.first).days, 1)
+
+    def x_of(day: datetime.date) -> float:
+        return round(PHONE_PAD + (day - chart.first).days * scale, 1)
+
+    bars = []
+    y = PHONE_TOP
+    for bar in chart.bars:
+        count = 3 if bar.overdue_days else 2
+        lines = [y + PHONE_LINE * (i + 1) - 4 for i in range(count)]
+        top = y + PHONE_LINE * count + 2
+        x = x_of(bar.start)
+        width = max(round(x_of(bar.end) - x, 1), MIN_BAR)
+        late = round(x_of(chart.today) - x_of(bar.end), 1) if bar.overdue_days else 0.0
+        bars.append(PhoneBar(bar.stage, lines, top, x, width, late, bar.end, bar.overdue_days))
+        y = top + PHONE_BAR + PHONE_GAP
+    years = list(range(chart.first.year, chart.last.year + 1))
+    step = max(1, -(-PHONE_MIN_SLOT * len(years) // plot))  # ceil: labels never overlap
+    ticks = [Tick(x=x_of(datetime.date(year, 1, 1)), label=str(year)) for year in years]
+    ticks = [t if i % step == 0 else Tick(t.x, "") for i, t in enumerate(ticks)]
+    today_x = x_of(chart.today) if chart.today_x is not None else None
+    anchor = "end" if today_x is not None and today_x > PHONE_WIDTH / 2 else "start"
+    return PhoneChart(bars, ticks, PHONE_WIDTH, y, today_x, anchor)

@@ -80,6 +80,7 @@ def format_cell(value: Any, kind: str, decimals: int | None = None) -> str:
 class Cell(NamedTuple):
     text: str
     numeric: bool
+    label: str = ""  # its column's title: the cell's data-label on phones
 
 
 @dataclass
@@ -225,7 +226,7 @@ def build_preview(
     }
     preview.rows = [
         [
-            Cell(format_cell(record.get(c.name), c.type, places.get(c.name)), c.numeric)
+            Cell(format_cell(record.get(c.name), c.type, places.get(c.name)), c.numeric, c.title)
             for c in preview.columns
         ]
         for record in result.records

@@ -48,7 +48,7 @@ def test_widget_pages_and_sorts(town_x, unit_x_a, anon_x):
     text = anon_x.get(f"/dados/embed/{resource.pk}/", {"ordenar": "-n", "pagina": 2}).content
     text = text.decode()
     assert "linhas 16 a 30 de 40" in text
-    assert "<td>item 25</td>" in text and "<td>item 40</td>" not in text
+    assert '<td data-label="nome">item 25</td>' in text and ">item 40</td>" not in text
 
 
 def test_widget_is_cacheable_and_keeps_its_policy_on_a_hit(town_x, unit_x_a, anon_x, settings):

@@ -29,7 +29,7 @@ def page(client, path, **params):
 
 def cells(text):
     """Body cells of the first preview table, as text."""
-    table = text.split("<table>", 1)[1].split("</table>", 1)[0]
+    table = text.split('<table class="stack">', 1)[1].split("</table>", 1)[0]
     body = table.split("<tbody>", 1)[1]
     return [html.unescape(c) for c in re.findall(r"<td[^>]*>(.*?)</td>", body)]
 
@@ -78,7 +78,7 @@ def test_dictionary_downloads_history_and_api_examples(despesas, town_x, unit_x_
     rid = despesas.pk
     # data dictionary: name, title, type, description, unit, constraints
     row = re.search(r"<code>valor</code></th>(.*?)</tr>", text).group(1)
-    assert re.findall(r"<td>(.*?)</td>", row) == ["Valor pago", "número", "Em reais", "R$",
+    assert re.findall(r"<td[^>]*>(.*?)</td>", row) == ["Valor pago", "número", "Em reais", "R$",
                                                    "mínimo 0"]  # fmt: skip
     # downloads of the current version
     for fmt in ("csv", "json", "parquet"):

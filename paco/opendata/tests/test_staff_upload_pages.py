@@ -151,7 +151,9 @@ def test_upload_processes_and_stays_ready_until_published(
     assert version.created_by == data_editor_x
     page = client.get(response["Location"]).content.decode()
     assert "Nenhum problema encontrado" in page and "Publicar a versão 1" in page
-    assert "<td>número</td>" in page and "<td>number</td>" not in page  # types in Portuguese
+    assert (
+        '<td data-label="Tipo">número</td>' in page and ">number</td>" not in page
+    )  # types in Portuguese
     url = reverse("pipeline:version-publish", args=[version.resource_id, 1])
     assert client.post(url, {"publish_dataset": "on"}).status_code == 302
     resource = Resource.objects.get(pk=version.resource_id)

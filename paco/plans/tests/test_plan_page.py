@@ -63,17 +63,26 @@ def test_stage_finished_late_is_shown_as_late(anon_x, seed_plan, fixed_today):
 
 
 def test_svg_timeline_is_accessible_and_has_a_data_table(anon_x, seed_plan, fixed_today):
+    """Two drawings of the same bars: the wide chart and the phone one (text above each bar,
+    13-unit text in a 300-unit chart); the table stacks into cards on phones."""
     fixed_today(TODAY)
     html = anon_x.get("/cronograma/").content.decode()
-    svg = re.search(r"<svg.*?</svg>", html, re.S).group(0)
-    assert 'role="img"' in svg and "<title" in svg and "<desc" in svg
-    assert svg.count('class="barra ') == 18
-    assert svg.count('class="atraso"') == 2
-    assert "hoje" in svg
-    assert "Etapa 18" in svg
-    assert re.search(r'viewBox="0 0 \d+ \d+"', svg)
-    assert not re.search(r'(x|width)="\d+,\d', svg), "coordinates must not be localized"
-    assert 'role="region"' in html and "<caption>" in html and 'scope="col"' in html
+    wide, narrow = re.findall(r"<svg.*?</svg>", html, re.S)
+    for svg in (wide, narrow):
+        assert 'role="img"' in svg and "<title" in svg and "<desc" in svg
+        assert svg.count('class="barra ') == 18
+        assert svg.count('class="atraso"') == 2
+        assert "hoje" in svg
+        assert "Etapa 18" in svg
+        assert re.search(r'viewBox="0 0 \d+ \d+"', svg)
+        assert not re.search(r'(x|width)="\d+,\d', svg), "coordinates must not be localized"
+    assert 'viewBox="0 0 300 ' in narrow and 'class="grafico-celular"' in narrow
+    sizes = {int(size) for size in re.findall(r'font-size="(\d+)"', narrow)}
+    assert sizes == {13}, sizes
+    assert 'role="region"' not in html, "nothing scrolls sideways"
+    assert '<table class="cronograma stack">' in html and "<caption>" in html
+    assert 'scope="col"' in html and 'data-label="Situação"' in html
+    assert html.count('data-label="Prazo final"') == 18
     assert "style=" not in html and "<script" not in html
 
 

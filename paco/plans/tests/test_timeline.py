@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import itertools
 
 from paco.plans.dates import duration_start, parse_date
 from paco.plans.models import Stage, Status
@@ -63,3 +64,27 @@ def test_build_marks_overdue_bars_and_today():
     assert chart.today_x is not None and late.late_x + late.late_width <= chart.today_x + 0.2
     assert [t.label for t in chart.ticks] == ["2025", "2026"]
     assert build([stages[2]], today) is None
+
+
+def test_phone_layout_puts_each_stage_text_above_its_bar():
+    today = D(2026, 11, 30)
+    stages = [
+        Stage(number=n, description="x", deadline=D(2020 + n, 6, 30), status=Status.IN_PROGRESS)
+        for n in range(1, 11)
+    ]
+    chart = build(stages, today)
+    assert chart is not None and chart.phone is not None
+    phone = chart.phone
+    previous_bottom = 0
+    for bar in phone.bars:
+        # number and deadline, situation, and how late when it is
+        assert len(bar.lines) == (3 if bar.overdue_days else 2)
+        assert previous_bottom < bar.lines[0] - 13 and bar.lines[-1] < bar.y
+        assert bar.x >= 0 and bar.x + bar.width + bar.late_width <= phone.width
+        previous_bottom = bar.y + 12
+    assert phone.height >= previous_bottom
+    labelled = [t for t in phone.ticks if t.label]
+    assert labelled[0].label == "2021" and len(labelled) < len(phone.ticks)  # 10 years: some
+    gaps = [b.x - a.x for a, b in itertools.pairwise(labelled)]
+    assert min(gaps) >= 36  # year labels never overlap
+    assert phone.today_x is not None and phone.today_anchor == "end"
