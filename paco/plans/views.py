@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from paco.accounts.models import Role
-from paco.accounts.permissions import has_role
+from paco.accounts.permissions import has_role, refuse
 from paco.core.cache import public_page
 from paco.plans import actions, exports, timeline
 from paco.plans.dates import today_local
@@ -112,7 +112,7 @@ def export_ics(request: HttpRequest, slug: str | None = None) -> HttpResponse:
 def stage_edit(request: HttpRequest, pk: int) -> HttpResponse:
     stage = get_for_request(request, Stage, pk=pk)
     if not has_role(request.user, stage.municipality, Role.PLAN_EDITOR, stage.unit):
-        raise PermissionDenied("Você não pode editar esta etapa.")
+        refuse(request.user, stage.municipality, Role.PLAN_EDITOR, stage.unit)
     form = StageUpdateForm(request.POST or None, instance=stage)
     if request.method == "POST" and form.is_valid():
         fields = {name: form.cleaned_data[name] for name in form.changed_data}
