@@ -44,6 +44,7 @@ class Reach:
             if not _is_user(self.user) or self.user.is_superuser:
                 self._held = []
             else:
+                assert isinstance(self.user, User)
                 self._held = list(
                     StaffMembership.objects.filter(
                         user=self.user, municipality=self.town
