@@ -70,7 +70,11 @@ def _version_to_review(town: Municipality, unit: Unit | None) -> None:
 
 
 def load(town: Municipality, units: dict[str, Unit]) -> None:
-    if DataRequest.objects.for_municipality(town).filter(requester_email="amc@associacao.exemplo").exists():
+    if (
+        DataRequest.objects.for_municipality(town)
+        .filter(requester_email="amc@associacao.exemplo")
+        .exists()
+    ):
         return
     _late_request(town, units.get("SEOB"))
     _version_to_review(town, units.get("SEDES"))
