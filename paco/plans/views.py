@@ -23,6 +23,7 @@ from paco.plans.forms import PlanImportForm, StageUpdateForm
 from paco.plans.importer import ImportFailed, parse_file
 from paco.plans.models import Plan, Stage, StageChange
 from paco.tenancy.access import current_municipality, get_for_request
+from paco.workspace.reach import reach_for
 
 
 def _plan(request: HttpRequest, slug: str | None) -> Plan:
@@ -70,8 +71,14 @@ def plan_page(request: HttpRequest, slug: str | None = None) -> HttpResponse:
         "export_base": request.path if slug else "/cronograma",
         "slugged": bool(slug),
     }
-    context["can_edit"] = has_role(request.user, town, Role.PLAN_EDITOR)
-    context["can_import"] = context["can_edit"] and has_role(request.user, town, Role.ADMIN)
+    # only the stages the servant's role covers get an "Editar" link (one Reach, no per-row query)
+    editable: set[int] = set()
+    if request.user.is_authenticated:
+        reach = reach_for(request)
+        editable = {s.pk for s in stages if reach.has_unit_id(Role.PLAN_EDITOR, s.unit_id)}
+        context["can_import"] = reach.has(Role.ADMIN)
+    context["can_edit"] = bool(editable)
+    context["editable"] = editable
     return render(request, "plans/plan.html", context)
 
 

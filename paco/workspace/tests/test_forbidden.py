@@ -72,3 +72,12 @@ def test_admin_page_without_permission_is_403_with_shell(client_for, town_x, pla
     response = client_for(plan_editor_x, town_x).get("/gestao/audit/auditentry/")
     assert response.status_code == 403
     assert "Acesso não permitido" in response.content.decode()
+
+
+def test_plan_page_offers_edit_only_where_the_role_covers(
+    client_for, town_x, plan_editor_x, plan_editor_x_other, some_work
+) -> None:
+    stage = some_work["plan"].stages.first()  # in Secretaria A
+    edit = f'href="/cronograma/etapas/{stage.pk}/editar/"'
+    assert edit in client_for(plan_editor_x, town_x).get("/cronograma/").content.decode()
+    assert edit not in client_for(plan_editor_x_other, town_x).get("/cronograma/").content.decode()
