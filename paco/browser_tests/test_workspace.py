@@ -7,7 +7,7 @@
   signs out without JavaScript;
 - a page the servant may not use says why (403), in the same shell.
 
-Screenshots of both widths go to ``$PACO_WORKSPACE_SHOTS`` (default: none).
+Screenshots of both widths go to ``$PACO_SCREENSHOTS_DIR``/workspace-*.png (default: none).
 """
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ PASSWORD = "Senha-da-mesa-2026"  # noqa: S105 (test accounts of the demo town)
 ADMIN = "mesa_navegador"
 LIMITED = "etapas_navegador"  # plan editor of one unit: the open-data pages are not theirs
 OVERFLOW = "document.scrollingElement.scrollWidth - window.innerWidth"
-SHOTS = os.environ.get("PACO_WORKSPACE_SHOTS", "")
+SHOTS = os.environ.get("PACO_SCREENSHOTS_DIR", "")
 
 
 @pytest.fixture(scope="module")
