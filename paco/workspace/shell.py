@@ -106,8 +106,12 @@ class Shell:
 
     @cached_property
     def current(self) -> Area | None:
-        """The area the request's path belongs to (the longest matching prefix)."""
+        """The area the request's path belongs to (the longest matching prefix); the admin's
+        pages other than its index belong to "Configuração"."""
         path = self.request.path
+        home = reverse("admin:index")
+        if path.startswith(home) and path != home:
+            return next((a for a in self.areas if a.prefix.endswith("#")), None)
         matches = [
             a for a in self.areas if not a.prefix.endswith("#") and path.startswith(a.prefix)
         ]

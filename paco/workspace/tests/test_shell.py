@@ -104,3 +104,19 @@ def test_admin_pages_carry_the_same_header(client_for, town_x, admin_x) -> None:
 def test_public_pages_run_no_workspace_query(client_for, town_x, admin_x) -> None:
     html = client_for(admin_x, town_x).get("/servicos/").content.decode()
     assert "ws-topo" not in html
+
+
+def test_current_area_is_marked(client_for, town_x, admin_x) -> None:
+    client = client_for(admin_x, town_x)
+    current = re.compile(r'<a href="([^"]+)" aria-current="page">')
+
+    def marked(url: str) -> list[str]:
+        html = client.get(url).content.decode()
+        nav = re.search(r'<nav aria-label="Áreas de trabalho".*?</nav>', html, re.S)
+        assert nav
+        return current.findall(nav.group(0))
+
+    assert marked("/gestao/") == ["/gestao/"]
+    assert marked("/gestao/plans/stage/") == ["/gestao/#configuracao"]
+    assert marked("/dados/gestao/pedidos/") == ["/dados/gestao/pedidos/"]
+    assert marked("/dados/gestao/tokens/") == ["/dados/gestao/"]
