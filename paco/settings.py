@@ -111,6 +111,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "paco.core.context_processors.site",
+                "paco.workspace.shell.context",
             ],
         },
     }

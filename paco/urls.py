@@ -16,6 +16,7 @@ urlpatterns = [
     path("", include("paco.opendata.urls")),
 ]
 
-# JSON errors under /api/v1/ (the native API), Django's HTML pages elsewhere
+# JSON errors under /api/v1/ (the native API), HTML pages elsewhere (403 says why)
+handler403 = "paco.core.http.permission_denied"
 handler404 = "paco.core.http.page_not_found"
 handler500 = "paco.core.http.server_error"

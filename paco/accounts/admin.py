@@ -13,9 +13,9 @@ from django.http import HttpRequest
 
 from paco.accounts import actions
 from paco.accounts.models import Role, StaffMembership, User
-from paco.accounts.permissions import has_role
 from paco.core.admin import PacoModelAdmin, TenantAdmin, request_municipality, site
 from paco.tenancy.models import Unit
+from paco.workspace.reach import reach_for
 
 
 def staff_of(request: HttpRequest) -> QuerySet[User]:
@@ -124,7 +124,7 @@ class StaffUserAdmin(PacoModelAdmin):
 
     def _is_admin(self, request: HttpRequest) -> bool:
         town = getattr(request, "municipality", None)
-        return town is not None and has_role(request.user, town, Role.ADMIN)
+        return town is not None and reach_for(request).has(Role.ADMIN)
 
     def has_module_permission(self, request: HttpRequest) -> bool:
         return self._is_admin(request)

@@ -20,10 +20,11 @@ to some units, and nobody moves a record to "no unit" without a town-wide role.
 from __future__ import annotations
 
 from enum import Enum
-from typing import Final, Literal
+from typing import Final, Literal, NoReturn
 
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
+from django.http import Http404
 
 from paco.accounts.models import Role, StaffMembership, User
 from paco.tenancy.models import Municipality, Unit
@@ -114,6 +115,39 @@ def is_staff_of(user: User | AnonymousUser | None, municipality: Municipality) -
     )
 
 
+def missing_role_reason(role: Role | str, unit: Where = ANYWHERE) -> str:
+    """Why a page or an act is refused, in pt-BR ("Você não tem o papel … na unidade X")."""
+    label = Role(role).label if role in Role.values else str(role)
+    if role == Role.ADMIN:
+        return f"Esta página é do papel {label}, que você não tem."
+    if unit is ANYWHERE:
+        return f"Você não tem o papel {label} em nenhuma unidade deste município."
+    if unit is None:
+        return (
+            f"Registros sem unidade (que valem para todo o município) só podem ser "
+            f"alterados por quem tem o papel {label} no município inteiro."
+        )
+    return f"Você não tem o papel {label} na unidade {unit.name}."
+
+
+def refuse(
+    user: User | AnonymousUser | None,
+    municipality: Municipality,
+    role: Role | str,
+    unit: Where = ANYWHERE,
+    *,
+    not_found: str = "Página não encontrada.",
+) -> NoReturn:
+    """Deny a page: 403 with the reason to the town's own staff, 404 to everyone else.
+
+    A servant who follows a link inside their own town learns which role they lack;
+    a citizen, or staff of another town, learns nothing (tenancy: 404).
+    """
+    if is_staff_of(user, municipality):
+        raise PermissionDenied(missing_role_reason(role, unit))
+    raise Http404(not_found)
+
+
 def require_role(
     user: User | AnonymousUser | None,
     municipality: Municipality,
@@ -122,8 +156,5 @@ def require_role(
 ) -> None:
     if not has_role(user, municipality, role, unit):
         if unit is None and has_role(user, municipality, role):
-            raise PermissionDenied(
-                "Registros sem unidade (que valem para todo o município) só podem ser "
-                "alterados por quem tem o papel no município inteiro."
-            )
-        raise PermissionDenied("Você não tem permissão para esta operação.")
+            raise PermissionDenied(missing_role_reason(role, None))
+        raise PermissionDenied(missing_role_reason(role, unit))

@@ -40,12 +40,14 @@ from django.db.models import ForeignObjectRel
 from django.forms import ModelChoiceField
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect
+from django.template.response import TemplateResponse
 from django.urls import URLPattern, URLResolver, path
 
 from paco.accounts.otp import otp_satisfied
-from paco.accounts.permissions import ANYWHERE, covered_unit_ids, has_role, is_staff_of
+from paco.accounts.permissions import ANYWHERE
 from paco.tenancy.models import Municipality, Unit
 from paco.tenancy.scoping import scoped_queryset
+from paco.workspace.reach import reach_for
 
 REFUSED_WRITE = (
     "Esta alteração não pode ser feita pelo painel: ela não passa pelas regras e pela "
@@ -57,9 +59,24 @@ class PacoAdminSite(admin.AdminSite):
     site_header = "Paço — área do servidor"
     site_title = "Paço"
     index_title = "Gestão"
-    index_template = "core/admin/index.html"
+    index_template = "workspace/home.html"
     site_url = "/"
     enable_nav_sidebar = False
+
+    def index(self, request: HttpRequest, extra_context: Any = None) -> TemplateResponse:
+        """``/gestao/``: "Minha mesa" (the servant's work by deadline, then the tools)."""
+        from paco.workspace.mywork import context as my_work
+
+        app_list = self.get_app_list(request)
+        context = {
+            **self.each_context(request),
+            "title": "Minha mesa",
+            "app_list": app_list,
+            **my_work(request, app_list),
+            **(extra_context or {}),
+        }
+        request.current_app = self.name
+        return TemplateResponse(request, self.index_template, context)
 
     def has_permission(self, request: HttpRequest) -> bool:
         town: Municipality | None = getattr(request, "municipality", None)
@@ -70,7 +87,7 @@ class PacoAdminSite(admin.AdminSite):
             return False
         if user.is_superuser:
             return True
-        return town is not None and is_staff_of(user, town)
+        return town is not None and reach_for(request).is_staff
 
     def login(self, request: HttpRequest, extra_context: Any = None) -> HttpResponse:
         """The site's login page (lockout, second factor) also guards the back office."""
@@ -347,7 +364,7 @@ class TenantAdmin(PacoModelAdmin):
         if town is None:
             return False
         where = ANYWHERE if obj is None else self.record_unit(obj)
-        return has_role(request.user, town, self.role, where)
+        return reach_for(request).has(self.role, where)
 
     def has_module_permission(self, request: HttpRequest) -> bool:
         return self.has_view_permission(request)
@@ -357,8 +374,8 @@ class TenantAdmin(PacoModelAdmin):
         if town is None:
             return False
         if self.view_role is None:
-            return is_staff_of(request.user, town)
-        return has_role(request.user, town, self.view_role)
+            return reach_for(request).is_staff
+        return reach_for(request).has(self.view_role)
 
     def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return self.writes_routed("save") and self._can_change(request)
@@ -381,7 +398,7 @@ class TenantAdmin(PacoModelAdmin):
         field = super().formfield_for_foreignkey(db_field, request, **kwargs)
         town = _town(request)
         if db_field.name == "unit" and db_field.related_model is Unit and field is not None:
-            covered = covered_unit_ids(request.user, town, self.role) if town else set()
+            covered = reach_for(request).units(self.role) if town else set()
             if covered is not None:
                 field.queryset = field.queryset.filter(pk__in=covered)  # type: ignore[union-attr]
                 field.required = True

@@ -5,16 +5,27 @@ The open APIs (CKAN, the native data API, downloads, DCAT) answer
 session, so any web page may call them. :func:`public_json` is the one way to
 build such a JSON answer; :func:`allow_any_origin` marks any other response.
 
-:func:`page_not_found` and :func:`server_error` are the project's 404/500
-handlers: JSON (``{"erro": …}``) for the native API's paths, Django's HTML pages
-everywhere else.
+:func:`page_not_found`, :func:`permission_denied` and :func:`server_error` are the
+project's 404/403/500 handlers: JSON (``{"erro": …}``) for the native API's paths,
+HTML pages everywhere else. The 403 page says why (the ``PermissionDenied``
+message, e.g. which role is missing) and, for the town's own staff, sits in the
+staff shell (``workspace/base.html``).
 """
 
 from __future__ import annotations
 
 from typing import Any, TypeVar
 
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
+from django.core.exceptions import PermissionDenied
+from django.http import (
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseBase,
+    HttpResponseForbidden,
+    JsonResponse,
+)
+from django.template import loader
 from django.urls import Resolver404
 from django.views import defaults
 
@@ -70,6 +81,36 @@ def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
     if is_json_api(request):
         return json_error(not_found_message(exception), status=404)
     return defaults.page_not_found(request, exception)
+
+
+#: the reason shown when a ``PermissionDenied`` carries no message
+DEFAULT_DENIAL = "Você não tem permissão para usar esta página."
+
+
+def denial_reason(exception: Exception | None) -> str:
+    """The pt-BR message of a ``PermissionDenied("…")``, or a generic one."""
+    if isinstance(exception, PermissionDenied) and exception.args:
+        message = exception.args[0]
+        if isinstance(message, str) and message:
+            return message
+    return DEFAULT_DENIAL
+
+
+def permission_denied(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """``handler403``: the reason, in the staff shell for the town's staff."""
+    reason = denial_reason(exception)
+    if is_json_api(request):
+        return json_error(reason, status=403)
+    staff = False
+    if getattr(request, "municipality", None) is not None:
+        from paco.workspace.reach import reach_for
+
+        staff = reach_for(request).is_staff
+    template = loader.get_template("403.html")
+    body = template.render(
+        {"reason": reason, "shell": "workspace/base.html" if staff else "base.html"}, request
+    )
+    return HttpResponseForbidden(body)
 
 
 def server_error(request: HttpRequest) -> HttpResponse:

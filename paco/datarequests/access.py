@@ -1,4 +1,8 @@
-"""Who may see and handle requests; reaching them from a request (404 when denied).
+"""Who may see and handle requests; reaching them from a request.
+
+A request of another town, or one that does not exist, is a 404; a servant of the
+town whose role does not cover the request's unit gets a 403 saying which role
+is missing (:func:`paco.accounts.permissions.refuse`).
 
 - The public sees every request of the municipality, without personal data.
 - The requester reaches their own request through the secret tracking link.
@@ -18,7 +22,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.http import Http404, HttpRequest
 
 from paco.accounts.models import Role, User
-from paco.accounts.permissions import covered_unit_ids, has_role
+from paco.accounts.permissions import covered_unit_ids, has_role, refuse
 from paco.accounts.tokens import digest_of as hash_token  # the link is kept as API tokens are
 from paco.datarequests.models import DataRequest, DataRequestQuerySet
 from paco.tenancy.access import current_municipality
@@ -89,4 +93,15 @@ def staff_request(request: HttpRequest, protocol: str) -> DataRequest:
     qs = handled_requests(request.user, town).select_related(
         "unit", "unit__parent", "dataset", "answered_by", "assigned_to"
     )
-    return _first_or_404(qs.filter(protocol=protocol.upper()), "Pedido não encontrado.")
+    found = qs.filter(protocol=protocol.upper()).first()
+    if found is not None:
+        return found
+    ours = (
+        DataRequest.objects.for_municipality(town)
+        .select_related("unit")
+        .filter(protocol=protocol.upper())
+        .first()
+    )
+    if ours is None:
+        raise Http404("Pedido não encontrado.")
+    refuse(request.user, town, Role.DATA_EDITOR, ours.unit, not_found="Pedido não encontrado.")

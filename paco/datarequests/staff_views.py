@@ -18,7 +18,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from paco.accounts.models import Role, User
-from paco.accounts.permissions import covered_unit_ids
+from paco.accounts.permissions import covered_unit_ids, refuse
 from paco.datarequests import actions
 from paco.datarequests.access import (
     can_decide_appeal,
@@ -55,7 +55,7 @@ def staff_list(request: HttpRequest) -> HttpResponse:
     town = current_municipality(request)
     handled = handled_requests(request.user, town)
     if handled.query.is_empty():  # no data-editor role here
-        raise Http404("Página não encontrada.")
+        refuse(request.user, town, Role.DATA_EDITOR)
     today = today_local()
     qs = handled.select_related("unit", "assigned_to").order_by("due_date", "pk")
     view = request.GET.get("ver", "")

@@ -1,20 +1,25 @@
-"""Reaching open-data objects from a request: 404 whenever access is denied.
+"""Reaching open-data objects from a request.
 
 Public readers see published datasets of the request's municipality. Staff with
 the data-editor role (or the administrator) reach the datasets of the units they
 cover, drafts included. Nothing else in ``opendata`` looks objects up by id.
+
+Another town's object, or one that does not exist, is a 404. A servant of the
+town whose role does not cover the object's unit gets a 403 that says which role
+is missing (:func:`paco.accounts.permissions.refuse`).
 """
 
 from __future__ import annotations
 
 import uuid
-from typing import TypeVar
+from typing import NoReturn, TypeVar
 
 from django.contrib.auth.models import AnonymousUser
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest
 
 from paco.accounts.models import Role, User
-from paco.accounts.permissions import covered_unit_ids, has_role
+from paco.accounts.permissions import covered_unit_ids, has_role, refuse
 from paco.opendata.models import (
     Dataset,
     DatasetQuerySet,
@@ -59,12 +64,10 @@ def editor_units(request: HttpRequest) -> set[int] | None:
 
     ``None``: every unit of the municipality; an empty set: none (not an editor).
     """
-    if not hasattr(request, "_paco_editor_units"):
-        town = current_municipality(request)
-        covered = covered_unit_ids(request.user, town, Role.DATA_EDITOR)
-        request._paco_editor_units = covered  # type: ignore[attr-defined]
-    units: set[int] | None = request._paco_editor_units  # type: ignore[attr-defined]
-    return units
+    from paco.workspace.reach import reach_for
+
+    current_municipality(request)  # 404 without a municipality
+    return reach_for(request).units(Role.DATA_EDITOR)
 
 
 def staff_datasets(request: HttpRequest) -> DatasetQuerySet:
@@ -108,13 +111,33 @@ def public_version(
 def staff_dataset(request: HttpRequest, name: str) -> Dataset:
     """A dataset the signed-in staff member may edit, drafts included; 404 otherwise."""
     dataset = staff_datasets(request).select_related("unit").filter(name=name).first()
-    return _found(dataset, "Conjunto de dados não encontrado.")
+    if dataset is not None:
+        return dataset
+    town = current_municipality(request)
+    ours = Dataset.objects.for_municipality(town).select_related("unit").filter(name=name).first()
+    return _refused(request, ours, "Conjunto de dados não encontrado.")
+
+
+def _refused(request: HttpRequest, ours: Dataset | None, message: str) -> NoReturn:
+    """404 for what is not of this town; 403 with the reason for a dataset of another unit."""
+    if ours is None:
+        raise Http404(message)
+    refuse(request.user, ours.municipality, Role.DATA_EDITOR, ours.unit, not_found=message)
 
 
 def staff_resource(request: HttpRequest, resource_id: str | uuid.UUID) -> Resource:
     town = current_municipality(request)
     resources = Resource.objects.for_municipality(town).filter(dataset__in=staff_datasets(request))
-    return _resource(resources, resource_id)
+    try:
+        return _resource(resources, resource_id)
+    except Http404:
+        ours = (
+            Resource.objects.for_municipality(town)
+            .select_related("dataset__unit")
+            .filter(pk=_uuid(resource_id))
+            .first()
+        )
+        _refused(request, ours.dataset if ours else None, "Recurso não encontrado.")
 
 
 def staff_version(
@@ -143,7 +166,10 @@ def original_for(
     if version is not None and version.original_is_public:
         return version, True
     if request.user.is_authenticated:
-        staff = staff_version(request, resource_id, number)  # 404 when not an editor
+        try:
+            staff = staff_version(request, resource_id, number)  # 404 when not an editor
+        except PermissionDenied:  # a withheld original does not say it exists
+            raise Http404("Arquivo original indisponível.") from None
         if staff.original:
             return staff, False
     raise Http404("Arquivo original indisponível.")

@@ -22,7 +22,6 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
 from paco.accounts.models import ApiToken, Role
-from paco.accounts.permissions import covered_unit_ids, has_role
 from paco.core.admin import (
     FollowParentPermissions,
     PacoModelAdmin,
@@ -41,10 +40,12 @@ from paco.opendata.models import (
     ResourceVersion,
     Theme,
 )
+from paco.workspace.reach import reach_for
 
 
 def _covered(request: HttpRequest) -> set[int] | None:
-    return covered_unit_ids(request.user, request_municipality(request), Role.DATA_EDITOR)
+    request_municipality(request)
+    return reach_for(request).units(Role.DATA_EDITOR)
 
 
 def _in_covered_units(request: HttpRequest, qs: QuerySet[Any], unit_path: str) -> QuerySet[Any]:
@@ -359,11 +360,11 @@ class ApiTokenAdmin(ReadOnlyAdminMixin, TenantAdmin):
 
     def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         town = getattr(request, "municipality", None)
-        return town is not None and has_role(request.user, town, Role.DATA_EDITOR)
+        return town is not None and reach_for(request).has(Role.DATA_EDITOR)
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
         qs = super().get_queryset(request)
-        if has_role(request.user, request_municipality(request), Role.ADMIN):
+        if request_municipality(request) and reach_for(request).has(Role.ADMIN):
             return qs
         return qs.filter(user_id=request.user.pk)
 
@@ -376,7 +377,7 @@ class ThemeAdmin(ReadOnlyAdminMixin, PacoModelAdmin):
 
     def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         town = getattr(request, "municipality", None)
-        return town is not None and has_role(request.user, town, Role.DATA_EDITOR)
+        return town is not None and reach_for(request).has(Role.DATA_EDITOR)
 
     def has_module_permission(self, request: HttpRequest) -> bool:
         return self.has_view_permission(request)

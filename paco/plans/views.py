@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from paco.accounts.models import Role
-from paco.accounts.permissions import covered_unit_ids, has_role
+from paco.accounts.permissions import covered_unit_ids, has_role, refuse
 from paco.core import csvsafe
 from paco.core.cache import public_page
 from paco.plans import actions, exports, timeline
@@ -24,6 +24,7 @@ from paco.plans.forms import PlanImportForm, StageUpdateForm
 from paco.plans.importer import ImportFailed, parse_file
 from paco.plans.models import Plan, Stage, StageChange
 from paco.tenancy.access import current_municipality, get_for_request
+from paco.workspace.reach import reach_for
 
 
 def _plan(request: HttpRequest, slug: str | None) -> Plan:
@@ -71,8 +72,14 @@ def plan_page(request: HttpRequest, slug: str | None = None) -> HttpResponse:
         "export_base": request.path if slug else "/cronograma",
         "slugged": bool(slug),
     }
-    context["can_edit"] = has_role(request.user, town, Role.PLAN_EDITOR)
-    context["can_import"] = context["can_edit"] and has_role(request.user, town, Role.ADMIN)
+    # only the stages the servant's role covers get an "Editar" link (one Reach, no per-row query)
+    editable: set[int] = set()
+    if request.user.is_authenticated:
+        reach = reach_for(request)
+        editable = {s.pk for s in stages if reach.has_unit_id(Role.PLAN_EDITOR, s.unit_id)}
+        context["can_import"] = reach.has(Role.ADMIN)
+    context["can_edit"] = bool(editable)
+    context["editable"] = editable
     return render(request, "plans/plan.html", context)
 
 
@@ -118,7 +125,7 @@ def export_ics(request: HttpRequest, slug: str | None = None) -> HttpResponse:
 def stage_edit(request: HttpRequest, pk: int) -> HttpResponse:
     stage = get_for_request(request, Stage, pk=pk)
     if not has_role(request.user, stage.municipality, Role.PLAN_EDITOR, stage.unit):
-        raise PermissionDenied("Você não pode editar esta etapa.")
+        refuse(request.user, stage.municipality, Role.PLAN_EDITOR, stage.unit)
     units = covered_unit_ids(request.user, stage.municipality, Role.PLAN_EDITOR)
     form = StageUpdateForm(request.POST or None, instance=stage, units=units)
     if request.method == "POST" and form.is_valid():

@@ -9,6 +9,7 @@ from django.http import HttpRequest
 from paco.core.admin import PacoModelAdmin, TenantAdmin, site
 from paco.tenancy import actions
 from paco.tenancy.models import Municipality, Unit
+from paco.workspace.reach import reach_for
 
 
 class MunicipalityForm(forms.ModelForm):
@@ -75,11 +76,9 @@ class MunicipalityAdmin(PacoModelAdmin):
         return self.has_view_permission(request)
 
     def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        from paco.accounts.permissions import has_role
-
         town = getattr(request, "municipality", None)
         return bool(request.user.is_superuser) or (
-            town is not None and has_role(request.user, town, "admin")
+            town is not None and reach_for(request).has("admin")
         )
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:

@@ -26,6 +26,7 @@ DEMO_LOADERS = [
     "paco.opendata.demo.load",
     "paco.datarequests.demo.load",
     "paco.opendata.selfpublish.demo_load",
+    "paco.workspace.demo.load",
 ]
 
 UNITS = [

@@ -80,9 +80,9 @@ def test_tracking_link_shows_own_request_only(client_for, town_x, town_y, hidden
     [
         ("anon", "x", 302),  # to the login page
         ("citizen_a", "x", 404),
-        ("plain_staff_x", "x", 404),
+        ("plain_staff_x", "x", 403),  # the town's own staff are told which role is missing
         ("data_editor_x", "x", 200),
-        ("data_editor_x_other", "x", 404),
+        ("data_editor_x_other", "x", 403),
         ("admin_x", "x", 200),
         ("admin_y", "x", 404),
         ("admin_y", "y", 404),
@@ -98,6 +98,10 @@ def test_staff_detail_matrix(request, client_for, town_x, town_y, hidden, who, h
         html = response.content.decode()
         assert "Identidade preservada" in html
         assert no_personal_data(html)
+    if status == 403:
+        html = response.content.decode()
+        assert "Você não tem o papel Editor de dados abertos na unidade" in html
+        assert no_personal_data(html) and data_request.title not in html
 
 
 @pytest.mark.parametrize(
@@ -117,10 +121,16 @@ def test_staff_list_scope(request, client_for, town_x, hidden, other, who, sees_
     assert (other[0].protocol in html) is sees_unassigned
 
 
-@pytest.mark.parametrize("who", ["citizen_a", "plain_staff_x", "admin_y"])
-def test_staff_list_404_for_non_editors(request, client_for, town_x, who):
+@pytest.mark.parametrize("who", ["citizen_a", "admin_y"])
+def test_staff_list_404_for_non_staff(request, client_for, town_x, who):
     client = client_for(request.getfixturevalue(who), town_x)
     assert client.get("/dados/gestao/pedidos/").status_code == 404
+
+
+def test_staff_list_403_with_reason_for_staff_without_the_role(client_for, town_x, plain_staff_x):
+    response = client_for(plain_staff_x, town_x).get("/dados/gestao/pedidos/")
+    assert response.status_code == 403
+    assert "Você não tem o papel Editor de dados abertos" in response.content.decode()
 
 
 def test_identity_visible_to_unit_when_not_hidden(
@@ -165,7 +175,7 @@ def test_staff_answer_through_the_page(
         "answer-dataset": str(published_dataset.pk),
         "answer-text": "Publicado.",
     }
-    assert client_for(data_editor_x_other, town_x).post(url, form).status_code == 404
+    assert client_for(data_editor_x_other, town_x).post(url, form).status_code == 403
     assert DataRequest.objects.get(pk=data_request.pk).status == Status.IN_ANALYSIS
     response = client_for(data_editor_x, town_x).post(url, form)
     assert response.status_code == 302

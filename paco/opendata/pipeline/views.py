@@ -22,7 +22,8 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
 from paco.accounts import tokens
-from paco.accounts.models import ApiToken, User
+from paco.accounts.models import ApiToken, Role, User
+from paco.accounts.permissions import refuse
 from paco.opendata import actions
 from paco.opendata.access import editor_units, staff_dataset, staff_datasets
 from paco.opendata.models import Dataset, Resource, ResourceKind, ResourceVersion
@@ -46,10 +47,12 @@ VERSION_DETAILS = ("schema", "stats", "report", "personal_data", "lgpd_decision"
 
 
 def editor_town(request: HttpRequest) -> Municipality:
-    """The request's municipality, if the user edits open data somewhere in it; else 404."""
+    """The request's municipality, if the user edits open data somewhere in it.
+
+    Else 403 with the reason for the town's own staff, 404 for everyone else."""
     town = current_municipality(request)
     if editor_units(request) == set():
-        raise Http404("Página não encontrada.")
+        refuse(request.user, town, Role.DATA_EDITOR)
     return town
 
 

@@ -92,8 +92,8 @@ def test_late_update_loses_gold(town_x, unit_x_a):
     "who, status",
     [
         ("citizen_a", 404),
-        ("plain_staff_x", 404),
-        ("plan_editor_x", 404),
+        ("plain_staff_x", 403),  # the town's own staff are told which role is missing
+        ("plan_editor_x", 403),
         ("admin_y", 404),
         ("data_editor_x", 200),
         ("data_editor_x_other", 200),

@@ -43,9 +43,9 @@ def upload(client, name, content, filename="dados.csv", **extra):
     "who, status",
     [
         ("citizen_a", 404),
-        ("plan_editor_x", 404),
+        ("plan_editor_x", 403),  # the town's own staff: 403 with the missing role
         ("data_editor_x", 200),
-        ("data_editor_x_other", 404),
+        ("data_editor_x_other", 403),
         ("admin_x", 200),
         ("admin_y", 404),
     ],
@@ -68,7 +68,7 @@ def test_dataset_pages_access_matrix(request, client_for, town_x, published, who
 
 @pytest.mark.parametrize(
     "who, status",
-    [("citizen_a", 404), ("plan_editor_x", 404), ("data_editor_x_other", 200), ("admin_y", 404)],
+    [("citizen_a", 404), ("plan_editor_x", 403), ("data_editor_x_other", 200), ("admin_y", 404)],
 )
 def test_home_and_tokens_need_the_data_editor_role_in_this_town(
     request, client_for, town_x, who, status
@@ -95,9 +95,11 @@ def test_other_unit_editor_cannot_post_anything(client_for, town_x, published, d
     client = client_for(data_editor_x_other, town_x)
     version = published.current_version
     before = ResourceVersion.objects.count()
-    assert upload(client, "despesas", "a;b\n1;2\n").status_code == 404
+    refused = upload(client, "despesas", "a;b\n1;2\n")
+    assert refused.status_code == 403
+    assert "Você não tem o papel Editor de dados abertos na unidade" in refused.content.decode()
     url = reverse("pipeline:version-publish", args=[published.pk, version.number])
-    assert client.post(url, {"accept_errors": "on"}).status_code == 404
+    assert client.post(url, {"accept_errors": "on"}).status_code == 403
     assert ResourceVersion.objects.count() == before
 
 
