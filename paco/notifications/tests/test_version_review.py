@@ -9,8 +9,8 @@ import pytest
 
 from paco.opendata import actions
 from paco.opendata.models import VersionStatus
-from paco.opendata.pipeline.processing import run_version
 from paco.opendata.pipeline.actions import submit_version
+from paco.opendata.pipeline.processing import run_version
 from paco.opendata.testing import opendata_storage  # noqa: F401
 
 from .conftest import addressees
