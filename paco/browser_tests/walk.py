@@ -48,7 +48,7 @@ NOT_PAGES = re.compile(
     r"|favicon\.ico$|sitemap\.xml$|contraste/$|conta/sair/$"
     r"|gestao/(r/|jsi18n/|autocomplete/|logout/|\(\?P<url>|\w+/\w+/<path:object_id>/))"
     r"|\.(json|csv|ics|atom|gif)$|\.<[^>]+>$|/original$"
-    r"|/(tentar-novamente|revogar|lgpd|publicar)/$"
+    r"|/(tentar-novamente|revogar|lgpd|publicar|recusar)/$"
 )
 #: concrete paths for patterns that no page links to
 EXTRA = ["/conta/senha/redefinir/x/x/"]  # an expired link: the page that says so

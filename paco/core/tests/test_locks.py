@@ -38,7 +38,9 @@ def direct(extras: tuple[str, ...]) -> list[Requirement]:
     specs = list(meta["dependencies"])
     for extra in extras:
         specs += meta["optional-dependencies"][extra]
-    return [Requirement(spec) for spec in specs]
+    # "paco[s3,redis]" in the dev extra names Paço's own extras, which the lock lists by their
+    # packages, not as a pin of Paço itself
+    return [r for r in map(Requirement, specs) if canonicalize_name(r.name) != "paco"]
 
 
 @pytest.mark.parametrize(("lock", "extras"), [("run", ()), ("dev", ("dev",))])

@@ -94,9 +94,10 @@ def test_paco_demo_publishes_datastore_backed_datasets(settings, capsys):
     assert items.filter(dataset__isnull=True).exists()
     assert items.filter(status=InventoryStatus.RESTRICTED).exclude(restriction_reason="").exists()
 
-    # requests to open data, one answered by a published dataset; no e-mail sent
+    # requests to open data (one late, for the workspace's "my work"), one answered by a
+    # published dataset; no e-mail sent
     requests = DataRequest.objects.for_municipality(town)
-    assert requests.count() == 3
+    assert requests.count() == 4
     granted = requests.get(outcome=Outcome.GRANTED)
     assert granted.status == Status.ANSWERED and granted.dataset.name == "frota-de-veiculos"
     assert requests.filter(status=Status.APPEALED).count() == 1
@@ -112,4 +113,5 @@ def test_paco_demo_publishes_datastore_backed_datasets(settings, capsys):
     units = {u.acronym: u for u in Unit.objects.for_municipality(town)}
     demo.load(town, units)
     assert ResourceVersion.objects.count() == versions
-    assert datasets.count() == len(demo.DATASETS) + 3
+    # the demo datasets, the platform's own three and the workspace demo's one under review
+    assert datasets.count() == len(demo.DATASETS) + 3 + 1

@@ -83,7 +83,7 @@ def test_a_published_version_cannot_be_refused(client_for, town_x, unit_x_a, dat
     assert version.status == VersionStatus.PUBLISHED
 
 
-@pytest.mark.parametrize("who, status", [("data_editor_x_other", 404), ("admin_y", 404)])
+@pytest.mark.parametrize("who, status", [("data_editor_x_other", 403), ("admin_y", 404)])
 def test_only_the_units_editors_may_refuse(request, client_for, town_x, review, who, status):
     _, reject = _urls(review)
     client = client_for(request.getfixturevalue(who), town_x)
