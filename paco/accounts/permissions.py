@@ -43,6 +43,25 @@ def _is_user(user: User | AnonymousUser | None) -> bool:
     return user is not None and user.is_authenticated and user.is_active
 
 
+def units_under(held: set[int], parents: dict[int, int | None]) -> set[int]:
+    """The units in ``held`` and every unit below them, given each unit's parent.
+
+    The one rule of "a role held in a unit covers its sub-units", shared by
+    :func:`covered_unit_ids` and :class:`paco.workspace.reach.Reach`.
+    """
+    covered: set[int] = set()
+    for unit_id in parents:
+        node: int | None = unit_id
+        seen: set[int] = set()
+        while node is not None and node not in seen:
+            if node in held:
+                covered.add(unit_id)
+                break
+            seen.add(node)
+            node = parents.get(node)
+    return covered
+
+
 def covered_unit_ids(
     user: User | AnonymousUser | None, municipality: Municipality, role: Role | str
 ) -> set[int] | None:
@@ -68,17 +87,7 @@ def covered_unit_ids(
     if not held:
         return set()
     parents = dict(Unit.objects.for_municipality(municipality).values_list("id", "parent_id"))
-    covered: set[int] = set()
-    for unit_id in parents:
-        node: int | None = unit_id
-        seen: set[int] = set()
-        while node is not None and node not in seen:
-            if node in held:
-                covered.add(unit_id)
-                break
-            seen.add(node)
-            node = parents.get(node)
-    return covered
+    return units_under(held, parents)
 
 
 def has_role(

@@ -20,7 +20,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.http import HttpRequest
 
 from paco.accounts.models import Role, StaffMembership, User
-from paco.accounts.permissions import ANYWHERE, Where
+from paco.accounts.permissions import ANYWHERE, Where, units_under
 from paco.tenancy.models import Municipality, Unit
 
 
@@ -101,18 +101,7 @@ class Reach:
             return None
         if not held:
             return set()
-        parents = self._tree()
-        covered: set[int] = set()
-        for unit_id in parents:
-            node: int | None = unit_id
-            seen: set[int] = set()
-            while node is not None and node not in seen:
-                if node in held:
-                    covered.add(unit_id)
-                    break
-                seen.add(node)
-                node = parents.get(node)
-        return covered
+        return units_under({u for u in held if u is not None}, self._tree())
 
     def has(self, role: Role | str, unit: Where = ANYWHERE) -> bool:
         """Same answer as :func:`~paco.accounts.permissions.has_role`, from memory."""
