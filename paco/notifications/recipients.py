@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections import defaultdict
 
 from paco.accounts.models import Role, StaffMembership, User
+from paco.accounts.permissions import units_under
 from paco.tenancy.models import Municipality, Unit
 
 #: the role whose holders handle each kind of work item (``WorkItem.kind``)
@@ -44,19 +45,19 @@ class Coverage:
         ).values_list("user_id", "unit_id"):
             held[user_id].add(unit_id)
         self.held = dict(held)
+        #: per servant, the units their role covers (sub-units included), computed on first use
+        self._below: dict[int, set[int]] = {}
 
     def covers(self, user_id: int, unit_id: int | None) -> bool:
         units = self.held.get(user_id, set())
         if None in units:
             return True
-        node = unit_id
-        seen: set[int] = set()
-        while node is not None and node not in seen:
-            if node in units:
-                return True
-            seen.add(node)
-            node = self.parents.get(node)
-        return False
+        if unit_id is None:
+            return False
+        if user_id not in self._below:
+            held = {unit for unit in units if unit is not None}
+            self._below[user_id] = units_under(held, self.parents)
+        return unit_id in self._below[user_id]
 
     def servants(self, unit_id: int | None) -> set[int]:
         """Ids of the servants who handle ``unit_id``'s queue (``None``: the town-wide queue)."""
