@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class ProtocolConfig(AppConfig):
+    name = "paco.protocol"
+    verbose_name = "Protocolo (NUP)"
