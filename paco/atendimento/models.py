@@ -192,7 +192,8 @@ class Case(TenantModel):
         ]
 
     def __str__(self) -> str:
-        return f"{self.number} — {self.subject}"
+        # the number only: the subject may carry personal data, and str() reaches the audit trail
+        return self.number
 
 
 class CaseEvent(TenantModel):

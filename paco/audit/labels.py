@@ -118,6 +118,7 @@ LABELS: dict[str, Label] = {
     "inventory.create": "Incluiu «{obj}» no inventário de bases de dados",
     "inventory.update": "Alterou «{obj}» no inventário de bases de dados",
     # Pedidos de abertura de bases
+    "case.open": "Registrou o atendimento {obj}",
     "datarequest.submit": "Registrou o pedido de abertura «{obj}»",
     "datarequest.resend_link": "Reenviou ao solicitante o link do pedido «{obj}»",
     "datarequest.assign": "Encaminhou o pedido «{obj}»",
