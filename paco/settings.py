@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "paco.protocol",
     "paco.deadlines",
     "paco.atendimento",
+    "paco.panel",
     "paco.datarequests",
     "paco.workspace",
     "paco.notifications",

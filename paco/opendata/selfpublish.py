@@ -1,11 +1,13 @@
 """Datasets the platform publishes about itself, refreshed when their source changes.
 
-Three open datasets per municipality, each marked by ``Dataset.system_key``:
+Four open datasets per municipality, each marked by ``Dataset.system_key``:
 
 - ``carta``: the Carta de Serviços (published services, main fields);
 - ``cronograma``: the stages of the public implementation plans;
 - ``pedidos-de-abertura``: the requests to open a database and their answers,
-  without personal data (the same columns as the public list).
+  without personal data (the same columns as the public list);
+- ``painel-de-atendimento``: the panel's aggregates per year (:mod:`paco.panel.dataset`),
+  refreshed when a case or a rating changes (scheduled by :mod:`paco.panel.facts`).
 
 Each refresh builds a CSV and pushes it through the real pipeline
 (:func:`~paco.opendata.pipeline.actions.submit_version`, processing,
@@ -234,6 +236,12 @@ def pedidos_table(town: Municipality) -> tuple[list[str], list[list[Any]]]:
     return header, rows
 
 
+def _panel_table(town: Municipality) -> tuple[list[str], list[list[Any]]]:
+    from paco.panel.dataset import table
+
+    return table(town)
+
+
 SPECS: dict[str, Spec] = {
     spec.key: spec
     for spec in [
@@ -272,6 +280,20 @@ SPECS: dict[str, Spec] = {
             themes=["administracao"],
             keywords=["dados abertos", "pedidos de abertura", "transparência"],
             build=pedidos_table,
+        ),
+        Spec(
+            key="painel-de-atendimento",
+            name="painel-de-atendimento",
+            title="Painel de atendimento",
+            description="Números dos atendimentos da Prefeitura por ano (Lei nº 14.129/2021, "
+            "art. 22): recebidos, em andamento, concluídos, tempo de atendimento (médio, "
+            "mediano e 90%), proporção no prazo e satisfação, com o número de avaliações; no "
+            "total, por tipo, por unidade e por serviço. Só agregados, sem dados pessoais. "
+            "Atualizado automaticamente.",
+            resource_title="Números do atendimento por ano",
+            themes=["administracao"],
+            keywords=["atendimento", "ouvidoria", "lei 13.460", "satisfação"],
+            build=_panel_table,
         ),
     ]
 }
@@ -446,5 +468,5 @@ def connect_receivers() -> None:
 
 
 def demo_load(town: Municipality, units: dict[str, Unit]) -> None:
-    """``paco demo`` step (last): publish the three self-describing datasets at once."""
+    """``paco demo`` step (last): publish the self-describing datasets at once."""
     refresh_all(town)

@@ -25,6 +25,7 @@ DEMO_LOADERS = [
     "paco.catalog.demo.load",
     "paco.opendata.demo.load",
     "paco.datarequests.demo.load",
+    "paco.panel.demo.load",
     "paco.opendata.selfpublish.demo_load",
     "paco.workspace.demo.load",
 ]
