@@ -32,8 +32,6 @@ class ServiceJson(FiguresJson):
     unit: str | None
 
 
-
-
 PanelJson = TypedDict(
     "PanelJson",
     {

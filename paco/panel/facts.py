@@ -178,9 +178,19 @@ def rebuild(town: Municipality, *, chunk: int = 5000) -> int:
     with transaction.atomic():
         CaseFigure.objects.for_municipality(town).delete()
         batch: list[CaseFigure] = []
-        for pk, kind, otype, service, unit, status, received, due, concluded, score, res in (
-            cases.iterator(chunk_size=chunk)
-        ):
+        for (
+            pk,
+            kind,
+            otype,
+            service,
+            unit,
+            status,
+            received,
+            due,
+            concluded,
+            score,
+            res,
+        ) in cases.iterator(chunk_size=chunk):
             batch.append(
                 figure_for(
                     pk,

@@ -16,11 +16,15 @@ class DateInput(forms.DateInput):
 
 class PeriodForm(forms.Form):
     de = forms.DateField(
-        label="De", required=False, widget=DateInput(format="%Y-%m-%d"),
+        label="De",
+        required=False,
+        widget=DateInput(format="%Y-%m-%d"),
         help_text="Atendimentos recebidos ou concluídos a partir deste dia.",
     )
     ate = forms.DateField(
-        label="Até", required=False, widget=DateInput(format="%Y-%m-%d"),
+        label="Até",
+        required=False,
+        widget=DateInput(format="%Y-%m-%d"),
         help_text="Até este dia, inclusive.",
     )
 

@@ -56,12 +56,8 @@ class CaseFigure(TenantModel):
                 fields=["municipality", "concluded_on", "kind", "service", "unit"],
                 name="panel_concluded",
             ),
-            models.Index(
-                fields=["municipality", "is_open", "received_on"], name="panel_open"
-            ),
-            models.Index(
-                fields=["municipality", "kind", "received_on"], name="panel_received"
-            ),
+            models.Index(fields=["municipality", "is_open", "received_on"], name="panel_open"),
+            models.Index(fields=["municipality", "kind", "received_on"], name="panel_received"),
         ]
 
     def __str__(self) -> str:

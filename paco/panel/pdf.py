@@ -41,13 +41,13 @@ class _Report(FPDF):
 def _heading(doc: FPDF, text: str) -> None:
     doc.ln(3)
     doc.set_font("Helvetica", "B", 13)
-    doc.multi_cell(0, 7, latin(text))
+    doc.multi_cell(0, 7, latin(text), new_x="LMARGIN", new_y="NEXT")
     doc.set_font("Helvetica", size=10)
 
 
 def _paragraph(doc: FPDF, text: str) -> None:
     doc.set_font("Helvetica", size=10)
-    doc.multi_cell(0, 5, latin(text))
+    doc.multi_cell(0, 5, latin(text), new_x="LMARGIN", new_y="NEXT")
     doc.ln(1)
 
 
@@ -99,7 +99,9 @@ def render(report: AnnualReport) -> bytes:
     doc = _Report(f"Relatório de atendimento {report.year} - {town}")
     doc.add_page()
     doc.set_font("Helvetica", "B", 16)
-    doc.multi_cell(0, 8, latin(f"Relatório de atendimento de {report.year}"))
+    doc.multi_cell(
+        0, 8, latin(f"Relatório de atendimento de {report.year}"), new_x="LMARGIN", new_y="NEXT"
+    )
     _paragraph(
         doc,
         f"{town}. Avaliação anual dos serviços (Lei nº 13.460/2017, art. 23), publicada na "

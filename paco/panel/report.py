@@ -109,9 +109,9 @@ def lai_statistics(town: Municipality, year: int) -> LaiStatistics:
     received = esic.filter(period.q("received_on")).count()
     concluded = esic.filter(period.q("concluded_on"), concluded_on__isnull=False)
     counts = concluded.aggregate(
-        answered=Count("pk"),
-        on_time=Count("pk", filter=Q(on_time=True)),
-        with_clock=Count("pk", filter=Q(on_time__isnull=False)),
+        n_answered=Count("pk"),
+        n_on_time=Count("pk", filter=Q(on_time=True)),
+        n_with_clock=Count("pk", filter=Q(on_time__isnull=False)),
     )
     outcomes = dict(
         Case.objects.for_municipality(town)
@@ -135,12 +135,12 @@ def lai_statistics(town: Municipality, year: int) -> LaiStatistics:
     )
     return LaiStatistics(
         received=received,
-        answered=counts["answered"],
+        answered=counts["n_answered"],
         granted=granted,
         refused=outcomes.get(Outcome.DENIED, 0),
         forwarded=outcomes.get(Outcome.FORWARDED, 0),
-        on_time=counts["on_time"],
-        with_clock=counts["with_clock"],
+        on_time=counts["n_on_time"],
+        with_clock=counts["n_with_clock"],
         appeals=[AppealLevel(a["level"], a["filed"], a["decided"], a["upheld"]) for a in appeals],
     )
 

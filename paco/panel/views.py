@@ -43,8 +43,11 @@ def _charts(panel: figures.Panel) -> dict[str, charts.BarChart | None]:
         for s, n in totals.ratings.items()
     ]
     times = [
-        (row.label, row.figures.median_handling_days or 0.0,
-         f"mediana {_number(row.figures.median_handling_days)} dias")
+        (
+            row.label,
+            row.figures.median_handling_days or 0.0,
+            f"mediana {_number(row.figures.median_handling_days)} dias",
+        )
         for row in panel.kinds
         if row.figures.concluded
     ]

@@ -84,7 +84,10 @@ def make_case(
         case.save()
     if rating is not None:
         Rating.objects.create(
-            municipality=town, case=case, score=rating[0], resolved=rating[1],
+            municipality=town,
+            case=case,
+            score=rating[0],
+            resolved=rating[1],
             comment=f"Obrigada, {NAME}",
         )
     return case
@@ -100,32 +103,79 @@ def history(town_x: Municipality, unit_x_a: Unit, unit_x_b: Unit) -> History:
     t = town_x
     a, b = unit_x_a, unit_x_b
     cases: dict[int, Any] = {}
-    cases[1] = make_case(t, kind="esic", unit=a, received="2025-03-03",
-                         concluded=at("2025-03-13", 15), outcome="respondido", rating=(5, "sim"))
-    cases[2] = make_case(t, kind="esic", unit=a, received="2025-03-04",
-                         concluded=at("2025-04-10", 9), outcome="indeferido", rating=(2, "nao"))
-    cases[3] = make_case(t, kind="ouvidoria", ombudsman_type="reclamacao", unit=b,
-                         received="2025-05-05", concluded=at("2025-05-05", 23, 30),
-                         outcome="respondido", rating=(4, "parcialmente"))
-    cases[4] = make_case(t, kind="servico", service=poda, unit=b, received="2025-06-02",
-                         concluded=at("2026-01-12", 11), outcome="deferido")
+    cases[1] = make_case(
+        t,
+        kind="esic",
+        unit=a,
+        received="2025-03-03",
+        concluded=at("2025-03-13", 15),
+        outcome="respondido",
+        rating=(5, "sim"),
+    )
+    cases[2] = make_case(
+        t,
+        kind="esic",
+        unit=a,
+        received="2025-03-04",
+        concluded=at("2025-04-10", 9),
+        outcome="indeferido",
+        rating=(2, "nao"),
+    )
+    cases[3] = make_case(
+        t,
+        kind="ouvidoria",
+        ombudsman_type="reclamacao",
+        unit=b,
+        received="2025-05-05",
+        concluded=at("2025-05-05", 23, 30),
+        outcome="respondido",
+        rating=(4, "parcialmente"),
+    )
+    cases[4] = make_case(
+        t,
+        kind="servico",
+        service=poda,
+        unit=b,
+        received="2025-06-02",
+        concluded=at("2026-01-12", 11),
+        outcome="deferido",
+    )
     cases[5] = make_case(t, kind="servico", service=galhos, unit=a, received="2026-02-02")
     cases[6] = make_case(t, kind="ouvidoria", anonymous=True, unit=b, received="2026-02-03")
-    cases[7] = make_case(t, kind="ouvidoria", ombudsman_type="reclamacao", unit=a,
-                         received="2026-02-04", concluded=at("2026-02-09", 16),
-                         outcome="respondido", rating=(4, "sim"))
-    cases[8] = make_case(t, kind="ouvidoria", ombudsman_type="elogio", unit=b,
-                         received="2026-02-05", concluded=at("2026-02-05", 17),
-                         outcome="respondido")
-    cases[9] = make_case(t, kind="ouvidoria", ombudsman_type="reclamacao", unit=a,
-                         received="2025-05-06")
+    cases[7] = make_case(
+        t,
+        kind="ouvidoria",
+        ombudsman_type="reclamacao",
+        unit=a,
+        received="2026-02-04",
+        concluded=at("2026-02-09", 16),
+        outcome="respondido",
+        rating=(4, "sim"),
+    )
+    cases[8] = make_case(
+        t,
+        kind="ouvidoria",
+        ombudsman_type="elogio",
+        unit=b,
+        received="2026-02-05",
+        concluded=at("2026-02-05", 17),
+        outcome="respondido",
+    )
+    cases[9] = make_case(
+        t, kind="ouvidoria", ombudsman_type="reclamacao", unit=a, received="2025-05-06"
+    )
     # due days as the clock gave them (calendar days; weekends roll forward)
     assert cases[1].due_on == datetime.date(2025, 3, 24)  # 23/03 is a Sunday
     assert cases[2].due_on == datetime.date(2025, 3, 24)
     assert cases[4].due_on is None
     Appeal.objects.create(
-        municipality=t, case=cases[2], level=1, filed_at=at("2025-04-15"),
-        reasons=f"Recurso de {NAME}", due_on=datetime.date(2025, 4, 20),
-        decided_at=at("2025-04-18"), upheld=False,
+        municipality=t,
+        case=cases[2],
+        level=1,
+        filed_at=at("2025-04-15"),
+        reasons=f"Recurso de {NAME}",
+        due_on=datetime.date(2025, 4, 20),
+        decided_at=at("2025-04-18"),
+        upheld=False,
     )
     return History(t, a, b, galhos, poda, cases)
