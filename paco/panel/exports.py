@@ -32,15 +32,11 @@ class ServiceJson(FiguresJson):
     unit: str | None
 
 
-PanelJson = TypedDict(
-    "PanelJson",
-    {
-        "generated_at": str,
-        "period": dict[str, str | None],
-        "services": list[ServiceJson],
-        "totals": FiguresJson,
-    },
-)
+class PanelJson(TypedDict):
+    generated_at: str
+    period: dict[str, str | None]
+    services: list[ServiceJson]
+    totals: FiguresJson
 
 
 def figures_json(f: Figures) -> FiguresJson:
@@ -83,7 +79,7 @@ def as_json(panel: Panel) -> PanelJson:
 #: one CSV row per group, every figure with the count it is computed over
 CSV_COLUMNS = (
     "agrupamento",
-    "nome",
+    "grupo",
     "unidade_responsavel",
     "periodo_de",
     "periodo_ate",

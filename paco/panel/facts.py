@@ -23,7 +23,9 @@ rating's removal clears the score. :func:`rebuild` recomputes a town's rows in b
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any
 
 from django.db import transaction
@@ -126,15 +128,29 @@ def save_figures(figures: Iterable[CaseFigure], *, with_rating: bool = False) ->
     )
 
 
+_suspended: ContextVar[bool] = ContextVar("paco_panel_facts_suspended", default=False)
+
+
+@contextmanager
+def rebuilt_after(town: Municipality) -> Iterator[None]:
+    """Bulk loads (the demo): no row per save inside the block, one :func:`rebuild` after it."""
+    token = _suspended.set(True)
+    try:
+        yield
+    finally:
+        _suspended.reset(token)
+    rebuild(town)
+
+
 def _case_saved(sender: Any, instance: Case, raw: bool = False, **kwargs: Any) -> None:
-    if raw:
+    if raw or _suspended.get():
         return
     save_figures([_from_case(instance)])
     _schedule_publish(instance.municipality_id)
 
 
 def _rating_saved(sender: Any, instance: Rating, raw: bool = False, **kwargs: Any) -> None:
-    if raw:
+    if raw or _suspended.get():
         return
     CaseFigure.objects.filter(case_id=instance.case_id).update(
         score=instance.score, resolved=instance.resolved

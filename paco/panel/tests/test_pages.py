@@ -162,7 +162,7 @@ def test_the_dataset_table_has_no_personal_data(history):
     from paco.panel.dataset import table
 
     header, rows = table(history.town)
-    assert header[:3] == ["ano", "agrupamento", "nome"]
+    assert header[:3] == ["ano", "agrupamento", "grupo"]
     years = {r[0] for r in rows}
     assert years == {2025, 2026}
     total_2025 = next(r for r in rows if r[0] == 2025 and r[1] == "total")
