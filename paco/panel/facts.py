@@ -16,8 +16,9 @@ Definitions (the ones the panel, its exports and the annual report publish):
   it is left out of the share and counted apart.
 
 Rows are upserted on ``post_save`` of a case (one statement) and a rating; a
-rating's removal clears the score. :func:`rebuild` recomputes a town's rows in bulk
-(the benchmark's generated history, a repair after a raw SQL change).
+rating's removal clears the score; each change marks the months it touches for the
+monthly aggregates (:mod:`paco.panel.aggregates`). :func:`rebuild` recomputes a town's
+rows and aggregates in bulk (the demo, a repair after a raw SQL change).
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 
 from paco.atendimento.models import OPEN_STATUSES, Case, Rating
+from paco.panel import aggregates
 from paco.panel.models import CaseFigure
 from paco.plans.dates import PLAN_TIME_ZONE
 from paco.tenancy.models import Municipality
@@ -145,21 +147,29 @@ def rebuilt_after(town: Municipality) -> Iterator[None]:
 def _case_saved(sender: Any, instance: Case, raw: bool = False, **kwargs: Any) -> None:
     if raw or _suspended.get():
         return
-    save_figures([_from_case(instance)])
+    before = CaseFigure.objects.filter(pk=instance.pk).values_list("received_on", "concluded_on")
+    old = before.first() or (None, None)
+    row = _from_case(instance)
+    save_figures([row])
+    aggregates.mark(instance.municipality_id, [*old, row.received_on, row.concluded_on])
     _schedule_publish(instance.municipality_id)
 
 
 def _rating_saved(sender: Any, instance: Rating, raw: bool = False, **kwargs: Any) -> None:
     if raw or _suspended.get():
         return
-    CaseFigure.objects.filter(case_id=instance.case_id).update(
-        score=instance.score, resolved=instance.resolved
-    )
+    _rated(instance, instance.score, instance.resolved)
     _schedule_publish(instance.municipality_id)
 
 
 def _rating_deleted(sender: Any, instance: Rating, **kwargs: Any) -> None:
-    CaseFigure.objects.filter(case_id=instance.case_id).update(score=None, resolved="")
+    _rated(instance, None, "")
+
+
+def _rated(rating: Rating, score: int | None, resolved: str) -> None:
+    rows = CaseFigure.objects.filter(case_id=rating.case_id)
+    rows.update(score=score, resolved=resolved)
+    aggregates.mark(rating.municipality_id, rows.values_list("concluded_on", flat=True))
 
 
 def _schedule_publish(municipality_id: int) -> None:
@@ -229,4 +239,5 @@ def rebuild(town: Municipality, *, chunk: int = 5000) -> int:
                 batch = []
         CaseFigure.objects.bulk_create(batch)
         total += len(batch)
+        aggregates.rebuild(town)
     return total

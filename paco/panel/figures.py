@@ -23,92 +23,46 @@ import datetime
 import math
 from collections import Counter
 from collections.abc import Iterable
-from dataclasses import dataclass, field
-
-from django.db.models import Count, Q
+from dataclasses import dataclass
 
 from paco.atendimento.models import Kind, OmbudsmanType, Resolved
 from paco.catalog.models import Service
-from paco.panel.models import CaseFigure
+from paco.panel import aggregates
+from paco.panel.tally import Key, Period, Tally
 from paco.tenancy.models import Municipality, Unit
+
+__all__ = ["Figures", "Panel", "Period", "Row", "Tally", "build", "figures_of"]
 
 SCORES = ("1", "2", "3", "4", "5")
 RESOLVED = tuple(str(r) for r in Resolved.values)
 
-#: (kind, service id, unit id): the finest group every figure is summed from
-Key = tuple[str, int | None, int | None]
 
-
-@dataclass(frozen=True)
-class Period:
-    start: datetime.date | None = None
-    end: datetime.date | None = None
-
-    def q(self, field_name: str) -> Q:
-        q = Q()
-        if self.start is not None:
-            q &= Q(**{f"{field_name}__gte": self.start})
-        if self.end is not None:
-            q &= Q(**{f"{field_name}__lte": self.end})
-        return q
-
-    @classmethod
-    def year(cls, year: int) -> Period:
-        return cls(datetime.date(year, 1, 1), datetime.date(year, 12, 31))
-
-
-@dataclass
-class Tally:
-    """Raw counts of one group; :meth:`figures` turns them into published figures."""
-
-    in_progress: int = 0
-    received: int = 0
-    concluded_by_year: Counter[int] = field(default_factory=Counter)
-    days: Counter[int] = field(default_factory=Counter)  # handling days → cases
-    on_time: int = 0
-    late: int = 0
-    no_clock: int = 0
-    scores: Counter[int] = field(default_factory=Counter)
-    resolved: Counter[str] = field(default_factory=Counter)
-
-    def add(self, other: Tally) -> None:
-        self.in_progress += other.in_progress
-        self.received += other.received
-        self.concluded_by_year.update(other.concluded_by_year)
-        self.days.update(other.days)
-        self.on_time += other.on_time
-        self.late += other.late
-        self.no_clock += other.no_clock
-        self.scores.update(other.scores)
-        self.resolved.update(other.resolved)
-
-    def figures(self) -> Figures:
-        concluded = sum(self.days.values())
-        ratings = sum(self.scores.values())
-        clocked = self.on_time + self.late
-        return Figures(
-            in_progress=self.in_progress,
-            received=self.received,
-            concluded=concluded,
-            concluded_by_year={str(y): n for y, n in sorted(self.concluded_by_year.items())},
-            avg_handling_days=(
-                round(sum(d * n for d, n in self.days.items()) / concluded, 1)
-                if concluded
-                else None
-            ),
-            median_handling_days=median(self.days),
-            p90_handling_days=nearest_rank(self.days, 0.9),
-            on_time=self.on_time,
-            with_clock=clocked,
-            without_clock=self.no_clock,
-            on_time_ratio=round(self.on_time / clocked, 3) if clocked else None,
-            ratings_count=ratings,
-            satisfaction_avg=(
-                round(sum(s * n for s, n in self.scores.items()) / ratings, 2) if ratings else None
-            ),
-            ratings={s: self.scores.get(int(s), 0) for s in SCORES},
-            resolved={r: self.resolved.get(r, 0) for r in RESOLVED},
-        )
+def figures_of(t: Tally) -> Figures:
+    """The published figures of a group's raw counts."""
+    concluded = sum(t.days.values())
+    ratings = sum(t.scores.values())
+    clocked = t.on_time + t.late
+    return Figures(
+        in_progress=t.in_progress,
+        received=t.received,
+        concluded=concluded,
+        concluded_by_year={str(y): n for y, n in sorted(t.concluded_by_year.items())},
+        avg_handling_days=(
+            round(sum(d * n for d, n in t.days.items()) / concluded, 1) if concluded else None
+        ),
+        median_handling_days=median(t.days),
+        p90_handling_days=nearest_rank(t.days, 0.9),
+        on_time=t.on_time,
+        with_clock=clocked,
+        without_clock=t.no_clock,
+        on_time_ratio=round(t.on_time / clocked, 3) if clocked else None,
+        ratings_count=ratings,
+        satisfaction_avg=(
+            round(sum(sc * n for sc, n in t.scores.items()) / ratings, 2) if ratings else None
+        ),
+        ratings={sc: t.scores.get(int(sc), 0) for sc in SCORES},
+        resolved={r: t.resolved.get(r, 0) for r in RESOLVED},
+    )
 
 
 @dataclass(frozen=True)
@@ -185,55 +139,15 @@ def _value_at(histogram: Counter[int], rank: int) -> int:
 
 # --- reading ----------------------------------------------------------------------------
 def tallies(town: Municipality, period: Period) -> dict[Key, Tally]:
-    """The raw counts per (kind, service, unit), four grouped queries."""
-    base = CaseFigure.objects.for_municipality(town)
-    groups: dict[Key, Tally] = {}
-
-    def tally(row: dict[str, object]) -> Tally:
-        key = (str(row["kind"]), row["service_id"], row["unit_id"])
-        return groups.setdefault(key, Tally())  # type: ignore[arg-type]
-
-    keys = ("kind", "service_id", "unit_id")
-    received = base.filter(period.q("received_on"))
-    for row in received.values(*keys).annotate(
-        n=Count("pk"), open=Count("pk", filter=Q(is_open=True))
-    ):
-        t = tally(row)
-        t.received += row["n"]
-        t.in_progress += row["open"]
-    concluded = base.filter(period.q("concluded_on"), concluded_on__isnull=False)
-    for row in (
-        concluded.values(*keys, "concluded_year", "handling_days", "on_time")
-        .annotate(n=Count("pk"))
-        .order_by()
-    ):
-        t = tally(row)
-        n = row["n"]
-        t.concluded_by_year[row["concluded_year"]] += n
-        t.days[row["handling_days"]] += n
-        if row["on_time"] is None:
-            t.no_clock += n
-        elif row["on_time"]:
-            t.on_time += n
-        else:
-            t.late += n
-    rated = concluded.filter(score__isnull=False)
-    for row in rated.values(*keys, "score", "resolved").annotate(n=Count("pk")).order_by():
-        t = tally(row)
-        t.scores[row["score"]] += row["n"]
-        if row["resolved"]:
-            t.resolved[row["resolved"]] += row["n"]
-    return groups
+    """The raw counts per (kind, type, service, unit) (:mod:`paco.panel.aggregates`)."""
+    return aggregates.read(town, period)
 
 
-def manifestations(town: Municipality, period: Period) -> list[tuple[str, str, int]]:
-    counts = dict(
-        CaseFigure.objects.for_municipality(town)
-        .filter(period.q("received_on"), kind=Kind.OMBUDSMAN)
-        .values_list("ombudsman_type")
-        .annotate(n=Count("pk"))
-        .order_by()
-    )
+def manifestations_of(groups: dict[Key, Tally]) -> list[tuple[str, str, int]]:
+    counts: Counter[str] = Counter()
+    for (kind, otype, _s, _u), t in groups.items():
+        if kind == Kind.OMBUDSMAN:
+            counts[otype] += t.received
     return [(str(code), str(label), counts.get(code, 0)) for code, label in OmbudsmanType.choices]
 
 
@@ -249,7 +163,7 @@ def build(town: Municipality, period: Period, *, now: datetime.datetime) -> Pane
     by_service: dict[int, list[Tally]] = {}
     by_unit: dict[int | None, list[Tally]] = {}
     by_kind: dict[str, list[Tally]] = {}
-    for (kind, service_id, unit_id), t in groups.items():
+    for (kind, _otype, service_id, unit_id), t in groups.items():
         if service_id is not None:
             by_service.setdefault(service_id, []).append(t)
         by_unit.setdefault(unit_id, []).append(t)
@@ -269,7 +183,7 @@ def build(town: Municipality, period: Period, *, now: datetime.datetime) -> Pane
                 services[pk].name if pk in services else f"Serviço {pk}",
                 services[pk].unit.name if pk in services and services[pk].unit_id else "",
                 pk,
-                _sum(ts).figures(),
+                figures_of(_sum(ts)),
             )
             for pk, ts in by_service.items()
         ),
@@ -277,9 +191,9 @@ def build(town: Municipality, period: Period, *, now: datetime.datetime) -> Pane
     )
     # the cases without a Carta service (ouvidoria, e-SIC, open data): one row per kind
     for kind, label in Kind.choices:
-        rest = [t for (k, s, _u), t in groups.items() if k == kind and s is None]
+        rest = [t for (k, _o, s, _u), t in groups.items() if k == kind and s is None]
         if rest:
-            service_rows.append(Row(f"tipo-{kind}", str(label), "", None, _sum(rest).figures()))
+            service_rows.append(Row(f"tipo-{kind}", str(label), "", None, figures_of(_sum(rest))))
     unit_rows = sorted(
         (
             Row(
@@ -287,14 +201,14 @@ def build(town: Municipality, period: Period, *, now: datetime.datetime) -> Pane
                 units[pk].name if pk in units else "Sem unidade",
                 "",
                 None,
-                _sum(ts).figures(),
+                figures_of(_sum(ts)),
             )
             for pk, ts in by_unit.items()
         ),
         key=lambda r: r.label.casefold(),
     )
     kind_rows = [
-        Row(f"tipo-{kind}", str(kind_labels[kind]), "", None, _sum(by_kind[kind]).figures())
+        Row(f"tipo-{kind}", str(kind_labels[kind]), "", None, figures_of(_sum(by_kind[kind])))
         for kind in Kind.values
         if kind in by_kind
     ]
@@ -302,9 +216,9 @@ def build(town: Municipality, period: Period, *, now: datetime.datetime) -> Pane
         town=town,
         period=period,
         generated_at=now,
-        totals=_sum(groups.values()).figures(),
+        totals=figures_of(_sum(groups.values())),
         services=service_rows,
         units=unit_rows,
         kinds=kind_rows,
-        manifestations=manifestations(town, period),
+        manifestations=manifestations_of(groups),
     )

@@ -62,3 +62,51 @@ class CaseFigure(TenantModel):
 
     def __str__(self) -> str:
         return f"figure {self.pk}"
+
+
+class PanelMonth(TenantModel):
+    """The panel's counts of one group (kind, type, service, unit) in one calendar month.
+
+    Received-side counts (``received``, ``open``) are of the cases received in the month;
+    the rest of the cases *concluded* in it. Recomputed from :class:`CaseFigure` for the
+    months a change touched (:class:`PanelDirtyMonth`), see :mod:`paco.panel.aggregates`.
+    """
+
+    month = models.DateField()  # the month's first day
+    kind = models.CharField(max_length=12)
+    ombudsman_type = models.CharField(max_length=12, blank=True)
+    service = models.ForeignKey(
+        "catalog.Service", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    unit = models.ForeignKey(
+        "tenancy.Unit", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    received = models.PositiveIntegerField(default=0)
+    open = models.PositiveIntegerField(default=0)
+    #: handling days → concluded cases (JSON object with string keys)
+    days = models.JSONField(default=dict)
+    on_time = models.PositiveIntegerField(default=0)
+    late = models.PositiveIntegerField(default=0)
+    no_clock = models.PositiveIntegerField(default=0)
+    #: score ("1"…"5") → ratings, and "sim"/"parcialmente"/"nao" → answers
+    scores = models.JSONField(default=dict)
+    resolved = models.JSONField(default=dict)
+
+    objects = TenantQuerySet.as_manager()
+
+    class Meta:
+        indexes = [models.Index(fields=["municipality", "month"], name="panel_month")]
+
+    def __str__(self) -> str:
+        return f"{self.month:%Y-%m} {self.kind}"
+
+
+class PanelDirtyMonth(TenantModel):
+    """A month whose :class:`PanelMonth` rows must be recomputed before the next reading."""
+
+    month = models.DateField()
+
+    objects = TenantQuerySet.as_manager()
+
+    def __str__(self) -> str:
+        return f"{self.month:%Y-%m}"

@@ -13,14 +13,15 @@ year, those concluded (answered) in it, how many of those were refused
 from __future__ import annotations
 
 import datetime
+from collections import Counter
 from dataclasses import dataclass
 
 from django.db.models import Count, Max, Min, Q
 
 from paco.atendimento.models import Appeal, Case, Kind, OmbudsmanType, Outcome
-from paco.panel import figures
+from paco.panel import aggregates, figures
 from paco.panel.facts import TOWN_TIME_ZONE
-from paco.panel.models import CaseFigure
+from paco.panel.models import CaseFigure, PanelMonth
 from paco.tenancy.models import Municipality, Unit
 
 
@@ -74,32 +75,28 @@ def _year_bounds(year: int) -> tuple[datetime.datetime, datetime.datetime]:
 
 
 def ranking(town: Municipality, year: int) -> list[UnitComplaints]:
-    period = figures.Period.year(year)
-    rows = (
-        CaseFigure.objects.for_municipality(town)
-        .filter(period.q("received_on"), unit__isnull=False)
-        .values("unit_id")
-        .annotate(
-            cases=Count("pk"),
-            complaints=Count(
-                "pk",
-                filter=Q(kind=Kind.OMBUDSMAN, ombudsman_type=OmbudsmanType.COMPLAINT),
-            ),
-        )
-        .order_by()
-    )
+    groups = figures.tallies(town, figures.Period.year(year))
+    cases: Counter[int] = Counter()
+    complaints: Counter[int] = Counter()
+    for (kind, otype, _service, unit_id), t in groups.items():
+        if unit_id is None:
+            continue
+        cases[unit_id] += t.received
+        if kind == Kind.OMBUDSMAN and otype == OmbudsmanType.COMPLAINT:
+            complaints[unit_id] += t.received
     names = dict(Unit.objects.for_municipality(town).values_list("pk", "name"))
     listed = sorted(
-        (r for r in rows if r["complaints"]),
-        key=lambda r: (-r["complaints"], names.get(r["unit_id"], "").casefold()),
+        (u for u, n in complaints.items() if n),
+        key=lambda u: (-complaints[u], names.get(u, "").casefold()),
     )
     out: list[UnitComplaints] = []
-    for row in listed:
+    for unit_id in listed:
         # ties share a position ("competition ranking": 1, 2, 2, 4)
-        same = out and out[-1].complaints == row["complaints"]
+        same = out and out[-1].complaints == complaints[unit_id]
         position = out[-1].position if same else len(out) + 1
-        name = names.get(row["unit_id"], "")
-        out.append(UnitComplaints(position, name, row["complaints"], row["cases"]))
+        out.append(
+            UnitComplaints(position, names.get(unit_id, ""), complaints[unit_id], cases[unit_id])
+        )
     return out
 
 
@@ -152,8 +149,9 @@ def build(town: Municipality, year: int, *, now: datetime.datetime) -> AnnualRep
 
 def years(town: Municipality) -> list[int]:
     """The years with cases received, newest first (the reports that exist)."""
-    span = CaseFigure.objects.for_municipality(town).aggregate(
-        first=Min("received_on"), last=Max("received_on")
+    aggregates.refresh(town)
+    span = PanelMonth.objects.for_municipality(town).aggregate(
+        first=Min("month"), last=Max("month")
     )
     if span["first"] is None:
         return []

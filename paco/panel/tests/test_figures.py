@@ -159,3 +159,40 @@ def test_other_towns_cases_do_not_count(history, town_y, unit_y):
     make_case(town_y, kind="esic", unit=unit_y, received="2025-03-03")
     assert figures.build(history.town, Period(), now=NOW).totals.received == 9
     assert figures.build(town_y, Period(), now=NOW).totals.received == 1
+
+
+def _day(text):
+    return datetime.date.fromisoformat(text) if text else None
+
+
+@pytest.mark.parametrize(
+    ("start", "end"),
+    [
+        (None, None),
+        ("2025-03-04", "2025-05-05"),  # two partial months and a whole one between
+        ("2025-03-01", "2026-01-31"),  # whole months only
+        ("2025-05-05", "2025-05-05"),  # one day
+        ("2025-04-10", None),
+        (None, "2026-02-04"),
+    ],
+)
+def test_whole_months_and_edge_days_add_up_to_the_facts(history, start, end):
+    from paco.panel import aggregates, tally
+
+    period = Period(_day(start), _day(end))
+    expected: dict = {}
+    tally.from_facts(history.town, period, expected)
+    assert aggregates.read(history.town, period) == expected
+
+
+def test_a_change_after_a_reading_shows_in_the_next(history):
+    town = history.town
+    assert figures.build(town, Period(), now=NOW).totals.concluded == 6
+    case = history.cases[5]  # received 2026-02-02, concluded 2026-03-02: 28 days
+    case.status = Status.CONCLUDED
+    case.concluded_at = datetime.datetime(2026, 3, 2, 12, tzinfo=datetime.UTC)
+    case.save()
+    Rating.objects.create(municipality=town, case=case, score=1, resolved="nao")
+    t = figures.build(town, Period(), now=NOW).totals
+    assert (t.concluded, t.in_progress, t.ratings_count) == (7, 2, 5)
+    assert t.p90_handling_days == 224 and t.ratings["1"] == 1
