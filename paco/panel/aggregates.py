@@ -112,12 +112,14 @@ def read(town: Municipality, period: Period) -> dict[Key, Tally]:
     lo: datetime.date | None = None  # first whole month
     hi: datetime.date | None = None  # last whole month
     edges: list[Period] = []
+    whole_months = True
     start, end = period.start, period.end
     if start is not None and end is not None and month_of(start) == month_of(end):
         if start.day == 1 and end == month_end(end):
             lo = hi = month_of(start)
         else:
             edges.append(period)
+            whole_months = False
     else:
         if start is not None:
             if start.day == 1:
@@ -131,7 +133,7 @@ def read(town: Municipality, period: Period) -> dict[Key, Tally]:
             else:
                 edges.append(Period(month_of(end), end))
                 hi = month_of(month_of(end) - datetime.timedelta(days=1))
-    if lo is None or hi is None or lo <= hi:
+    if whole_months and (lo is None or hi is None or lo <= hi):
         rows = PanelMonth.objects.for_municipality(town)
         if lo is not None:
             rows = rows.filter(month__gte=lo)
