@@ -20,6 +20,7 @@ change is lost under concurrency. :func:`rebuild` recomputes every month (bulk l
 from __future__ import annotations
 
 import datetime
+from collections import Counter
 from collections.abc import Iterable
 
 from django.db import transaction
@@ -139,24 +140,45 @@ def read(town: Municipality, period: Period) -> dict[Key, Tally]:
             rows = rows.filter(month__gte=lo)
         if hi is not None:
             rows = rows.filter(month__lte=hi)
-        for row in rows.iterator(chunk_size=2000):
-            key = (row.kind, row.ombudsman_type, row.service_id, row.unit_id)
-            t = groups.setdefault(key, Tally())
-            t.received += row.received
-            t.in_progress += row.open
-            concluded = 0
-            for d, n in row.days.items():
-                t.days[int(d)] += n
-                concluded += n
-            if concluded:
-                t.concluded_by_year[row.month.year] += concluded
-            t.on_time += row.on_time
-            t.late += row.late
-            t.no_clock += row.no_clock
-            for s, n in row.scores.items():
-                t.scores[int(s)] += n
-            for r, n in row.resolved.items():
-                t.resolved[r] += n
+        columns = ("kind", "ombudsman_type", "service_id", "unit_id", "month", "received")
+        columns += ("open", "days", "on_time", "late", "no_clock", "scores", "resolved")
+        # the histograms are summed with their JSON (text) keys, turned into ints once per group
+        days: dict[Key, Counter[str]] = {}
+        scores: dict[Key, Counter[str]] = {}
+        for (
+            kind,
+            otype,
+            service,
+            unit,
+            month,
+            received,
+            still_open,
+            d,
+            on,
+            late,
+            none,
+            sc,
+            res,
+        ) in rows.values_list(*columns).iterator(chunk_size=5000):
+            key = (kind, otype, service, unit)
+            t = groups.get(key)
+            if t is None:
+                t = groups[key] = Tally()
+                days[key], scores[key] = Counter(), Counter()
+            t.received += received
+            t.in_progress += still_open
+            if d:
+                days[key].update(d)
+                t.concluded_by_year[month.year] += sum(d.values())
+            t.on_time += on
+            t.late += late
+            t.no_clock += none
+            if sc:
+                scores[key].update(sc)
+                t.resolved.update(res)
+        for key, histogram in days.items():
+            groups[key].days.update({int(k): n for k, n in histogram.items()})
+            groups[key].scores.update({int(k): n for k, n in scores[key].items()})
     for edge in edges:
         from_facts(town, edge, groups)
     return groups
