@@ -60,6 +60,8 @@ format: $(VENV)/.dev-installed
 bench: $(VENV)/.dev-installed
 	$(BIN)/python bench/run.py
 	$(BIN)/python bench/opendata/run.py
+	@if [ -n "$$PACO_BENCH_PANEL" ]; then $(BIN)/python bench/atendimento/panel.py --cases $$PACO_BENCH_PANEL; \
+	else echo "painel: PACO_BENCH_PANEL=1000000 make bench para medir /painel.json com 1 milhão de atendimentos"; fi
 
 clean:
 	rm -rf $(VENV) build *.egg-info

@@ -47,7 +47,7 @@ NOT_PAGES = re.compile(
     r"^(api/|datastore/|dados/recurso/|dados/feeds/|dados/visita/|catalog\.|healthz$"
     r"|favicon\.ico$|sitemap\.xml$|contraste/$|conta/sair/$"
     r"|gestao/(r/|jsi18n/|autocomplete/|logout/|\(\?P<url>|\w+/\w+/<path:object_id>/))"
-    r"|\.(json|csv|ics|atom|gif)$|\.<[^>]+>$|/original$"
+    r"|\.(json|csv|ics|atom|gif|pdf)$|\.<[^>]+>$|/original$"
     r"|/(tentar-novamente|revogar|lgpd|publicar|recusar)/$"
 )
 #: concrete paths for patterns that no page links to

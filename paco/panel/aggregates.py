@@ -140,8 +140,10 @@ def read(town: Municipality, period: Period) -> dict[Key, Tally]:
             rows = rows.filter(month__gte=lo)
         if hi is not None:
             rows = rows.filter(month__lte=hi)
-        columns = ("kind", "ombudsman_type", "service_id", "unit_id", "month", "received")
-        columns += ("open", "days", "on_time", "late", "no_clock", "scores", "resolved")
+        columns = [
+            *("kind", "ombudsman_type", "service_id", "unit_id", "month", "received"),
+            *("open", "days", "on_time", "late", "no_clock", "scores", "resolved"),
+        ]
         # the histograms are summed with their JSON (text) keys, turned into ints once per group
         days: dict[Key, Counter[str]] = {}
         scores: dict[Key, Counter[str]] = {}

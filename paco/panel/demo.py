@@ -152,7 +152,7 @@ def _draw(
         acronym, subject = rng.choice(SUBJECTS[kind])  # type: ignore[index]
         unit = units.get(acronym) or next(iter(units.values()))
         if kind == Kind.OMBUDSMAN:
-            otype = _weighted(rng, OMBUDSMAN_TYPES)  # type: ignore[arg-type]
+            otype = _weighted(rng, OMBUDSMAN_TYPES)
             anonymous = otype == "anonimo"
             preserved = not anonymous and rng.random() < 0.2
             if anonymous:
