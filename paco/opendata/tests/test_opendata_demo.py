@@ -103,7 +103,7 @@ def test_paco_demo_publishes_datastore_backed_datasets(settings, capsys):
     assert requests.filter(status=Status.APPEALED).count() == 1
 
     # the platform's own datasets
-    for key in ("carta", "cronograma", "pedidos-de-abertura"):
+    for key in ("carta", "cronograma", "pedidos-de-abertura", "painel-de-atendimento"):
         own = datasets.get(system_key=key)
         assert own.is_published and own.resources.get().has_datastore, key
 
@@ -113,5 +113,5 @@ def test_paco_demo_publishes_datastore_backed_datasets(settings, capsys):
     units = {u.acronym: u for u in Unit.objects.for_municipality(town)}
     demo.load(town, units)
     assert ResourceVersion.objects.count() == versions
-    # the demo datasets, the platform's own three and the workspace demo's one under review
-    assert datasets.count() == len(demo.DATASETS) + 3 + 1
+    # the demo datasets, the platform's own four and the workspace demo's one under review
+    assert datasets.count() == len(demo.DATASETS) + 4 + 1
