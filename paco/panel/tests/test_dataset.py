@@ -20,14 +20,10 @@ def test_the_panel_is_published_as_an_open_dataset(history, unit_x_root):
     assert selfpublish.refresh(history.town, "painel-de-atendimento") is None
 
 
-def test_a_case_change_schedules_the_refresh(history, settings, django_capture_on_commit_callbacks):
-    settings.PACO_SELF_PUBLISH = True
+def test_a_case_change_schedules_the_refresh(history, monkeypatch):
     scheduled = []
-    original = selfpublish.schedule
-    selfpublish.schedule = lambda town_id, key: scheduled.append((town_id, key))  # type: ignore
-    try:
-        case = history.cases[5]
-        case.save()
-    finally:
-        selfpublish.schedule = original
-    assert (history.town.pk, "painel-de-atendimento") in scheduled
+    monkeypatch.setattr(
+        selfpublish, "schedule", lambda town_id, key: scheduled.append((town_id, key))
+    )
+    history.cases[5].save()
+    assert scheduled == [(history.town.pk, "painel-de-atendimento")]
