@@ -32,6 +32,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from paco.accounts.models import User
 from paco.accounts.views import reset_allowed
 from paco.citizens import actions, govbr, mydata, tokens
+from paco.citizens import cpf as cpfs
 from paco.citizens.forms import (
     CitizenPasswordResetForm,
     ContactForm,
@@ -254,7 +255,13 @@ def account(request: HttpRequest, profile: CitizenProfile) -> HttpResponse:
         )
         messages.success(request, "Dados de contato atualizados.")
         return redirect("citizens:account")
-    context = _context(request, form=form, profile=profile, title="Minha conta")
+    context = _context(
+        request,
+        form=form,
+        profile=profile,
+        cpf_formatted=cpfs.formatted(profile.cpf),
+        title="Minha conta",
+    )
     return render(request, "citizens/account.html", context)
 
 
