@@ -59,7 +59,7 @@ def back_to_paco(client: Client, url: str) -> Any:
 
 def state_data(client: Client) -> tuple[str, dict[str, Any]]:
     session = client.session
-    keys = [k for k in session.keys() if k.startswith("_state_govbr_")]
+    keys = [k for k in session.keys() if k.startswith("_state_govbr_")]  # noqa: SIM118
     assert len(keys) == 1, keys
     return keys[0], session[keys[0]]["data"]
 

@@ -14,7 +14,7 @@ from socketserver import ThreadingMixIn
 from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 
 CLIENT_ID = "paco-teste"
-CLIENT_SECRET = "segredo-do-cliente-de-teste"  # noqa: S105 (a test client's secret)
+CLIENT_SECRET = "segredo-do-cliente-de-teste"
 
 
 class ThreadingServer(ThreadingMixIn, WSGIServer):
