@@ -7,7 +7,7 @@ from django.utils import timezone
 from paco.accounts.models import User
 from paco.citizens.models import CitizenProfile
 
-PASSWORD = "uma-senha-bem-comprida-7"  # noqa: S105
+PASSWORD = "uma-senha-bem-comprida-7"
 
 
 def make_citizen(
