@@ -259,9 +259,9 @@ def govbr_login(
     else:
         if holder is not None:
             _release_cpf(holder, municipality)
-        profile = _by_confirmed_email_without_cpf(email)
-        if profile is not None:
-            linked = True
+        same_email = _by_confirmed_email_without_cpf(email)
+        if same_email is not None:
+            profile, linked = same_email, True
         else:
             profile, created = _create_from_govbr(municipality, number, email, name), True
     profile = CitizenProfile.objects.select_for_update().get(pk=profile.pk)

@@ -28,7 +28,7 @@ def find_citizen(login: str) -> User | None:
 
 
 class CitizenBackend(ModelBackend):
-    def authenticate(  # type: ignore[override]
+    def authenticate(
         self,
         request: HttpRequest | None,
         username: str | None = None,

@@ -42,7 +42,7 @@ def govbr(settings: Any, provider: Provider) -> Provider:
     return provider
 
 
-def start(client: Client, next_url: str = "") -> dict[str, str]:
+def start(client: Client, next_url: str = "") -> str:
     answer = client.get("/conta/govbr/entrar/" + (f"?next={next_url}" if next_url else ""))
     assert answer.status_code == 302
     return answer["Location"]

@@ -22,7 +22,9 @@ def test_reset_by_email_link(
     assert known.status_code == unknown.status_code == 302
     assert known["Location"] == unknown["Location"] == "/conta/recuperar/enviado/"
     (message,) = mailoutbox
-    path = re.search(r"http://x\.paco\.test(/conta/recuperar/\S+/)", message.body).group(1)
+    found = re.search(r"http://x\.paco\.test(/conta/recuperar/\S+/)", message.body)
+    assert found, message.body
+    path = found.group(1)
     form = anon_x.get(path, follow=True)
     assert form.status_code == 200 and "Nova senha" in form.text
     new = "outra-senha-bem-longa-9"

@@ -39,11 +39,10 @@ def rsa_key() -> str:
 
 
 def seed() -> None:
-    from django.conf import settings
     from django.contrib.auth.models import User
     from oauth2_provider.models import get_application_model
 
-    for person in settings.OP_USERS:
+    for person in json.loads(os.environ.get("OP_USERS", "[]")):
         first, _, last = person["name"].partition(" ")
         User.objects.create_user(
             username=person["cpf"],

@@ -1,6 +1,5 @@
 """Settings of the test OpenID Connect provider (a separate Django project, own process)."""
 
-import json
 import os
 from pathlib import Path
 
@@ -61,4 +60,3 @@ OAUTH2_PROVIDER = {
         "govbr_confiabilidades_idtoken": "Nível da conta no ID token",
     },
 }
-OP_USERS = json.loads(os.environ.get("OP_USERS", "[]"))

@@ -1,8 +1,9 @@
 """Claims as gov.br gives them: ``sub`` is the CPF, ``reliability_info.level``."""
 
+import json
+import os
 from typing import Any
 
-from django.conf import settings
 from oauth2_provider.oauth2_validators import OAuth2Validator
 
 
@@ -11,7 +12,10 @@ class GovBrLikeValidator(OAuth2Validator):
 
     def get_additional_claims(self, request: Any) -> dict[str, Any]:
         user = request.user
-        level = next((u["level"] for u in settings.OP_USERS if u["cpf"] == user.username), "bronze")
+        level = next(
+            (u["level"] for u in json.loads(os.environ["OP_USERS"]) if u["cpf"] == user.username),
+            "bronze",
+        )
         return {
             "sub": user.username,
             "name": user.get_full_name(),
