@@ -16,10 +16,12 @@ from __future__ import annotations
 import logging
 from functools import lru_cache
 from typing import Any
+from urllib.parse import urlsplit
 
 from authlib.integrations.base_client import OAuthError
 from authlib.integrations.django_client import DjangoOAuth2App, OAuth
 from django.conf import settings
+from django.http import HttpRequest, HttpResponse
 
 logger = logging.getLogger(__name__)
 
@@ -61,7 +63,20 @@ def _client(issuer: str, client_id: str, secret: str, scopes: str) -> DjangoOAut
     return app
 
 
-__all__ = ["NAME", "OAuthError", "claims_of", "client", "configured"]
+def allow_logout_form(request: HttpRequest, response: HttpResponse) -> HttpResponse:
+    """Let this page's "Sair" form end up at the provider's logout (CSP ``form-action``).
+
+    Browsers apply ``form-action`` to every redirect of a form's navigation, and the
+    logout POST redirects to the provider's ``end_session_endpoint``, on the issuer's
+    origin: only pages of a session opened with gov.br allow that one origin.
+    """
+    if configured() and request.session.get(SESSION_ID_TOKEN):
+        parts = urlsplit(settings.PACO_GOVBR_ISSUER)
+        response._csp_update = {"form-action": [f"{parts.scheme}://{parts.netloc}"]}  # type: ignore[attr-defined]
+    return response
+
+
+__all__ = ["NAME", "OAuthError", "allow_logout_form", "claims_of", "client", "configured"]
 
 
 def claims_of(token: dict[str, Any]) -> dict[str, Any]:

@@ -132,9 +132,7 @@ def verify(request: HttpRequest, token: str) -> HttpResponse:
     found = tokens.read(token)
     user = User.objects.filter(pk=found[0], is_active=True).first() if found else None
     if found is None or user is None or not hasattr(user, "citizen_profile"):
-        return render(
-            request, "citizens/verify.html", {"invalid": True, "title": "Link inválido"}, status=400
-        )
+        return render(request, "citizens/verify.html", {"invalid": True, "title": "Link inválido"})
     if request.method == "POST":
         try:
             actions.verify_email(
@@ -145,7 +143,6 @@ def verify(request: HttpRequest, token: str) -> HttpResponse:
                 request,
                 "citizens/verify.html",
                 {"invalid": True, "reason": exc.messages[0], "title": "Link inválido"},
-                status=400,
             )
         auth_login(request, user, backend=BACKEND)
         messages.success(request, "E-mail confirmado. Bem-vindo(a)!")
@@ -262,7 +259,7 @@ def account(request: HttpRequest, profile: CitizenProfile) -> HttpResponse:
         cpf_formatted=cpfs.formatted(profile.cpf),
         title="Minha conta",
     )
-    return render(request, "citizens/account.html", context)
+    return govbr.allow_logout_form(request, render(request, "citizens/account.html", context))
 
 
 # --- Meus dados ------------------------------------------------------------------------------

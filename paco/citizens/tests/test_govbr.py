@@ -251,3 +251,16 @@ def test_logout_ends_the_provider_session_too(govbr: Provider, town_x: Any, anon
     # the provider's session is gone: the next authorization asks for the password again
     again = at_provider.get(start(anon_x), timeout=30)
     assert "/accounts/login/" in again.url
+
+
+@pytest.mark.django_db
+def test_only_a_gov_br_session_may_post_the_logout_form_to_the_provider(
+    govbr: Provider, town_x: Any, anon_x: Client, client_for: Any
+) -> None:
+    log_in(anon_x, MARIA)
+    policy = anon_x.get("/conta/")["Content-Security-Policy"]
+    assert f"form-action 'self' http://127.0.0.1:{govbr.port}" in policy
+    from paco.citizens.tests.helpers import make_citizen
+
+    other = client_for(make_citizen("Ana", "ana@exemplo.org"), town_x)
+    assert "form-action 'self';" in other.get("/conta/")["Content-Security-Policy"] + ";"
