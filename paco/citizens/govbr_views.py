@@ -45,7 +45,7 @@ def callback(request: HttpRequest) -> HttpResponse:
     try:
         token = govbr.client().authorize_access_token(request)
     except Exception as exc:  # state, code, signature, issuer, audience, nonce, network
-        govbr.logger.warning("gov.br: retorno recusado (%s: %s)", exc.__class__.__name__, exc)
+        govbr.logger.warning("gov.br: retorno recusado (%s)", exc.__class__.__name__)
         messages.error(request, FAILED)
         return redirect("citizens:login")
     claims = govbr.claims_of(token)

@@ -82,6 +82,14 @@ def areas(reach: Reach) -> list[Area]:
                 "Importar um cronograma publicado (planilha ou texto).",
             )
         )
+        found.append(
+            Area(
+                "Exclusão de dados",
+                reverse("citizens_staff:deletion_requests"),
+                "/gestao/cidadaos/",
+                "Pedidos de cidadãos para excluir os seus dados pessoais (LGPD).",
+            )
+        )
     found.append(
         Area(
             "Avisos",

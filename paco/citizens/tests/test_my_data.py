@@ -200,3 +200,12 @@ def test_citizen_b_never_sees_citizen_a(
         text = client.get(page).content.decode()
         assert "Ana" not in text and "52998224725" not in text and "529.982.247-25" not in text
     assert PersonalDataView.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_the_cast_citizens_are_citizens(
+    town_x: Any, citizen_a: User, citizen_b: User, client_for: Any
+) -> None:
+    page = client_for(citizen_a, town_x).get("/conta/meus-dados/")
+    assert page.status_code == 200 and "529.982.247-25" in page.text
+    assert "529.982.247-25" not in client_for(citizen_b, town_x).get("/conta/meus-dados/").text
