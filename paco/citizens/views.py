@@ -135,7 +135,7 @@ def verify(request: HttpRequest, token: str) -> HttpResponse:
         return render(request, "citizens/verify.html", {"invalid": True, "title": "Link inválido"})
     if request.method == "POST":
         try:
-            actions.verify_email(
+            first = actions.verify_email(
                 user, email=found[1], municipality=getattr(request, "municipality", None)
             )
         except ValidationError as exc:
@@ -144,6 +144,9 @@ def verify(request: HttpRequest, token: str) -> HttpResponse:
                 "citizens/verify.html",
                 {"invalid": True, "reason": exc.messages[0], "title": "Link inválido"},
             )
+        if not first:  # a link works once: afterwards it signs nobody in
+            messages.info(request, "Este e-mail já estava confirmado. Entre com a sua senha.")
+            return redirect("citizens:login")
         auth_login(request, user, backend=BACKEND)
         messages.success(request, "E-mail confirmado. Bem-vindo(a)!")
         return redirect("citizens:account")

@@ -59,6 +59,9 @@ def test_sign_up_sends_a_link_that_confirms_the_email_and_signs_in(
     assert "52998224725" not in str(entry.changes) and "joana@" not in str(entry.changes)
     assert "***.982.247-**" in str(entry.changes)
     assert AuditEntry.objects.filter(action="citizen.verify_email").count() == 1
+    later = Client(HTTP_HOST="x.paco.test").post(path)  # the link works once
+    assert later["Location"] == "/conta/acesso/"
+    assert "_auth_user_id" not in later.wsgi_request.session
 
 
 @pytest.mark.django_db
