@@ -16,7 +16,7 @@ from paco.browser_tests.support import Visitor, listing, problems_of
 
 pytestmark = pytest.mark.browser
 
-PHONE = {"width": 390, "height": 844}
+WIDTH, HEIGHT = 390, 844
 
 
 def check(visitor: Visitor, paths: list[str]) -> dict[str, list[str]]:
@@ -38,7 +38,7 @@ def check(visitor: Visitor, paths: list[str]) -> dict[str, list[str]]:
 
 @pytest.fixture
 def phone(browser: Any, demo_site: DemoSite) -> Iterator[Visitor]:
-    visitor = Visitor(browser, demo_site.base_url, **PHONE)
+    visitor = Visitor(browser, demo_site.base_url, width=WIDTH, height=HEIGHT)
     yield visitor
     visitor.close()
 
@@ -67,7 +67,7 @@ def test_sign_up_confirm_and_the_account_pages(phone: Visitor) -> None:
         page.get_by_role("button", name="Criar conta").click()
     assert urlsplit(page.url).path == "/conta/cadastro/enviado/"
     (message,) = [m for m in mail.outbox if m.to == ["lucia@exemplo.org"]]
-    link = re.search(r"https?://\S+(/conta/confirmar/\S+/)", message.body)
+    link = re.search(r"https?://\S+(/conta/confirmar/\S+/)", str(message.body))
     assert link, message.body
     confirm = link.group(1)
     problems.update(check(phone, ["/conta/cadastro/enviado/", confirm]))
@@ -97,7 +97,7 @@ def test_log_in_and_out_with_the_openid_connect_provider(
     settings.PACO_GOVBR_ISSUER = provider.issuer
     settings.PACO_GOVBR_CLIENT_ID = provider.client_id
     settings.PACO_GOVBR_CLIENT_SECRET = provider.client_secret
-    visitor = Visitor(browser, demo_site.base_url, **PHONE)
+    visitor = Visitor(browser, demo_site.base_url, width=WIDTH, height=HEIGHT)
     provider_origin = f"http://127.0.0.1:{provider.port}/"
     visitor.context.unroute_all()
     visitor.context.route(
