@@ -17,6 +17,7 @@ from paco.browser_tests.support import Visitor, listing, problems_of
 pytestmark = pytest.mark.browser
 
 WIDTH, HEIGHT = 390, 844
+ADMIN_PASSWORD = "Senha-do-admin-2025"  # noqa: S105 (a test account)
 
 
 def check(visitor: Visitor, paths: list[str]) -> dict[str, list[str]]:
@@ -129,3 +130,61 @@ def test_log_in_and_out_with_the_openid_connect_provider(
         assert urlsplit(page.url).path == "/"
     finally:
         visitor.close()
+
+
+def test_the_administrator_answers_a_deletion_request(
+    browser: Any, demo_site: DemoSite, django_db_blocker: Any
+) -> None:
+    from paco.accounts.actions import create_staff_user, grant_role
+    from paco.accounts.models import Role
+    from paco.citizens.actions import request_deletion
+    from paco.citizens.models import DeletionRequest, DeletionStatus
+    from paco.citizens.tests.helpers import make_citizen
+    from paco.tenancy.models import Municipality
+
+    with django_db_blocker.unblock():
+        town = Municipality.objects.get(slug="santa-rita-do-paco")
+        admin = create_staff_user(
+            None, town, username="admin_exclusao", password=ADMIN_PASSWORD,
+            first_name="Admin", last_name="Exclusão",
+        )  # fmt: skip
+        grant_role(None, town, admin, Role.ADMIN, None)
+        citizen = make_citizen("Renata Prado", "renata@exemplo.org")
+        deletion = request_deletion(citizen, town, reason="Mudei de cidade.")
+    visitor = Visitor(browser, demo_site.base_url, width=WIDTH, height=HEIGHT)
+    try:
+        page = visitor.page
+        visitor.goto(visitor.url("/conta/entrar/?next=/gestao/cidadaos/exclusao/"))
+        page.locator("#id_username").fill("admin_exclusao")
+        page.locator("#id_password").fill(ADMIN_PASSWORD)
+        with page.expect_navigation():
+            page.get_by_role("button", name="Entrar", exact=True).click()
+        assert "Renata Prado" in page.locator("main").inner_text()
+        problems = check(visitor, ["/gestao/cidadaos/exclusao/"])
+        visitor.goto(visitor.url("/gestao/cidadaos/exclusao/"))
+        page.get_by_label("Não atender: a lei exige guardar os dados").check()
+        with page.expect_navigation():
+            page.get_by_role("button", name="Responder").click()
+        assert page.locator(f"#id_p{deletion.pk}-answer_error").is_visible()
+        report_errors = problems_of_current(visitor)
+        if report_errors:
+            problems["/gestao/cidadaos/exclusao/ (erro)"] = report_errors
+        page.locator(f"#id_p{deletion.pk}-answer").fill("Pedidos protocolados são guardados.")
+        with page.expect_navigation():
+            page.get_by_role("button", name="Responder").click()
+        assert "respondido" in page.locator("main").inner_text()
+        assert not problems, "Problemas na página de exclusão:" + listing(problems)
+        with django_db_blocker.unblock():
+            deletion = DeletionRequest.objects.get(pk=deletion.pk)
+        assert deletion.status == DeletionStatus.REFUSED
+    finally:
+        visitor.close()
+
+
+def problems_of_current(visitor: Visitor) -> list[str]:
+    """axe on the page as it is now (a form shown again with its errors)."""
+    from paco.browser_tests.support import PageReport
+
+    report = PageReport(url=visitor.page.url, path="(atual)", status=200)
+    visitor.collect(report)
+    return problems_of(report)
