@@ -286,7 +286,9 @@ PACO_GOVBR_SCOPES = " ".join(
     env_str(
         "PACO_GOVBR_SCOPES",
         "openid email profile govbr_confiabilidades govbr_confiabilidades_idtoken",
-    ).replace(",", " ").split()
+    )
+    .replace(",", " ")
+    .split()
 )
 PACO_GOVBR_TIMEOUT_SECONDS = env_int("PACO_GOVBR_TIMEOUT_SECONDS", 10)
 if PACO_GOVBR_ISSUER and "openid" not in PACO_GOVBR_SCOPES.split():

@@ -101,7 +101,9 @@ LABELS: dict[str, Label] = {
     "citizen.govbr_create": "Criou a conta «{obj}» no primeiro acesso com gov.br",
     "citizen.govbr_link": "Ligou a conta gov.br (CPF confirmado) à conta «{obj}»",
     "citizen.govbr_login": "«{obj}» entrou com gov.br",
-    "citizen.cpf_released": "Retirou de «{obj}» um CPF não confirmado, que o gov.br atribuiu a outra pessoa",
+    "citizen.cpf_released": (
+        "Retirou de «{obj}» um CPF não confirmado, que o gov.br atribuiu a outra pessoa"
+    ),
     "citizen.deletion_request": "Cidadão pediu a exclusão dos seus dados («{obj}»)",
     "citizen.deletion_resolve": "Respondeu ao «{obj}»",
     "citizen.erase": "Excluiu os dados pessoais de «{obj}» e encerrou a conta",
