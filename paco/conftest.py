@@ -7,7 +7,8 @@ Two municipalities, X and Y, each reached by its own host name. In X:
 - ``plan_editor_x_other``: editor of the plan in ``unit_x_b``;
 - ``data_editor_x``: open-data editor in ``unit_x_a``; ``data_editor_x_other`` in ``unit_x_b``;
 - ``plain_staff_x``: a staff user with no role that covers the object at hand;
-In Y: ``admin_y``. Plus ``citizen_a`` and ``citizen_b`` (users without roles) and
+In Y: ``admin_y``. Plus ``citizen_a`` and ``citizen_b`` (users without roles, each with a
+``paco.citizens`` profile: confirmed e-mail and CPF; ``make_citizen`` makes more) and
 the anonymous client. ``client_for(user, town)`` gives a logged-in test client
 whose requests go to that municipality's host.
 """
@@ -195,14 +196,28 @@ def plain_staff_x(town_x: Municipality, unit_x_b: Unit) -> User:
     return make_staff("servidor_x", town_x, Role.CATALOG_EDITOR, unit_x_b)
 
 
+def make_citizen(username: str, email: str, cpf: str = "") -> User:
+    """A citizen: a user without roles, with a confirmed e-mail and a ``CitizenProfile``."""
+    from django.utils import timezone
+
+    from paco.citizens.models import CitizenProfile
+
+    user = make_user(username)
+    user.email = email
+    user.first_name = username.replace("_", " ").title()
+    user.save(update_fields=["email", "first_name"])
+    CitizenProfile.objects.create(user=user, cpf=cpf, email_verified_at=timezone.now())
+    return user
+
+
 @pytest.fixture
 def citizen_a(db: Any) -> User:
-    return make_user("cidada_a")
+    return make_citizen("cidada_a", "cidada.a@exemplo.org", cpf="52998224725")
 
 
 @pytest.fixture
 def citizen_b(db: Any) -> User:
-    return make_user("cidadao_b")
+    return make_citizen("cidadao_b", "cidadao.b@exemplo.org", cpf="11144477735")
 
 
 @pytest.fixture

@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "paco.datarequests",
     "paco.workspace",
     "paco.notifications",
+    "paco.citizens",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -246,6 +247,8 @@ PACO_SELF_PUBLISH = env_bool("PACO_SELF_PUBLISH", not TESTING)
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
+    # citizens log in with their e-mail or CPF (only from the citizens' login form)
+    "paco.citizens.backends.CitizenBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -262,6 +265,9 @@ AXES_FAILURE_LIMIT = env_int("PACO_LOGIN_FAILURE_LIMIT", 5)
 # password-reset e-mails asked per hour, per e-mail typed and per client address
 PACO_PASSWORD_RESET_PER_EMAIL = env_int("PACO_PASSWORD_RESET_PER_EMAIL", 3)
 PACO_PASSWORD_RESET_PER_IP = env_int("PACO_PASSWORD_RESET_PER_IP", 10)
+# citizens' login and sign-up attempts per hour from one client address (paco.citizens)
+PACO_CITIZEN_LOGIN_PER_IP = env_int("PACO_CITIZEN_LOGIN_PER_IP", 60)
+PACO_CITIZEN_SIGNUP_PER_IP = env_int("PACO_CITIZEN_SIGNUP_PER_IP", 10)
 AXES_COOLOFF_TIME = 0.25  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
@@ -274,6 +280,23 @@ SESSION_COOKIE_AGE = 8 * 3600
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
+
+# --- gov.br login (OpenID Connect, paco.citizens.govbr) ----------------------------
+#: the provider's issuer, e.g. https://sso.acesso.gov.br (staging: https://sso.staging.acesso.gov.br)
+PACO_GOVBR_ISSUER = env_str("PACO_GOVBR_ISSUER")
+PACO_GOVBR_CLIENT_ID = env_str("PACO_GOVBR_CLIENT_ID")
+PACO_GOVBR_CLIENT_SECRET = env_str("PACO_GOVBR_CLIENT_SECRET")
+PACO_GOVBR_SCOPES = " ".join(
+    env_str(
+        "PACO_GOVBR_SCOPES",
+        "openid email profile govbr_confiabilidades govbr_confiabilidades_idtoken",
+    )
+    .replace(",", " ")
+    .split()
+)
+PACO_GOVBR_TIMEOUT_SECONDS = env_int("PACO_GOVBR_TIMEOUT_SECONDS", 10)
+if PACO_GOVBR_ISSUER and "openid" not in PACO_GOVBR_SCOPES.split():
+    raise ImproperlyConfigured("PACO_GOVBR_SCOPES deve incluir openid.")
 
 # --- Security headers ---------------------------------------------------------
 SECURE_CONTENT_TYPE_NOSNIFF = True

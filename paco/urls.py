@@ -7,8 +7,10 @@ from paco.core.admin import site as backoffice
 urlpatterns = [
     # before the admin, whose catch-all would answer every /gestao/... address
     path("", include("paco.notifications.urls")),
+    path("", include("paco.citizens.staff_urls")),
     path("gestao/", backoffice.urls),
     path("conta/", include("paco.accounts.urls")),
+    path("conta/", include("paco.citizens.urls")),
     path("", include("paco.core.urls")),
     path("", include("paco.plans.urls")),
     path("", include("paco.catalog.urls")),

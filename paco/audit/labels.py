@@ -94,6 +94,19 @@ LABELS: dict[str, Label] = {
     "user.totp_enable": "Ativou a verificação em duas etapas de «{obj}»",
     "user.totp_disable": "Desativou a verificação em duas etapas de «{obj}»",
     "user.totp_reset": "Desativou a verificação em duas etapas de «{obj}» (celular perdido)",
+    # citizens (paco.citizens): never a CPF or e-mail in clear, only masked
+    "citizen.signup": "Criou a conta de cidadão «{obj}»",
+    "citizen.verify_email": "Confirmou o e-mail da conta «{obj}»",
+    "citizen.update": "Alterou o contato ou o canal de avisos de «{obj}»",
+    "citizen.govbr_create": "Criou a conta «{obj}» no primeiro acesso com gov.br",
+    "citizen.govbr_link": "Ligou a conta gov.br (CPF confirmado) à conta «{obj}»",
+    "citizen.govbr_login": "«{obj}» entrou com gov.br",
+    "citizen.cpf_released": (
+        "Retirou de «{obj}» um CPF não confirmado, que o gov.br atribuiu a outra pessoa"
+    ),
+    "citizen.deletion_request": "Cidadão pediu a exclusão dos seus dados («{obj}»)",
+    "citizen.deletion_resolve": "Respondeu ao «{obj}»",
+    "citizen.erase": "Excluiu os dados pessoais de «{obj}» e encerrou a conta",
     "membership.grant": "Concedeu o papel «{obj}»",
     "membership.revoke": "Revogou o papel «{obj}»",
     "token.create": "Criou a chave de API «{obj}»",

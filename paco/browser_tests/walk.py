@@ -51,7 +51,11 @@ NOT_PAGES = re.compile(
     r"|/(tentar-novamente|revogar|lgpd|publicar|recusar)/$"
 )
 #: concrete paths for patterns that no page links to
-EXTRA = ["/conta/senha/redefinir/x/x/"]  # an expired link: the page that says so
+EXTRA = [  # expired links: the pages that say so
+    "/conta/senha/redefinir/x/x/",
+    "/conta/recuperar/x/x/",
+    "/conta/confirmar/x/",
+]
 #: a CSV whose CPF column sends its version to the LGPD review (the personal-data table)
 CPF_CSV = "programa;cpf\nBolsa atleta;529.982.247-25\nAuxílio transporte;111.444.777-35\n"
 

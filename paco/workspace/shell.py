@@ -82,6 +82,14 @@ def areas(reach: Reach) -> list[Area]:
                 "Importar um cronograma publicado (planilha ou texto).",
             )
         )
+        found.append(
+            Area(
+                "Exclusão de dados",
+                reverse("citizens_staff:deletion_requests"),
+                "/gestao/cidadaos/",
+                "Pedidos de cidadãos para excluir os seus dados pessoais (LGPD).",
+            )
+        )
     found.append(
         Area(
             "Avisos",
@@ -124,9 +132,16 @@ class Shell:
     @cached_property
     def current(self) -> Area | None:
         """The area the request's path belongs to (the longest matching prefix); the admin's
-        pages other than its index belong to "Configuração"."""
+        pages other than its index and the task pages under it belong to "Configuração"."""
         path = self.request.path
         home = reverse("admin:index")
+        own = [  # task pages mounted under /gestao/ (avisos, exclusão de dados) are their own
+            a
+            for a in self.areas
+            if not a.prefix.endswith("#") and a.prefix != home and path.startswith(a.prefix)
+        ]
+        if own:
+            return max(own, key=lambda a: len(a.prefix))
         if path.startswith(home) and path != home:
             return next((a for a in self.areas if a.prefix.endswith("#")), None)
         matches = [
