@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "paco.datarequests",
     "paco.workspace",
     "paco.notifications",
+    "paco.receipts",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",

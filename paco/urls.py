@@ -13,6 +13,7 @@ urlpatterns = [
     path("", include("paco.plans.urls")),
     path("", include("paco.catalog.urls")),
     path("", include("paco.datarequests.urls")),
+    path("", include("paco.receipts.urls")),
     path("", include("paco.opendata.urls")),
 ]
 
