@@ -86,8 +86,7 @@ def parse(typed: str) -> str:
         )
     if len(code) != LENGTH:
         raise CodeError(
-            f"O código tem {LENGTH} caracteres (por exemplo, {EXAMPLE}); "
-            f"você digitou {len(code)}."
+            f"O código tem {LENGTH} caracteres (por exemplo, {EXAMPLE}); você digitou {len(code)}."
         )
     if not is_consistent(code):
         raise CodeError(

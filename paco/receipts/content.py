@@ -9,8 +9,9 @@ differently from what is stored), no lone surrogates, ``\\n`` line ends.
 The digest is over a canonical JSON document — keys sorted, no spaces, UTF-8 — of
 exactly what the receipt shows::
 
-    {"como_calculado": [...], "emitido_em": "2026-03-02T17:05:09Z", "linhas": [[rótulo, valor], ...],
-     "municipio_ibge": "4215000", "numero": "...", "tipo": "...", "titulo": "...", "versao": 1}
+    {"como_calculado": [...], "emitido_em": "2026-03-02T17:05:09Z",
+     "linhas": [[rótulo, valor], ...], "municipio_ibge": "4215000", "numero": "...",
+     "tipo": "...", "titulo": "...", "versao": 1}
 
 so anyone holding the receipt's data can recompute it (``docs/decisions.md``).
 """

@@ -12,8 +12,7 @@ class VerifyForm(forms.Form):
     codigo = forms.CharField(
         label="Código de verificação",
         max_length=40,
-        help_text=f"16 letras e algarismos, como {codes.EXAMPLE}. Está no comprovante, "
-        "junto do código QR.",
+        help_text="16 letras e algarismos. Está no comprovante, junto do código QR.",
         error_messages={"required": "Digite o código de verificação impresso no comprovante."},
         widget=forms.TextInput(
             attrs={
@@ -24,6 +23,8 @@ class VerifyForm(forms.Form):
             }
         ),
     )
+
+    example = codes.EXAMPLE
 
     def clean_codigo(self) -> str:
         try:

@@ -7,10 +7,10 @@ with the verification code, the content's SHA-256 and a QR code to ``/verificar/
 Text uses the standard PDF fonts (Helvetica, nothing embedded: a receipt is a few
 KB) in Windows-1252, which holds every Portuguese letter. Anything outside it — an
 emoji, Arabic or Chinese script — is printed as ``?``, except a letter that fits
-without its accent (``ő`` → ``o``; never a symbol: ``≠`` is not ``=``); the HTML receipt and the stored,
-hashed content keep the exact text (docs/decisions.md). Invisible characters are
-dropped. Long words break, long texts flow onto more pages: nothing a citizen types
-can stop the rendering (``tests/test_pdf_hostile.py``).
+without its accent (``ő`` → ``o``; never a symbol: ``≠`` is not ``=``); the HTML
+receipt and the stored, hashed content keep the exact text (docs/decisions.md).
+Invisible characters are dropped. Long words break, long texts flow onto more
+pages: nothing a citizen types can stop the rendering (``tests/test_pdf_hostile.py``).
 
 The output is deterministic (ReportLab's ``invariant`` mode): the same receipt
 always renders to the same bytes.
@@ -136,7 +136,7 @@ def _qr_flowable(url: str) -> Flowable:
 
     matrix = presentation.qr_code(url).matrix
 
-    class QRCode(Flowable):  # type: ignore[misc]  # vector modules: sharp at any print size
+    class QRCode(Flowable):  # vector modules: sharp at any print size
         def wrap(self, *_: Any) -> tuple[float, float]:
             return QR_SIDE, QR_SIDE
 
@@ -204,9 +204,7 @@ def _verification_box(receipt: Receipt, styles: dict[str, Any], width: float) ->
             styles["small"],
         ),
     ]
-    table = Table(
-        [[text, _qr_flowable(url)]], colWidths=[width - QR_SIDE - 24, QR_SIDE + 24]
-    )
+    table = Table([[text, _qr_flowable(url)]], colWidths=[width - QR_SIDE - 24, QR_SIDE + 24])
     table.setStyle(
         TableStyle(
             [
@@ -251,7 +249,9 @@ def render_pdf(receipt: Receipt) -> bytes:
         _header(receipt, styles, width),
         Paragraph(_markup(receipt.title), styles["title"]),
         Paragraph(_markup(f"Número: {receipt.number}"), styles["number"]),
-        Paragraph(_markup(f"Emitido em {presentation.local_moment(receipt.issued_at)}"), styles["base"]),
+        Paragraph(
+            _markup(f"Emitido em {presentation.local_moment(receipt.issued_at)}"), styles["base"]
+        ),
     ]
     for line in receipt.lines:
         story.append(Paragraph(_markup(line["label"]), styles["label"]))
@@ -259,8 +259,7 @@ def render_pdf(receipt: Receipt) -> bytes:
     if receipt.explanation:
         story.append(Paragraph("Como o prazo foi calculado", styles["heading"]))
         story.extend(
-            Paragraph(_markup(step), styles["base"], bulletText="•")
-            for step in receipt.explanation
+            Paragraph(_markup(step), styles["base"], bulletText="•") for step in receipt.explanation
         )
     story += [Spacer(1, 14), _verification_box(receipt, styles, width)]
     footer = printable(f"Comprovante {receipt.number} · código {receipt.display_code}")

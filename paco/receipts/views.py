@@ -37,7 +37,9 @@ BLOCKED = (
 )
 
 
-def _page(request: HttpRequest, template: str, context: dict[str, Any], status: int) -> HttpResponse:
+def _page(
+    request: HttpRequest, template: str, context: dict[str, Any], status: int
+) -> HttpResponse:
     response = render(request, template, context, status=status)
     response["X-Robots-Tag"] = "noindex"
     response["Referrer-Policy"] = "no-referrer"  # the code is in the address

@@ -1,4 +1,5 @@
-"""issue_receipt: cleaned content, a hash anyone can recompute, an audit entry without personal data."""
+"""issue_receipt: cleaned content, a hash anyone can recompute, an audit entry without
+personal data."""
 
 from __future__ import annotations
 

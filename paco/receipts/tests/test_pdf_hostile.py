@@ -19,7 +19,8 @@ HOSTILE = {
     "cjk": "漢字かなカナ한국어",
     "combining": "Z̵̡̢͈͙a̴̛͖l̸͕g̷o̶ — acentos a\u0301 c\u0327",
     "invisible": "a\u200bb\u200c\u200d\ufeffc\u2060d",
-    "markup": "<b>negrito</b> <para>&amp; <font name='x' size='200'>x</font> <br/> <img src='/etc/passwd'/>",
+    "markup": "<b>negrito</b> <para>&amp; <font name='x' size='200'>x</font> <br/> "
+    "<img src='/etc/passwd'/>",
     "latin_extra": "Łódź Ærø Œuvre ő ű ş ğ ı ñ €",
     "math": "𝕳𝖊𝖑𝖑𝖔 ∑∫√∞ ≠ ≤",
 }
@@ -69,7 +70,9 @@ def test_the_largest_receipt_allowed_renders_on_several_pages(issue, town_x):
 
 
 def test_an_empty_value_and_lonely_marks_do_not_break_a_line(issue, town_x):
-    receipt = issue(town_x, lines=[("Vazio", ""), ("Marcas", "\u0301\u0327\u20dd"), ("\ufe0f", "x")])
+    receipt = issue(
+        town_x, lines=[("Vazio", ""), ("Marcas", "\u0301\u0327\u20dd"), ("\ufe0f", "x")]
+    )
     assert "Vazio" in pdf_text(render_pdf(receipt))
 
 

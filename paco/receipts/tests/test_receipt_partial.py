@@ -1,4 +1,5 @@
-"""receipts/_receipt.html, the receipt embedded in a case page: complete, escaped, with its QR code."""
+"""receipts/_receipt.html, the receipt embedded in a case page: complete, escaped, with its
+QR code."""
 
 from __future__ import annotations
 

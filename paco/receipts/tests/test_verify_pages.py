@@ -49,7 +49,13 @@ def test_a_genuine_code_shows_the_public_summary_only(anon_x, receipt_x, town_x)
     assert receipt_x.content_sha256 in html
     assert "Solicitação de serviço (Poda de árvore) recebida pela Secretaria de Obras." in html
     assert town_x.display_name in html
-    for private in ("Maria", "Araújo", "529.982.247-25", "sibipiruna", "Comprovante de solicitação"):
+    for private in (
+        "Maria",
+        "Araújo",
+        "529.982.247-25",
+        "sibipiruna",
+        "Comprovante de solicitação",
+    ):
         assert private not in html
     assert response["Referrer-Policy"] == "no-referrer"
 
