@@ -101,7 +101,7 @@ def issue_receipt(
                 "kind": kind,
                 "number": number,
                 "content_sha256": sha256,
-                "subject": f"{receipt.subject_type}:{receipt.subject_id}" if subject else None,
+                "subject": f"{subject._meta.label_lower}:{subject.pk}" if subject else None,
             }
         },
     )

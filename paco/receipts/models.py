@@ -15,6 +15,7 @@ Two audiences:
 
 from __future__ import annotations
 
+from functools import cached_property
 from typing import Any, Self
 
 from django.contrib.contenttypes.fields import GenericForeignKey
@@ -103,9 +104,14 @@ class Receipt(TenantModel):
     def verification_path(self) -> str:
         return reverse("receipts:verified", args=[self.display_code])
 
-    @property
+    @cached_property
     def verification_url(self) -> str:
-        """The address in the QR code: the town's own host (``paco.core.origin.town_root``)."""
+        """The address in the QR code: the town's own host (``paco.core.origin.town_root``).
+
+        Reads the town's host names: give the receipt the request's municipality
+        (``receipt.municipality = request.municipality``, whose hosts are already known)
+        and this costs no query.
+        """
         return town_root(self.municipality) + self.verification_path
 
     @property

@@ -67,6 +67,7 @@ def test_the_audit_entry_names_the_number_and_hash_never_the_content(receipt_x, 
     assert describe(entry) == "Emitiu o comprovante eletrônico «Comprovante 12345.000042/2026-19»"
     trail = json.dumps(entry.changes, ensure_ascii=False)
     assert receipt_x.content_sha256 in trail
+    assert f'"subject": "tenancy.unit:{receipt_x.subject_id}"' in trail
     for private in ("Maria", "529.982.247-25", "sibipiruna", receipt_x.code):
         assert private not in trail
 

@@ -60,13 +60,14 @@ def test_the_largest_receipt_allowed_renders_on_several_pages(issue, town_x):
         town_x,
         lines=lines,
         explanation=["passo " + "muito longo " * 80] * content.MAX_EXPLANATION_LINES,
-        title="T" * content.MAX_TITLE,
+        title=("Título (com parênteses) \\ barra ) ( <x> " * 10)[: content.MAX_TITLE],
         number="N" * 40,
     )
     data = render_pdf(receipt)
     text = pdf_text(data)
     assert data.count(b"/Type /Page\n") > 5
     assert receipt.display_code in flat(text)
+    assert "Título (com parênteses) \\ barra ) ( <x>" in flat(text)
 
 
 def test_an_empty_value_and_lonely_marks_do_not_break_a_line(issue, town_x):

@@ -11,6 +11,7 @@ from django.template.loader import render_to_string
 from PIL import Image
 
 from paco.receipts import presentation
+from paco.receipts.models import Receipt
 from paco.receipts.tests.conftest import EXPLANATION
 
 pytestmark = pytest.mark.django_db
@@ -59,3 +60,14 @@ def test_the_svg_qr_code_reads_as_the_verification_address(receipt_x):
     qr.save(picture, kind="png", scale=6, border=4)
     found = zxingcpp.read_barcodes(Image.open(picture))  # …and it reads as the address
     assert [b.text for b in found] == [f"http://x.paco.test/verificar/{receipt_x.display_code}/"]
+
+
+def test_with_the_requests_town_the_partial_costs_no_query(
+    receipt_x, town_x, django_assert_num_queries
+):
+    receipt = Receipt.objects.get(pk=receipt_x.pk)
+    town_x.remember_hosts(["x.paco.test"])  # as the host middleware hands it to views
+    receipt.municipality = town_x
+    with django_assert_num_queries(0):
+        html = render_to_string("receipts/_receipt.html", {"receipt": receipt})
+    assert html.count("http://x.paco.test/verificar/") == 1
