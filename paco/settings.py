@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "paco.workspace",
     "paco.notifications",
     "paco.citizens",
+    "paco.receipts",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",

@@ -16,6 +16,7 @@ urlpatterns = [
     path("", include("paco.catalog.urls")),
     path("", include("paco.datarequests.urls")),
     path("", include("paco.panel.urls")),
+    path("", include("paco.receipts.urls")),
     path("", include("paco.opendata.urls")),
 ]
 

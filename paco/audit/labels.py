@@ -146,6 +146,7 @@ LABELS: dict[str, Label] = {
     "datarequest.reveal_identity": "Revelou a identidade do solicitante do pedido «{obj}»",
     "datarequest.redact": "Ocultou um trecho do pedido «{obj}» antes da publicação",
     "datarequest.unredact": "Voltou a mostrar um trecho ocultado do pedido «{obj}»",
+    "receipt.issue": "Emitiu o comprovante eletrônico «{obj}»",
 }
 
 

@@ -335,8 +335,9 @@ BLOCK = {"serious", "critical"}  # as the rest of the suite (support.BLOCKING_IM
 # --- what the walks need ---------------------------------------------------------------------
 @contextmanager
 def walk_data(django_db_blocker: Any) -> Iterator[list[str]]:
-    """A staff user with every role of the demo town, a version waiting for the LGPD review
-    and a request to open data; yields the pages checked besides the walk's own instances."""
+    """A staff user with every role of the demo town, a version waiting for the LGPD review,
+    a request to open data and a receipt; yields the pages checked besides the walk's own
+    instances."""
     from django.core.files.storage import default_storage
 
     from paco.accounts.actions import create_staff_user, grant_role
@@ -346,6 +347,7 @@ def walk_data(django_db_blocker: Any) -> Iterator[list[str]]:
     from paco.opendata import actions
     from paco.opendata.models import Resource
     from paco.opendata.pipeline.processing import import_now
+    from paco.receipts.actions import issue_receipt
     from paco.tenancy.models import Municipality, Unit
 
     with django_db_blocker.unblock():
@@ -367,15 +369,21 @@ def walk_data(django_db_blocker: Any) -> Iterator[list[str]]:
         ).first()
         assert table is not None, "a demonstração deveria ter um recurso publicado"
         with notify.muted():
-            _request, token = request_actions.submit_request(
+            data_request, token = request_actions.submit_request(
                 town, title="Podas de árvores da caminhada", description="Por bairro.",
                 name="Pessoa de Teste", email="teste@exemplo.org",
             )  # fmt: skip
+        receipt = issue_receipt(
+            town, kind="datarequests.pedido", subject=data_request, number=data_request.protocol,
+            title="Comprovante de pedido", issued_at=data_request.received_at,
+            lines=[("Pedido", data_request.title)], public_summary="Pedido de abertura de base.",
+        )  # fmt: skip
     try:
         yield [
             f"/dados/gestao/recursos/{resource.pk}/v{review.number}/",
             f"/dados/embed/{table.pk}/",
             f"/dados/pedidos/acompanhar/{token}/",
+            receipt.verification_path,  # nothing links to a code: it is typed or scanned
         ]
     finally:
         with django_db_blocker.unblock():

@@ -26,6 +26,7 @@ ARGS = {
     "number": "1",
     "pk": "1",
     "path": "x",
+    "code": "7KQ2-M9XD-4TPB-R3H3",  # a well-formed receipt code (paco.receipts.codes.EXAMPLE)
 }
 
 

@@ -24,6 +24,7 @@ from paco.opendata.models import Dataset, Resource, ResourceVersion, VersionStat
 from paco.opendata.pipeline.actions import decide_lgpd, publish_version, submit_version
 from paco.opendata.pipeline.processing import run_version
 from paco.opendata.testing import publish_table
+from paco.receipts.actions import issue_receipt
 from paco.tenancy.models import Municipality, Unit
 
 #: valid CPFs (check digits right), as people write them
@@ -120,6 +121,13 @@ def _request(town: Municipality, unit: Unit, admin: User, dataset: Dataset) -> D
         email=EMAILS[3],
         phone="(49) 98888-7777",
     )
+    # its receipt: personal data in the lines (never public) and, by mistake, in the summary
+    issue_receipt(
+        town, kind="datarequests.pedido", subject=data_request, number=data_request.protocol,
+        title="Comprovante de pedido", issued_at=data_request.received_at,
+        lines=[("Solicitante", NAMES[0]), ("CPF", CPFS[4]), ("E-mail", EMAILS[0])],
+        public_summary=f"Pedido registrado (CPF {CPFS[4]}, {EMAILS[1]}).",
+    )  # fmt: skip
     dr_actions.assign_unit(admin, data_request, unit)
     dr_actions.extend_deadline(admin, data_request, f"Consulta ao e-mail {EMAILS[2]}.")
     dr_actions.answer_request(

@@ -44,6 +44,7 @@ from paco.opendata.testing import opendata_storage  # noqa: F401
 from paco.opendata.tests.exposure_town import CPFS, EMAILS, NAMES, ExposureTown, build
 from paco.plans.models import Plan, Stage
 from paco.privacy import cpf_is_valid
+from paco.receipts.models import Receipt
 from paco.tenancy.models import Unit
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("opendata_storage")]
@@ -137,6 +138,7 @@ class Fixture:
     protocols: list[str]
     pks: list[int]
     service_steps: list[dict[str, Any]] = field(default_factory=list)
+    codes: list[str] = field(default_factory=list)
 
 
 def fixture_values(exposed: ExposureTown) -> Fixture:
@@ -154,6 +156,7 @@ def fixture_values(exposed: ExposureTown) -> Fixture:
         slugs=units + plans,
         keys=list(Theme.objects.values_list("key", flat=True)),
         protocols=[r.protocol for r in DataRequest.objects.for_municipality(town)],
+        codes=[r.display_code for r in Receipt.objects.for_municipality(town)],
         pks=[s.pk for s in Stage.objects.for_municipality(town)] + [1],
         service_steps=[
             {"slug": slug, "pk": pk}
@@ -195,6 +198,7 @@ def bindings(names: frozenset[str], fx: Fixture) -> list[dict[str, Any]] | None:
         frozenset({"slug"}): [{"slug": s} for s in fx.slugs],
         frozenset({"key"}): [{"key": k} for k in fx.keys],
         frozenset({"protocol"}): [{"protocol": p} for p in fx.protocols],
+        frozenset({"code"}): [{"code": c} for c in fx.codes],
         frozenset({"pk"}): [{"pk": pk} for pk in fx.pks],
         frozenset({"slug", "pk"}): fx.service_steps,
         frozenset({"dataset_id"}): [{"dataset_id": d.pk} for d in fx.datasets],

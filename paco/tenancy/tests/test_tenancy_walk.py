@@ -103,6 +103,7 @@ def _values(route: str, y: World) -> list[dict[str, Any]] | None:
         "slug": None,
         "protocol": y.data_request.protocol,
         "token": y.tracking_token,
+        "code": y.receipt.display_code,
         "resource_id": y.resource.pk,
         "dataset_id": y.dataset.pk,
         "number": y.version.number,

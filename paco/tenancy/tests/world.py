@@ -29,6 +29,8 @@ from paco.opendata.models import Dataset, InventoryItem, Resource, ResourceVersi
 from paco.opendata.testing import publish_table
 from paco.plans import actions as plans
 from paco.plans.models import Plan, Stage
+from paco.receipts.actions import issue_receipt
+from paco.receipts.models import Receipt
 from paco.tenancy import actions as tenancy
 from paco.tenancy.models import Municipality, Unit
 from paco.tenancy.scoping import SHARED_MODELS, scoped_queryset
@@ -55,6 +57,7 @@ class World:
     inventory_item: InventoryItem
     data_request: DataRequest
     tracking_token: str
+    receipt: Receipt
     admin: User
     token: ApiToken
     token_secret: str
@@ -129,6 +132,16 @@ def build_world(town: Municipality, marker: str, *, requests: int = 1) -> World:
             email=f"requerente@{slug}.example.org",
         )
     datarequests.assign_unit(None, data_request, unit)
+    receipt = issue_receipt(
+        town,
+        kind="datarequests.pedido",
+        subject=data_request,
+        number=data_request.protocol,
+        title=f"Comprovante {marker}",
+        issued_at=data_request.received_at,
+        lines=[("Pedido", f"Pedido {marker} {SHARED_WORD}")],
+        public_summary=f"Pedido {marker} {SHARED_WORD}",
+    )
 
     admin = User.objects.create_user(
         username=f"{slug}.admin",
@@ -156,6 +169,7 @@ def build_world(town: Municipality, marker: str, *, requests: int = 1) -> World:
         inventory_item=inventory_item,
         data_request=data_request,
         tracking_token=tracking_token,
+        receipt=receipt,
         admin=admin,
         token=token,
         token_secret=secret,
