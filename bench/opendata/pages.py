@@ -167,21 +167,28 @@ def _client_loop(host: str, port: int, client: Client, stop: threading.Event) ->
     conn.close()
 
 
-def stalled_download(host: str, port: int, path: str, hold: threading.Event) -> dict[str, Any]:
-    """Ask for an export, read only the headers, then read nothing until ``hold`` ends."""
+def stalled_download(host: str, port: int, path: str, until: float) -> dict[str, Any]:
+    """Ask for an export, read only the headers, then nothing until ``until`` (monotonic).
+
+    Then drain what the kernel still holds: the server closed the connection when the
+    stream ends (EOF or reset) instead of more of the file.
+    """
     sock = socket.create_connection((host, port))
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
     sock.sendall(f"GET {path} HTTP/1.1\r\nHost: {host}\r\n\r\n".encode())
     first = sock.recv(1024)
-    hold.wait()
-    sock.settimeout(0.5)
-    closed = False
+    time.sleep(max(0.0, until - time.monotonic()))
+    sock.settimeout(2)
+    closed, drained = False, 0
     try:
-        while True:
+        while drained < 64 * 1024 * 1024:
             data = sock.recv(1 << 20)
             if not data:
                 closed = True
                 break
+            drained += len(data)
+    except ConnectionResetError:
+        closed = True
     except OSError:
         pass
     sock.close()
@@ -196,18 +203,23 @@ def mixed(
     export_path: str,
     seconds: int,
     stalled: int = 2,
+    stall_seconds: float = 40,
 ) -> dict[str, Any]:
-    """8 clients: 5 pages (every shape), 2 SQL, 1 whole-table export, plus stalled readers."""
+    """8 clients: 5 pages (every shape), 2 SQL, 1 whole-table export, plus stalled readers.
+
+    The stalled readers stop reading at once and stay ``stall_seconds`` (longer than the
+    server's send timeout, ``PACO_SEND_TIMEOUT_SECONDS``): the server should have cut them.
+    """
     pages = [p for shape in SHAPES for p in paths[shape][-200:]]
     random.Random(8).shuffle(pages)
     clients = [Client("pagina", pages[i::5]) for i in range(5)]
     clients += [Client("sql", sql_paths[i::2]) for i in range(2)]
     clients.append(Client("exportacao", [export_path]))
-    hold = threading.Event()
+    until = time.monotonic() + max(stall_seconds, seconds + 2)
     stall_results: list[dict[str, Any]] = []
     stall_threads = [
         threading.Thread(
-            target=lambda: stall_results.append(stalled_download(host, port, export_path, hold))
+            target=lambda: stall_results.append(stalled_download(host, port, export_path, until))
         )
         for _ in range(stalled)
     ]
@@ -222,9 +234,8 @@ def mixed(
     stop.set()
     for thread in threads:
         thread.join(timeout=600)
-    hold.set()
     for thread in stall_threads:
-        thread.join(timeout=60)
+        thread.join(timeout=stall_seconds + 120)
     out: dict[str, Any] = {"seconds": seconds, "stalled": stall_results}
     for kind in ("pagina", "sql", "exportacao"):
         group = [c for c in clients if c.kind == kind]

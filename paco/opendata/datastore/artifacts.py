@@ -91,6 +91,22 @@ def ready(version: ResourceVersion) -> Path | None:
     return folder if (folder / READY).exists() else None
 
 
+def filter_columns_of(folder: Path) -> tuple[str, ...]:
+    """The columns the order tables of a built directory carry (from its ``READY``)."""
+    key = str(folder)
+    cached = _carried.get(key)
+    if cached is None:
+        try:
+            cached = tuple(json.loads((folder / READY).read_text()).get("filter_columns") or ())
+        except (OSError, ValueError):
+            cached = ()
+        _carried[key] = cached
+    return cached
+
+
+_carried: dict[str, tuple[str, ...]] = {}
+
+
 def export_file(version: ResourceVersion, extension: str) -> Path | None:
     """The built whole-table export (``csv`` | ``json``), or None when not built."""
     folder = ready(version)
@@ -120,7 +136,7 @@ def build(version: ResourceVersion) -> Path:
     try:
         table = table_at(str(storage.local_path(version.parquet)))
         started = time.monotonic()
-        rows = _build_engine(table, work / TABLE)
+        rows, carried = _build_engine(table, work / TABLE)
         engine_s = time.monotonic() - started
         _build_exports(table, work)
         exports_s = time.monotonic() - started - engine_s
@@ -128,7 +144,13 @@ def build(version: ResourceVersion) -> Path:
         index_s = time.monotonic() - started - engine_s - exports_s
         seconds = {"engine": engine_s, "exports": exports_s, "row_index": index_s}
         (work / READY).write_text(
-            json.dumps({"rows": rows, "seconds": {k: round(v, 2) for k, v in seconds.items()}})
+            json.dumps(
+                {
+                    "rows": rows,
+                    "filter_columns": carried,
+                    "seconds": {k: round(v, 2) for k, v in seconds.items()},
+                }
+            )
         )
         try:
             os.rename(work, target)
@@ -151,27 +173,54 @@ def _connect(path: Path | str) -> duckdb.DuckDBPyConnection:
     return con
 
 
-def _build_engine(table: Table, target: Path) -> int:
-    """The table and its orders in a DuckDB file; the number of rows."""
+def _build_engine(table: Table, target: Path) -> tuple[int, list[str]]:
+    """The table and its orders in a DuckDB file; the number of rows and the columns the
+    orders carry (see :func:`filter_columns`)."""
     con = _connect(target)
     try:
         key = f", {FILE_ROW} + 1 AS {ROW_KEY}" if table.has_row_key else ""
-        con.execute(f"CREATE TABLE t AS SELECT *{key} FROM {table.scan} ORDER BY {FILE_ROW}")  # noqa: S608
+        # in the file's order: the scan keeps it (preserve_insertion_order), no sort needed
+        con.execute(f"CREATE TABLE t AS SELECT *{key} FROM {table.scan}")  # noqa: S608
         found = con.execute("SELECT count(*) FROM t").fetchone()
         rows = int(found[0]) if found else 0
+        carried = filter_columns(con, table)
+        extra = "".join(f", {table.column(name).sql}" for name in carried)
         for index, column in enumerate(table.columns):
             if column.type not in ORDERED_TYPES:
                 continue
             for desc in (False, True):
                 direction = "DESC" if desc else "ASC"
                 con.execute(
-                    f"CREATE TABLE {order_table(index, desc)} AS SELECT {FILE_ROW} AS k FROM t "  # noqa: S608
+                    f"CREATE TABLE {order_table(index, desc)} AS "  # noqa: S608
+                    f"SELECT {FILE_ROW} AS k{extra} FROM t "
                     f"ORDER BY {column.sql} {direction} NULLS LAST, {FILE_ROW} ASC"
                 )
         con.execute("CHECKPOINT")
     finally:
         con.close()
-    return rows
+    return rows, carried
+
+
+#: columns with at most this many distinct values ride along in every order table
+FILTER_DISTINCT = 256
+#: and at most this many of them (the fewest distinct values first)
+FILTER_COLUMNS = 8
+
+
+def filter_columns(con: duckdb.DuckDBPyConnection, table: Table) -> list[str]:
+    """The columns people filter on by equality (few distinct values): carried, in sort order,
+    by every order table, so a filtered sorted page reads the order and stops after its
+    rows instead of sorting every match."""
+    if not table.columns:
+        return []
+    counts = ", ".join(f"approx_count_distinct({c.sql})" for c in table.columns)
+    found = con.execute(f"SELECT {counts} FROM t").fetchone() or ()  # noqa: S608
+    few = [
+        (int(n), c.name)
+        for c, n in zip(table.columns, found, strict=True)
+        if n is not None and int(n) <= FILTER_DISTINCT
+    ]
+    return [name for _, name in sorted(few)[:FILTER_COLUMNS]]
 
 
 def order_table(index: int, desc: bool) -> str:

@@ -153,6 +153,8 @@ class Table:
     columns: tuple[Column, ...]
     has_row_key: bool  # False when the data itself has a column named ``_id``
     folder: str = ""
+    #: the columns every precomputed order carries (filters on them read the order)
+    ordered_with: tuple[str, ...] = ()
 
     @property
     def alias(self) -> str:
@@ -225,7 +227,8 @@ def table_for(version: ResourceVersion) -> Table:
     table = table_at(path)
     folder = artifacts.ready(version)
     if folder is not None:
-        table = dataclasses.replace(table, folder=str(folder))
+        carried = artifacts.filter_columns_of(folder)
+        table = dataclasses.replace(table, folder=str(folder), ordered_with=carried)
     return table
 
 

@@ -356,17 +356,67 @@ def _from_row_store(compiled: Compiled, query: TableQuery) -> bool:
 def _page_keys(compiled: Compiled, query: TableQuery, con: duckdb.DuckDBPyConnection) -> list[int]:
     """The page's 0-based row numbers, in the query's order.
 
-    An unfiltered page sorted by one typed column reads them from the column's
-    precomputed order (the same total order: NULLS LAST, then the row key).
+    A page sorted by one typed column reads them from the column's precomputed
+    order (the same total order: NULLS LAST, then the row key), which stops after
+    the page instead of sorting every row: unfiltered, filtered by the columns the
+    order carries, or after a cursor pointing at a row of the table.
     """
-    if not compiled.where and len(compiled.sort) == 1:
+    if len(compiled.sort) == 1 and not query.q:
         column, desc = compiled.sort[0]
         order = compiled.table.order_table(column, desc)
-        if order is not None:
-            sql = f"SELECT k FROM {order} LIMIT ? OFFSET ?"  # noqa: S608
-            return [int(r[0]) for r in con.execute(sql, [query.limit, query.offset]).fetchall()]
+        if order is not None and query.after is not None:
+            if not (query.filters or query.conditions):
+                start = _cursor_position(compiled, column, order, query.after, con)
+                if start is not None:
+                    sql = f"SELECT k FROM {order} LIMIT ? OFFSET ?"  # noqa: S608
+                    rows = con.execute(sql, [query.limit, start + 1 + query.offset])
+                    return [int(r[0]) for r in rows.fetchall()]
+        elif order is not None and _carried(compiled.table, query):
+            sql = f"SELECT k FROM {order}{compiled.where} LIMIT ? OFFSET ?"  # noqa: S608
+            params = [*compiled.params, query.limit, query.offset]
+            return [int(r[0]) for r in con.execute(sql, params).fetchall()]
     params = [*compiled.params, query.limit, query.offset]
     return [int(r[0]) for r in con.execute(compiled.keys_sql(), params).fetchall()]
+
+
+def _carried(table: Table, query: TableQuery) -> bool:
+    """Whether every column the query filters on rides along in the precomputed orders."""
+    names = {str(n) for n in query.filters} | {name for name, _, _ in query.conditions}
+    return names <= set(table.ordered_with)
+
+
+def _cursor_position(
+    compiled: Compiled,
+    column: Column,
+    order: str,
+    after: list[Any],
+    con: duckdb.DuckDBPyConnection,
+) -> int | None:
+    """Where the cursor's row sits in the order, when the cursor holds that row's own value.
+
+    Rows after ``(value, _id)`` are then exactly the rows after that position. A
+    cursor whose value is not the row's (written by hand) is left to the general query.
+    """
+    table = compiled.table
+    if not table.has_row_key or len(after) != 2 or isinstance(after[1], bool):
+        return None
+    try:
+        key = int(after[1]) - 1
+        value = coerce(column, after[0])
+    except (QueryError, TypeError, ValueError):
+        return None
+    if not key >= 0:
+        return None
+    found = con.execute(
+        f"SELECT {column.sql} FROM {table.scan} WHERE {FILE_ROW} = ?",  # noqa: S608
+        [key],
+    ).fetchone()
+    if found is None or found[0] != value or (found[0] is None) != (value is None):
+        return None
+    if isinstance(value, float) and value != value:  # NaN: never equal, general query
+        return None
+    position = con.execute(f"SELECT rowid FROM {order} WHERE k = ?", [key]).fetchone()  # noqa: S608
+    return int(position[0]) if position else None
 
 
 def _stored_page(compiled: Compiled, query: TableQuery) -> tuple[list[dict[str, Any]], int | None]:
