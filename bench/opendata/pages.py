@@ -101,7 +101,7 @@ def shape_paths(
     ]
     # keyset: the cursor of the row just before each depth (read once, untimed)
     cursors = []
-    depths = offsets(rows)[: max(20, count // 10)]
+    depths = offsets(rows)[:30]
     for depth in depths:
         if depth == 0:
             cursors.append(None)
