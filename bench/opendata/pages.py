@@ -174,11 +174,10 @@ def stalled_download(host: str, port: int, path: str, until: float) -> dict[str,
     stream ends (EOF or reset) instead of more of the file.
     """
     sock = socket.create_connection((host, port))
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
     sock.sendall(f"GET {path} HTTP/1.1\r\nHost: {host}\r\n\r\n".encode())
     first = sock.recv(1024)
     time.sleep(max(0.0, until - time.monotonic()))
-    sock.settimeout(2)
+    sock.settimeout(10)
     closed, drained = False, 0
     try:
         while drained < 64 * 1024 * 1024:
@@ -192,7 +191,11 @@ def stalled_download(host: str, port: int, path: str, until: float) -> dict[str,
     except OSError:
         pass
     sock.close()
-    return {"answered": first.startswith(b"HTTP/1.1 200"), "closed_by_server": closed}
+    return {
+        "answered": first.startswith(b"HTTP/1.1 200"),
+        "closed_by_server": closed,
+        "drained_mb": round(drained / 1e6, 1),
+    }
 
 
 def mixed(
