@@ -1,4 +1,4 @@
-"""``make bench`` (second part): the open-data benchmark of issue 3 §8.
+"""``make bench`` (second part): the open-data benchmark of issues 3 §8 and 12.
 
 In one run, in a temporary directory (temporary ``PACO_DATA_DIR``, removed at the end):
 
@@ -7,19 +7,24 @@ In one run, in a temporary directory (temporary ``PACO_DATA_DIR``, removed at th
 2. the import limit: ``iconv -f cp1252 -t utf-8`` + DuckDB ``read_csv`` → Parquet
    (``duck.py import``), against ``paco import-resource`` to published (typed,
    validated, screened), both under GNU ``time -v`` (peak RSS);
-3. the full CSV export: ``curl`` of ``/datastore/dump/<id>`` from ``paco serve`` in
-   production mode, against DuckDB ``COPY … TO csv`` of the published Parquet (the
-   limit) and Datasette's streaming CSV (``?_stream=on``) of the same rows loaded
-   with sqlite-utils (own venv ``bench/.venv-peers``);
-4. filtered + sorted pages (one secretaria, ``valor_pago desc``, 100 rows, a different
-   offset each time): ``datastore_search`` against Datasette's JSON API, with one
-   client in a loop (p50/p99) and with wrk at a few connections;
-5. the peak RSS of the import of a ~1 GB file of the same shape;
-6. the table, the commands and the machine into ``bench/RESULTS.md`` (its open-data
+3. the export limits: DuckDB ``COPY`` of the published Parquet to CSV, JSON and Parquet;
+4. ``paco serve --no-worker`` in production mode (``pages.py``): the four page shapes of
+   issue 12 (filtered + sorted, whole table by a date, by a money column, keyset cursors of
+   the native API; offsets 0–100,000, every request a different query) with wrk at 4
+   connections and a streamed CSV export — today's path, the Parquet file — then the
+   version's files are built (``artifacts.build``, timed: what the worker does after
+   publication) and everything again: pages, whole-table CSV/JSON/Parquet downloads
+   (``Content-Length``, ``Range``), CKAN's dump, one client, and the mixed load (8 clients:
+   pages, SQL, an export; plus clients that stall on a download);
+5. the same table on a PostgreSQL deployment (``--postgres URL``; ``''`` skips it);
+6. Datasette on the same rows (own venv ``bench/.venv-peers``; ``--no-peers`` skips it);
+7. the peak RSS of the import of a ~1 GB file of the same shape;
+8. the table, the commands and the machine into ``bench/RESULTS.md`` (its open-data
    section only).
 
-Options: ``--rows N``, ``--big-bytes N`` (0 skips step 5), ``--no-peers``, ``--keep``,
-``--requests N``, ``--output FILE``.
+Options: ``--rows N``, ``--big-bytes N`` (0 skips step 7), ``--no-peers``, ``--keep``,
+``--requests N``, ``--paths N``, ``--stalled N``, ``--no-baseline``, ``--postgres URL``,
+``--output FILE``. ``PACO_BENCH_PORTS=first-last`` keeps the servers in a port range.
 """
 
 from __future__ import annotations
