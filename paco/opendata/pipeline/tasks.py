@@ -6,6 +6,7 @@ receivers here enqueue the tasks. This module is imported when the app is ready.
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from django.db import models
@@ -18,6 +19,8 @@ from paco.opendata.datastore import artifacts
 from paco.opendata.models import Dataset, DatasetState, Resource, ResourceVersion
 from paco.opendata.pipeline.actions import record_csv_export
 from paco.opendata.pipeline.processing import recover_on_worker_start, run_version
+
+logger = logging.getLogger(__name__)
 
 
 @task()
@@ -42,7 +45,10 @@ def measure_csv_export(version_id: int) -> str:
     if found is None:
         return "missing"
     if found.parquet and found.published_at is not None and public_enough(found):
-        artifacts.build(found)
+        try:
+            artifacts.build(found)
+        except Exception:  # the Parquet path keeps answering; the figures are still stored
+            logger.exception("Arquivos da versão %s não construídos.", found.pk)
         if not public_enough(found):  # withdrawn while it was being built
             artifacts.remove(found)
     return record_csv_export(found).csv_sha256
