@@ -102,9 +102,20 @@ def ensure_wrk() -> str:
 
 
 def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
+    """A free local port; within ``PACO_BENCH_PORTS`` (``first-last``) when it is set."""
+    wanted = os.environ.get("PACO_BENCH_PORTS", "")
+    candidates = [0]
+    if wanted:
+        first, _, last = wanted.partition("-")
+        candidates = list(range(int(first), int(last or first) + 1))
+    for port in candidates:
+        with socket.socket() as sock:
+            try:
+                sock.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return int(sock.getsockname()[1])
+    raise RuntimeError(f"nenhuma porta livre em {wanted}")
 
 
 def loadavg() -> str:

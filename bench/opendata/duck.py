@@ -6,7 +6,8 @@
 
 ``import`` reads the (already UTF-8) CSV with ``read_csv`` and writes Parquet with
 the same column types Paço should infer: integers, ``dd/mm/aaaa`` dates, Brazilian
-numbers (``12.345,67``) as DOUBLE, the rest text. ``export`` is ``COPY … TO csv``.
+numbers (``12.345,67``) as DOUBLE, the rest text. ``export`` is ``COPY … TO`` csv,
+json (one array) or parquet, by OUT's extension.
 DuckDB runs with its defaults (every core). Prints one JSON line with the
 seconds spent inside DuckDB.
 """
@@ -49,10 +50,19 @@ def import_sql(source: str, target: str) -> str:
     return f"COPY (SELECT {select} FROM {reader}) TO {literal(target)} (FORMAT parquet)"  # noqa: S608
 
 
+#: COPY options by the target's extension (JSON: one array, as Paço's download)
+EXPORT_OPTIONS = {
+    "csv": "FORMAT csv, HEADER",
+    "json": "FORMAT json, ARRAY true",
+    "parquet": "FORMAT parquet",
+}
+
+
 def export_sql(source: str, target: str) -> str:
+    options = EXPORT_OPTIONS[target.rsplit(".", 1)[-1]]
     return (
         f"COPY (SELECT * FROM read_parquet({literal(source)})) TO {literal(target)} "  # noqa: S608
-        "(FORMAT csv, HEADER)"
+        f"({options})"
     )
 
 

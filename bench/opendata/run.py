@@ -1,4 +1,4 @@
-"""``make bench`` (second part): the open-data benchmark of issue 3 §8.
+"""``make bench`` (second part): the open-data benchmark of issues 3 §8 and 12.
 
 In one run, in a temporary directory (temporary ``PACO_DATA_DIR``, removed at the end):
 
@@ -7,19 +7,24 @@ In one run, in a temporary directory (temporary ``PACO_DATA_DIR``, removed at th
 2. the import limit: ``iconv -f cp1252 -t utf-8`` + DuckDB ``read_csv`` → Parquet
    (``duck.py import``), against ``paco import-resource`` to published (typed,
    validated, screened), both under GNU ``time -v`` (peak RSS);
-3. the full CSV export: ``curl`` of ``/datastore/dump/<id>`` from ``paco serve`` in
-   production mode, against DuckDB ``COPY … TO csv`` of the published Parquet (the
-   limit) and Datasette's streaming CSV (``?_stream=on``) of the same rows loaded
-   with sqlite-utils (own venv ``bench/.venv-peers``);
-4. filtered + sorted pages (one secretaria, ``valor_pago desc``, 100 rows, a different
-   offset each time): ``datastore_search`` against Datasette's JSON API, with one
-   client in a loop (p50/p99) and with wrk at a few connections;
-5. the peak RSS of the import of a ~1 GB file of the same shape;
-6. the table, the commands and the machine into ``bench/RESULTS.md`` (its open-data
+3. the export limits: DuckDB ``COPY`` of the published Parquet to CSV, JSON and Parquet;
+4. ``paco serve --no-worker`` in production mode (``pages.py``): the four page shapes of
+   issue 12 (filtered + sorted, whole table by a date, by a money column, keyset cursors of
+   the native API; offsets 0–100,000, every request a different query) with wrk at 4
+   connections and a streamed CSV export — today's path, the Parquet file — then the
+   version's files are built (``artifacts.build``, timed: what the worker does after
+   publication) and everything again: pages, whole-table CSV/JSON/Parquet downloads
+   (``Content-Length``, ``Range``), CKAN's dump, one client, and the mixed load (8 clients:
+   pages, SQL, an export; plus clients that stall on a download);
+5. the same table on a PostgreSQL deployment (``--postgres URL``; ``''`` skips it);
+6. Datasette on the same rows (own venv ``bench/.venv-peers``; ``--no-peers`` skips it);
+7. the peak RSS of the import of a ~1 GB file of the same shape;
+8. the table, the commands and the machine into ``bench/RESULTS.md`` (its open-data
    section only).
 
-Options: ``--rows N``, ``--big-bytes N`` (0 skips step 5), ``--no-peers``, ``--keep``,
-``--requests N``, ``--output FILE``.
+Options: ``--rows N``, ``--big-bytes N`` (0 skips step 7), ``--no-peers``, ``--keep``,
+``--requests N``, ``--paths N``, ``--stalled N``, ``--no-baseline``, ``--postgres URL``,
+``--output FILE``. ``PACO_BENCH_PORTS=first-last`` keeps the servers in a port range.
 """
 
 from __future__ import annotations
@@ -40,6 +45,7 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent.parent
 sys.path[:0] = [str(HERE), str(ROOT)]  # this folder's modules, and bench/run.py as bench.run
 
+import pages  # noqa: E402
 import peers  # noqa: E402
 import procs  # noqa: E402
 import report  # noqa: E402
@@ -130,6 +136,18 @@ v = res.current_version
 print(storage.local_path(v.parquet) if v is not None and v.parquet else "")
 """
 
+#: the files built once per published version (what the worker does after publication)
+BUILD = """
+import json, time
+from paco.opendata.datastore import artifacts
+from paco.opendata.models import Resource
+v = Resource.objects.select_related("current_version").get(pk={rid!r}).current_version
+started = time.monotonic()
+folder = artifacts.build(v)
+ready = json.loads((folder / "READY").read_text())
+print(json.dumps({{**ready, "total_s": time.monotonic() - started}}))
+"""
+
 
 def paco_import(env: dict[str, str], csv_path: Path, slug: str, repeat: int = 1) -> dict[str, Any]:
     """``paco import-resource`` ``repeat`` times (each a new version): best time, peak RSS."""
@@ -161,8 +179,8 @@ def paco_import(env: dict[str, str], csv_path: Path, slug: str, repeat: int = 1)
     return info
 
 
-def duck_export(parquet: Path, work: Path, repeat: int) -> dict[str, Any]:
-    target = work / "limit-export.csv"
+def duck_export(parquet: Path, work: Path, repeat: int, extension: str = "csv") -> dict[str, Any]:
+    target = work / f"limit-export.{extension}"
     times = []
     for _ in range(repeat):
         target.unlink(missing_ok=True)
@@ -170,7 +188,10 @@ def duck_export(parquet: Path, work: Path, repeat: int) -> dict[str, Any]:
         if run.returncode:
             sys.exit(f"DuckDB COPY falhou: {run.stderr}")
         times.append(float(last_json(run.stdout)["seconds"]))  # inside DuckDB (stricter)
-    return {"seconds": min(times), "times": times, "bytes": target.stat().st_size, "csv": target}
+    out = {"seconds": min(times), "times": times, "bytes": target.stat().st_size, "csv": target}
+    if extension != "csv":
+        target.unlink()
+    return out
 
 
 def page_paths_paco(resource_id: str, count: int) -> list[str]:
@@ -219,30 +240,81 @@ def first_pages(bodies: list[bytes], key: str) -> list[list[float]]:
     return pages
 
 
+EXPORT_FORMATS = ("csv", "json", "parquet")
+
+
 def measure_paco_server(
     env: dict[str, str], port: int, resource_id: str, work: Path, args: argparse.Namespace
 ) -> dict[str, Any]:
+    """Issue 12's figures from one server (no task worker: the files are built by the bench).
+
+    First today's path (the Parquet file, streamed exports), then the version's files
+    are built (timed, as the worker would after publication) and everything again.
+    """
     base = f"http://127.0.0.1:{port}"
+    host = "127.0.0.1"
     out: dict[str, Any] = {}
+    names = [s[0] for s in SECRETARIAS]
     with procs.server(
-        [PYTHON, "-m", "paco", "serve"], base + "/healthz", work / "serve.log", env=env, cwd=ROOT
+        [PYTHON, "-m", "paco", "serve", "--no-worker"],
+        base + "/healthz",
+        work / "serve.log",
+        env=env,
+        cwd=ROOT,
     ):
-        url = f"{base}/datastore/dump/{resource_id}?format=csv"
-        step("exportação CSV completa pelo Paço (curl)")
-        out["export"], out["export_times"] = procs.best_download(url, args.repeat)
-        out["export_url"] = url.replace(base, "")
-        step("latência datastore_search (1 cliente)")
-        paths = page_paths_paco(resource_id, args.requests + len(SECRETARIAS))
-        warm = procs.sequential_latency("127.0.0.1", port, paths[: len(SECRETARIAS)], 0)
-        out["pages"] = first_pages(warm.bodies, "paco")
-        # the timed requests skip the warm-up pages: every one is a new query
-        out["sequential"] = procs.sequential_latency(
-            "127.0.0.1", port, paths[len(SECRETARIAS) :], 0
+        step("caminhos das páginas (offsets 0–100.000, cursores)")
+        paths = pages.shape_paths(host, port, resource_id, names, args.paths)
+        export_url = f"{base}/dados/recurso/{resource_id}/dados.csv"
+        out["export_url"] = export_url.replace(base, "")
+        out["sample_paths"] = {shape: paths[shape][0] for shape in pages.SHAPES}
+        if not args.no_baseline:
+            step(f"antes: formatos de página, wrk {args.connections} conexões (Parquet)")
+            out["before"] = pages.measure_shapes(base, paths, args.connections, args.duration, work)
+            step("antes: exportação CSV completa (streaming)")
+            out["before_export"], _ = procs.best_download(export_url, 1)
+        step("arquivos da versão (o que o processador faz após a publicação)")
+        build = procs.timed(
+            [PYTHON, "-m", "paco", "shell", "-c", BUILD.format(rid=resource_id)],
+            env=env,
+            cwd=ROOT,
         )
-        out["sample_path"] = paths[len(SECRETARIAS)]
-        step(f"latência datastore_search (wrk, {args.connections} conexões)")
-        more = page_paths_paco(resource_id, len(paths) + 600)[len(paths) :]
-        out["load"] = procs.wrk_latency(base, more, args.connections, args.duration, work)
+        out["build"] = {**last_json(build.stdout), "wall_s": build.seconds, "rss_mb": build.rss_mb}
+        if build.returncode:
+            out["build"]["failure"] = build.stderr[-2000:]
+        step(f"depois: formatos de página, wrk {args.connections} conexões")
+        out["after"] = pages.measure_shapes(base, paths, args.connections, args.duration, work)
+        out["exports"] = {}
+        for fmt in EXPORT_FORMATS:
+            url = f"{base}/dados/recurso/{resource_id}/dados.{fmt}"
+            step(f"exportação {fmt} completa (arquivo, curl)")
+            best, times = procs.best_download(url, args.repeat)
+            path = url.replace(base, "")
+            headers = pages.head(host, port, path)
+            out["exports"][fmt] = {
+                "download": best,
+                "times": times,
+                "content_length": headers["length"],
+                "accept_ranges": headers["accept"],
+                "range": pages.range_check(host, port, path, best.size),
+            }
+        step("dump CKAN (streaming, informativo)")
+        dump_url = f"{base}/datastore/dump/{resource_id}?format=csv"
+        out["dump"], _ = procs.best_download(dump_url, 1)
+        step("latência datastore_search filtrada (1 cliente)")
+        first = page_paths_paco(resource_id, len(SECRETARIAS))
+        warm = procs.sequential_latency(host, port, first, 0)
+        out["pages"] = first_pages(warm.bodies, "paco")
+        out["sequential"] = procs.sequential_latency(host, port, paths["filtrada"][-240:], 0)
+        step(f"carga mista: 8 clientes + {args.stalled} parados, {args.duration} s")
+        out["mixed"] = pages.mixed(
+            host,
+            port,
+            paths,
+            pages.sql_paths(resource_id, names),
+            out["export_url"],
+            args.duration,
+            args.stalled,
+        )
     return out
 
 
@@ -303,6 +375,16 @@ def main() -> None:
     parser.add_argument("--connections", type=int, default=4)
     parser.add_argument("--duration", type=int, default=10)
     parser.add_argument("--no-peers", action="store_true", help="sem Datasette")
+    parser.add_argument("--paths", type=int, default=1500, help="caminhos por formato de página")
+    parser.add_argument("--stalled", type=int, default=2, help="clientes parados na carga mista")
+    parser.add_argument(
+        "--no-baseline", action="store_true", help="sem a medida antes dos arquivos da versão"
+    )
+    parser.add_argument(
+        "--postgres",
+        default="postgres://postgres@127.0.0.1:5432/paco_bench_opendata",
+        help="banco PostgreSQL da segunda implantação ('' para pular)",
+    )
     parser.add_argument("--keep", action="store_true", help="não apaga o diretório temporário")
     parser.add_argument("--output", default=str(ROOT / "bench" / "RESULTS.md"))
     args = parser.parse_args()
@@ -355,6 +437,10 @@ def run_all(work: Path, args: argparse.Namespace, data: dict[str, Any]) -> None:
     step("limite da exportação: DuckDB COPY … TO csv")
     loads.append(("exportações", loadavg()))
     data["duck_export"] = duck_export(parquet, work, args.repeat)
+    data["duck_exports"] = {
+        "csv": data["duck_export"],
+        **{ext: duck_export(parquet, work, args.repeat, ext) for ext in ("json", "parquet")},
+    }
     count = procs.timed([*DUCK, "count", str(parquet)])
     data["parquet_rows"] = last_json(count.stdout).get("rows")
 
@@ -377,6 +463,9 @@ def run_all(work: Path, args: argparse.Namespace, data: dict[str, Any]) -> None:
         database.unlink()
     data["duck_export"]["csv"].unlink(missing_ok=True)
 
+    if args.postgres and (data.get("paco") or {}).get("parquet"):
+        data["postgres"] = postgres_deployment(args, work, csv_path)
+
     if args.big_bytes:
         big = work / "despesas-1gb.csv"
         csv_path.unlink()
@@ -389,6 +478,56 @@ def run_all(work: Path, args: argparse.Namespace, data: dict[str, Any]) -> None:
             step("paco import-resource (arquivo grande)")
             data["big_paco"] = paco_import(env, big, SLUG + "-grande")
         big.unlink()
+
+
+def postgres_deployment(args: argparse.Namespace, work: Path, csv_path: Path) -> dict[str, Any]:
+    """The same table on a PostgreSQL deployment: import, build, the four page shapes."""
+    import psycopg
+
+    url = urllib.parse.urlsplit(args.postgres)
+    name = url.path.lstrip("/")
+    admin = urllib.parse.urlunsplit(url._replace(path="/postgres"))
+    try:
+        with psycopg.connect(admin, autocommit=True) as con:
+            con.execute(f'DROP DATABASE IF EXISTS "{name}"')
+            con.execute(f'CREATE DATABASE "{name}"')
+    except psycopg.Error as exc:
+        return {"skipped": f"PostgreSQL indisponível: {exc}"}
+    port = free_port()
+    env = {**production_env(work / "data-pg", port), "DATABASE_URL": args.postgres}
+    step("PostgreSQL: paco migrate + demo")
+    for args_ in (("migrate", "--no-input", "-v", "0"), ("demo",)):
+        done = paco(env, *args_)
+        if done.returncode:
+            return {"skipped": f"paco {' '.join(args_)} falhou: {done.stderr[-500:]}"}
+    step("PostgreSQL: paco import-resource")
+    imported = paco_import(env, csv_path, SLUG, 1)
+    if not imported.get("parquet"):
+        return {"skipped": imported.get("failure", "importação falhou")}
+    resource_id = imported["result"]["resource_id"]
+    base = f"http://127.0.0.1:{port}"
+    out: dict[str, Any] = {"import": imported}
+    with procs.server(
+        [PYTHON, "-m", "paco", "serve", "--no-worker"],
+        base + "/healthz",
+        work / "serve-pg.log",
+        env=env,
+        cwd=ROOT,
+    ):
+        names = [s[0] for s in SECRETARIAS]
+        paths = pages.shape_paths("127.0.0.1", port, resource_id, names, args.paths)
+        step("PostgreSQL: arquivos da versão")
+        build = procs.timed(
+            [PYTHON, "-m", "paco", "shell", "-c", BUILD.format(rid=resource_id)],
+            env=env,
+            cwd=ROOT,
+        )
+        out["build"] = {**last_json(build.stdout), "wall_s": build.seconds}
+        step(f"PostgreSQL: formatos de página, wrk {args.connections} conexões")
+        out["after"] = pages.measure_shapes(base, paths, args.connections, args.duration, work)
+    with psycopg.connect(admin, autocommit=True) as con:
+        con.execute(f'DROP DATABASE IF EXISTS "{name}"')
+    return out
 
 
 if __name__ == "__main__":

@@ -49,6 +49,7 @@ TASKS_ENV = "PACO_SERVE_TASKS"
 TASKS_INTERVAL_ENV = "PACO_SERVE_TASKS_INTERVAL"
 RECYCLE_ENV = "PACO_RECYCLE_MB"
 IDLE_ENV = "PACO_RECYCLE_IDLE_SECONDS"
+SEND_TIMEOUT_ENV = "PACO_SEND_TIMEOUT_SECONDS"
 LOCK_NAME = "tasks-worker.lock"
 
 # --- gunicorn settings read from this module ---------------------------------
@@ -284,9 +285,20 @@ def post_worker_init(worker: Any) -> None:
 
 
 def pre_request(worker: Any, request: Any) -> None:
-    """Gunicorn hook (in the web worker, before each request)."""
+    """Gunicorn hook (in the web worker, before each request).
+
+    Gunicorn's threads write responses on blocking sockets: a client that stops
+    reading a download (a file sent with ``sendfile``, a streamed export) would hold
+    the thread as long as the TCP connection lives. With a timeout on the socket, a
+    write that makes no progress for ``PACO_SEND_TIMEOUT_SECONDS`` fails and the
+    thread is free again (the connection is closed).
+    """
     if _recycler is not None:
         _recycler.request_started()
+    seconds = float(os.environ.get(SEND_TIMEOUT_ENV, "30") or 0)
+    sock = getattr(getattr(request, "unreader", None), "sock", None)
+    if seconds > 0 and sock is not None:
+        sock.settimeout(seconds)
 
 
 def post_request(worker: Any, request: Any, environ: Any, response: Any) -> None:

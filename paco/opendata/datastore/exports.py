@@ -38,11 +38,13 @@ from django.http import QueryDict
 
 from paco.core import csvsafe
 from paco.core.lazy import lazy_module
+from paco.opendata.datastore import artifacts
 from paco.opendata.datastore.engine import (
     ROW_KEY,
     Column,
     QueryError,
-    connection,
+    Table,
+    connection_for,
     quote_literal,
     table_for,
 )
@@ -126,26 +128,26 @@ def stream(compiled: Compiled, fmt: Format, *, bom: bool = False) -> Iterator[by
     if fmt.excel or (bom and (fmt.spreadsheet or fmt is XML_LINES)):
         yield BOM
     if fmt.extension == "parquet" or not Path("/dev/fd").is_dir():
-        yield from _via_temp_file(sql, compiled.params, fmt)
+        yield from _via_temp_file(compiled.table, sql, compiled.params, fmt)
     else:
-        yield from _via_pipe(sql, compiled.params, fmt)
+        yield from _via_pipe(compiled.table, sql, compiled.params, fmt)
 
 
-def _copy(
+def copy_to(
     cursor: duckdb.DuckDBPyConnection, sql: str, params: list[object], target: str, fmt: Format
 ) -> None:
     options = fmt.copy_options + ("" if fmt.extension == "parquet" else ", USE_TMP_FILE false")
     cursor.execute(f"COPY ({sql}) TO {quote_literal(target)} ({options})", params)
 
 
-def _via_pipe(sql: str, params: list[object], fmt: Format) -> Iterator[bytes]:
+def _via_pipe(table: Table, sql: str, params: list[object], fmt: Format) -> Iterator[bytes]:
     read_fd, write_fd = os.pipe()
-    cursor = connection("export").cursor()
+    cursor = connection_for(table, "export").cursor()
     failure: list[BaseException] = []
 
     def writer() -> None:
         try:
-            _copy(cursor, sql, params, f"/dev/fd/{write_fd}", fmt)
+            copy_to(cursor, sql, params, f"/dev/fd/{write_fd}", fmt)
         except BaseException as exc:
             failure.append(exc)
         finally:
@@ -166,12 +168,12 @@ def _via_pipe(sql: str, params: list[object], fmt: Format) -> Iterator[bytes]:
         cursor.close()
 
 
-def _via_temp_file(sql: str, params: list[object], fmt: Format) -> Iterator[bytes]:
-    cursor = connection("export").cursor()
+def _via_temp_file(table: Table, sql: str, params: list[object], fmt: Format) -> Iterator[bytes]:
+    cursor = connection_for(table, "export").cursor()
     with tempfile.TemporaryDirectory(prefix="paco-export-") as tmp:
         target = str(Path(tmp) / f"data.{fmt.extension}")
         try:
-            _copy(cursor, sql, params, target, fmt)
+            copy_to(cursor, sql, params, target, fmt)
         except duckdb.Error as exc:
             raise _export_error(exc) from exc
         finally:
@@ -299,10 +301,17 @@ def csv_export_figures(version: ResourceVersion) -> tuple[str, int]:
     The same query and writer as the export view without filters
     (``/dados/recurso/<id>/dados.csv``), so the figures match the download.
     """
+    digest, size = hashlib.sha256(), 0
+    built = artifacts.export_file(version, "csv")
+    if built is not None:  # the very file the download serves
+        with open(built, "rb") as fh:
+            while chunk := fh.read(1024 * 1024):
+                digest.update(chunk)
+                size += len(chunk)
+        return digest.hexdigest(), size
     compiled = compile_query(
         table_for(version), table_query(QueryDict(), limit=None, include_total=False)
     )
-    digest, size = hashlib.sha256(), 0
     for chunk in stream(compiled, FORMATS["csv"]):  # to the end: it finishes
         digest.update(chunk)
         size += len(chunk)

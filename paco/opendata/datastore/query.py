@@ -14,10 +14,12 @@ matching row just to sort them costs far more on wide tables.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from paco.core.lazy import lazy_module
 from paco.core.sanitize import plain_tree
+from paco.opendata.datastore import artifacts
 from paco.opendata.datastore.engine import (
     FILE_ROW,
     ROW_KEY,
@@ -25,7 +27,7 @@ from paco.opendata.datastore.engine import (
     QueryError,
     Table,
     coerce,
-    connection,
+    connection_for,
     fold,
     json_value,
     table_for,
@@ -106,6 +108,13 @@ class Compiled:
             sql += f" OFFSET {int(self.offset)}"
         return sql
 
+    def keys_sql(self) -> str:
+        """The 0-based row numbers of a page (``LIMIT ? OFFSET ?``), in order (needs ``keyed``)."""
+        return (
+            f"SELECT {ROW_KEY} - 1 AS k FROM {self.table.source} AS t{self.where}{self.order} "  # noqa: S608
+            "LIMIT ? OFFSET ?"
+        )
+
     def page_sql(self) -> str:
         """``select_sql() + " LIMIT ? OFFSET ?"``, late-materialized (needs ``keyed``).
 
@@ -124,10 +133,7 @@ class Compiled:
         select = ", ".join(f"{fetched(c)} AS {c.sql}" for c in self.columns)
         order = [f"{fetched(c)} {'DESC' if desc else 'ASC'} NULLS LAST" for c, desc in self.sort]
         order.append(f"t.{FILE_ROW} ASC")
-        keys = (
-            f"SELECT {ROW_KEY} - 1 AS k FROM {self.table.source} AS t{self.where}{self.order} "  # noqa: S608
-            "LIMIT ? OFFSET ?"
-        )
+        keys = self.keys_sql()
         return (
             f"WITH page AS ({keys}) SELECT {select} FROM {self.table.scan} AS t "  # noqa: S608
             f"JOIN page ON t.{FILE_ROW} = page.k ORDER BY {', '.join(order)}"
@@ -295,7 +301,7 @@ def run(compiled: Compiled, query: TableQuery) -> tuple[list[tuple[Any, ...]], i
     elif query.offset:
         sql += " OFFSET ?"
         params.append(query.offset)
-    con = connection()
+    con = connection_for(compiled.table)
     try:
         rows = con.execute(sql, params).fetchall() if query.limit != 0 else []
         total: int | None = None
@@ -320,12 +326,125 @@ def query_table(version: ResourceVersion, query: TableQuery) -> TableResult:
     """One page of a version's table; raises :class:`QueryError` with a pt-BR message."""
     table = table_for(version)
     compiled = compile_query(table, query)
-    rows, total = run(compiled, query)
     names = [c.name for c in compiled.columns]
-    records = [
-        {name: json_value(value) for name, value in zip(names, row, strict=True)} for row in rows
-    ]
+    if _from_row_store(compiled, query):
+        records, total = _stored_page(compiled, query)
+    else:
+        rows, total = run(compiled, query)
+        records = [
+            {name: json_value(value) for name, value in zip(names, row, strict=True)}
+            for row in rows
+        ]
     return TableResult(fields=field_specs(version, compiled.columns), records=records, total=total)
+
+
+def _from_row_store(compiled: Compiled, query: TableQuery) -> bool:
+    """Whether the page's rows can come from the version's row store (:mod:`.artifacts`)."""
+    table = compiled.table
+    return (
+        bool(table.folder)
+        and table.row_store_types_ok
+        and compiled.keyed
+        and not query.distinct
+        and compiled.limit is None
+        and query.limit is not None
+        and 0 <= query.limit <= MAX_LIMIT
+        and query.offset >= 0
+    )
+
+
+def _page_keys(compiled: Compiled, query: TableQuery, con: duckdb.DuckDBPyConnection) -> list[int]:
+    """The page's 0-based row numbers, in the query's order.
+
+    A page sorted by one typed column reads them from the column's precomputed
+    order (the same total order: NULLS LAST, then the row key), which stops after
+    the page instead of sorting every row: unfiltered, filtered by the columns the
+    order carries, or after a cursor pointing at a row of the table.
+    """
+    if len(compiled.sort) == 1 and not query.q:
+        column, desc = compiled.sort[0]
+        order = compiled.table.order_table(column, desc)
+        if order is not None and query.after is not None:
+            if not (query.filters or query.conditions):
+                start = _cursor_position(compiled, column, order, query.after, con)
+                if start is not None:
+                    sql = f"SELECT k FROM {order} LIMIT ? OFFSET ?"  # noqa: S608
+                    rows = con.execute(sql, [query.limit, start + 1 + query.offset])
+                    return [int(r[0]) for r in rows.fetchall()]
+        elif order is not None and _carried(compiled.table, query):
+            sql = f"SELECT k FROM {order}{compiled.where} LIMIT ? OFFSET ?"  # noqa: S608
+            params = [*compiled.params, query.limit, query.offset]
+            return [int(r[0]) for r in con.execute(sql, params).fetchall()]
+    params = [*compiled.params, query.limit, query.offset]
+    return [int(r[0]) for r in con.execute(compiled.keys_sql(), params).fetchall()]
+
+
+def _carried(table: Table, query: TableQuery) -> bool:
+    """Whether every column the query filters on rides along in the precomputed orders."""
+    names = {str(n) for n in query.filters} | {name for name, _, _ in query.conditions}
+    return names <= set(table.ordered_with)
+
+
+def _cursor_position(
+    compiled: Compiled,
+    column: Column,
+    order: str,
+    after: list[Any],
+    con: duckdb.DuckDBPyConnection,
+) -> int | None:
+    """Where the cursor's row sits in the order, when the cursor holds that row's own value.
+
+    Rows after ``(value, _id)`` are then exactly the rows after that position. A
+    cursor whose value is not the row's (written by hand) is left to the general query.
+    """
+    table = compiled.table
+    if not table.has_row_key or len(after) != 2 or isinstance(after[1], bool):
+        return None
+    try:
+        key = int(after[1]) - 1
+        value = coerce(column, after[0])
+    except (QueryError, TypeError, ValueError):
+        return None
+    if not key >= 0:
+        return None
+    found = con.execute(
+        f"SELECT {column.sql} FROM {table.scan} WHERE {FILE_ROW} = ?",  # noqa: S608
+        [key],
+    ).fetchone()
+    if found is None or found[0] != value or (found[0] is None) != (value is None):
+        return None
+    if isinstance(value, float) and value != value:  # NaN: never equal, general query
+        return None
+    position = con.execute(f"SELECT rowid FROM {order} WHERE k = ?", [key]).fetchone()  # noqa: S608
+    return int(position[0]) if position else None
+
+
+def _stored_page(compiled: Compiled, query: TableQuery) -> tuple[list[dict[str, Any]], int | None]:
+    """The page through the row store: row numbers from DuckDB, rows read by number."""
+    table = compiled.table
+    con = connection_for(table)
+    try:
+        keys = _page_keys(compiled, query, con) if query.limit else []
+        total: int | None = None
+        if query.include_total:
+            count_sql = f"SELECT count(*) FROM {table.source} AS t{compiled.where}"  # noqa: S608
+            found = con.execute(count_sql, compiled.params).fetchone()
+            total = int(found[0]) if found else 0
+    except duckdb.InterruptException:
+        raise
+    except duckdb.Error as exc:
+        raise QueryError(f"Não foi possível consultar a tabela: {exc}") from exc
+    stored = artifacts.row_store(Path(table.folder)).fetch(keys)
+    records = []
+    for key, row in zip(keys, stored, strict=True):
+        record = {}
+        for column in compiled.columns:
+            if column.name == ROW_KEY and table.has_row_key:
+                record[ROW_KEY] = key + 1
+            else:
+                record[column.name] = json_value(row[column.name])
+        records.append(record)
+    return records, total
 
 
 def facet_counts(
@@ -340,7 +459,7 @@ def facet_counts(
         f"GROUP BY 1 ORDER BY n DESC, value ASC NULLS LAST LIMIT ?"
     )
     try:
-        rows = connection().execute(sql, [*compiled.params, limit]).fetchall()
+        rows = connection_for(table).execute(sql, [*compiled.params, limit]).fetchall()
     except duckdb.Error as exc:
         raise QueryError(f"Não foi possível contar os valores: {exc}") from exc
     return [{"value": json_value(value), "count": int(n)} for value, n in rows]

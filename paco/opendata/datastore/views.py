@@ -12,7 +12,7 @@ import dataclasses
 import hashlib
 import uuid
 from collections.abc import Iterator
-from pathlib import PurePosixPath
+from pathlib import Path, PurePosixPath
 from typing import TypeVar
 
 from django.core.files.storage import default_storage
@@ -28,8 +28,8 @@ from django.views.decorators.http import require_safe
 
 from paco.core import csvsafe, jsoninput
 from paco.core.http import allow_any_origin, json_error
-from paco.opendata import access
-from paco.opendata.datastore import exports
+from paco.opendata import access, storage
+from paco.opendata.datastore import artifacts, exports, files
 from paco.opendata.datastore.ckan_handlers import parse_sort
 from paco.opendata.datastore.engine import QueryError, current_version, parse_bool, table_for
 from paco.opendata.datastore.params import split_commas, table_query, version_number
@@ -45,7 +45,9 @@ R = TypeVar("R", bound=HttpResponseBase)
 
 
 def _cors(response: R) -> R:
-    allow_any_origin(response)["Access-Control-Expose-Headers"] = "Content-Disposition, ETag"
+    allow_any_origin(response)["Access-Control-Expose-Headers"] = (
+        "Content-Disposition, ETag, Content-Range, Accept-Ranges"
+    )
     return response
 
 
@@ -152,6 +154,10 @@ def export(request: HttpRequest, resource_id: uuid.UUID, fmt: str) -> HttpRespon
     if fmt_spec.excel:
         stem += "-excel"
     filename = f"{stem}.{fmt_spec.extension}"
+    built = _built_file(version, fmt) if whole and not fmt_spec.excel else None
+    if built is not None and not _wants_bom(request):
+        response = files.serve(request, built, fmt_spec.content_type, etag)
+        return _finish(response, etag, immutable=numbered, filename=filename)
     if fmt == "parquet" and whole:
         chunks: Iterator[bytes] = exports.stored_file(version.parquet)
     else:
@@ -165,6 +171,18 @@ def export(request: HttpRequest, resource_id: uuid.UUID, fmt: str) -> HttpRespon
         chunks = exports.stream(compiled, fmt_spec, bom=_wants_bom(request))
     response = StreamingHttpResponse(chunks, content_type=fmt_spec.content_type)
     return _finish(response, etag, immutable=numbered, filename=filename)
+
+
+def _built_file(version: ResourceVersion, fmt: str) -> Path | None:
+    """The whole table as a file on disk: built at publication, or the Parquet file itself."""
+    if fmt == "parquet":
+        try:
+            return storage.local_path(version.parquet)
+        except OSError:
+            return None
+    if fmt in artifacts.EXPORTS:
+        return artifacts.export_file(version, fmt)
+    return None
 
 
 DUMP_FORMATS = {
