@@ -1,0 +1,24 @@
+"""URLs of Atendimento (mounted in ``paco/urls.py`` before the back office's catch-all)."""
+
+from django.urls import path
+
+from paco.atendimento import staff_views, views
+
+app_name = "atendimento"
+
+urlpatterns = [
+    path("atendimento/", views.home, name="home"),
+    path("atendimento/novo/<slug:kind_slug>/", views.new, name="new"),
+    path("atendimento/meus-pedidos/", views.my_cases, name="mine"),
+    path("atendimento/<str:number>/", views.case_page, name="case"),
+    path("atendimento/<str:number>/arquivos/<int:pk>/", views.attachment, name="attachment"),
+    path("protocolo/", views.lookup, name="lookup"),
+    path("gestao/atendimento/", staff_views.inbox, name="inbox"),
+    path("gestao/atendimento/registrar/", staff_views.walk_in, name="walk_in"),
+    path("gestao/atendimento/<str:number>/", staff_views.case_page, name="staff_case"),
+    path(
+        "gestao/atendimento/<str:number>/arquivos/<int:pk>/",
+        staff_views.staff_attachment,
+        name="staff_attachment",
+    ),
+]
