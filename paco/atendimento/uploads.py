@@ -93,18 +93,31 @@ def _is_zip(content: bytes) -> bool:
         return False
 
 
+def _too_big(name: str, width: int, height: int) -> ValidationError:
+    return ValidationError(
+        f"A imagem “{name}” declara {width} × {height} pixels; o limite é "
+        f"{MAX_PIXELS // 1_000_000} milhões de pixels. Reduza a imagem e envie de novo."
+    )
+
+
 def _check_image(name: str, content: bytes) -> None:
+    if content.startswith(b"\x89PNG") and len(content) >= 24:  # IHDR: width, height
+        width, height = int.from_bytes(content[16:20]), int.from_bytes(content[20:24])
+        if width * height > MAX_PIXELS:
+            raise _too_big(name, width, height)
     try:
         with Image.open(io.BytesIO(content)) as image:  # reads the header only
             width, height = image.size
             if width * height > MAX_PIXELS:
-                raise ValidationError(
-                    f"A imagem “{name}” declara {width} × {height} pixels; o limite é "
-                    f"{MAX_PIXELS // 1_000_000} milhões de pixels. Reduza a imagem e envie de novo."
-                )
+                raise _too_big(name, width, height)
             image.verify()
     except ValidationError:
         raise
+    except Image.DecompressionBombError as exc:
+        raise ValidationError(
+            f"A imagem “{name}” é grande demais ({MAX_PIXELS // 1_000_000} milhões de pixels "
+            "no máximo). Reduza a imagem e envie de novo."
+        ) from exc
     except Exception as exc:
         raise ValidationError(f"A imagem “{name}” está danificada e não pode ser lida.") from exc
 
