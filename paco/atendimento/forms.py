@@ -131,6 +131,7 @@ class WalkInForm(RequestForm):
         super().__init__(*args, kind=Kind.OMBUDSMAN, **kwargs)
         self.fields["unit"].queryset = units  # type: ignore[attr-defined]
         self.fields["ombudsman_type"].required = False
+        self.fields["identity_mode"].required = False
         self.fields["ombudsman_type"].help_text = "Só para manifestações de ouvidoria."
 
     def clean(self) -> dict[str, Any]:
