@@ -60,7 +60,9 @@ def test_an_anonymous_manifestation_keeps_no_identity(town_x, client_for):
     assert case.ombudsman_type == "comunicacao"
 
 
-def test_a_logged_in_citizen_lists_only_their_cases(town_x, unit_x_a, open_for, client_for, citizen_a, citizen_b):
+def test_a_logged_in_citizen_lists_only_their_cases(
+    town_x, unit_x_a, open_for, client_for, citizen_a, citizen_b
+):
     from paco.atendimento.actions import Requester
 
     mine = open_for(town_x, unit_x_a, requester=Requester(name="A", citizen=citizen_a)).case
@@ -98,7 +100,9 @@ def test_search_and_colours_with_text(town_x, unit_x_a, open_for, client_for, at
     assert "atrasado há" in page and 'class="at-prazo atrasado"' in page
 
 
-def test_the_clerk_concludes_from_the_case_page(town_x, unit_x_a, open_for, client_for, attendant_x):
+def test_the_clerk_concludes_from_the_case_page(
+    town_x, unit_x_a, open_for, client_for, attendant_x
+):
     case = open_for(town_x, unit_x_a).case
     client = client_for(attendant_x, town_x)
     url = f"/gestao/atendimento/{case.slug}/"
@@ -116,7 +120,9 @@ def test_the_clerk_concludes_from_the_case_page(town_x, unit_x_a, open_for, clie
 def test_a_walk_in_is_recorded_with_its_channel_and_clerk(
     town_x, unit_x_a, client_for, attendant_x, plain_staff_x
 ):
-    assert client_for(plain_staff_x, town_x).get("/gestao/atendimento/registrar/").status_code == 403
+    assert (
+        client_for(plain_staff_x, town_x).get("/gestao/atendimento/registrar/").status_code == 403
+    )
     response = client_for(attendant_x, town_x).post(
         "/gestao/atendimento/registrar/",
         {
