@@ -219,7 +219,7 @@ def _require_requester(proof: RequesterProof, case: Case) -> User | None:
 def _locked(case: Case) -> Case:
     """Re-read the case under a row lock (two clerks clicking at once act one after the other)."""
     return (
-        Case.objects.select_for_update()
+        Case.objects.select_for_update(of=("self",))
         .select_related("unit", "service", "citizen")
         .get(pk=case.pk)
     )
