@@ -68,7 +68,7 @@ def test_processes_on_a_file_sqlite_database_get_unique_gap_free_numbers(tmp_pat
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             text=True,
-        )  # fmt: skip
+        )
         for _ in range(PROCESSES)
     ]
     numbers: list[str] = []
