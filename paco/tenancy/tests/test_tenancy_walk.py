@@ -55,6 +55,8 @@ NOT_INSTANTIATED = {
 ANSWER_ALIKE = {
     # the visit-counting pixel: a GIF for any id, counting only X's published datasets
     "dados/visita/<uuid:dataset_id>.gif",
+    # the form of a kind of request (ouvidoria, e-SIC): the same in every town, no record
+    "atendimento/novo/<slug:kind_slug>/",
 }
 
 

@@ -142,6 +142,12 @@ def build_world(town: Municipality, marker: str, *, requests: int = 1) -> World:
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     from paco.atendimento.actions import Requester, open_case
+    from paco.protocol.models import ProtocolOffice
+
+    # each town its own protocol code, so a number names one town's case only
+    ProtocolOffice.objects.create(
+        municipality=town, code=f"{sum(map(ord, marker)) % 90000 + 10000}"
+    )
 
     case = open_case(
         town,
