@@ -211,6 +211,30 @@ def make_citizen(username: str, email: str, cpf: str = "") -> User:
 
 
 @pytest.fixture
+def attendant_x(town_x: Municipality, unit_x_a: Unit) -> User:
+    """Atendente of unit A (and below) in X: handles its cases."""
+    return make_staff("atendente_x", town_x, Role.ATTENDANT, unit_x_a)
+
+
+@pytest.fixture
+def attendant_x_root(town_x: Municipality, unit_x_root: Unit) -> User:
+    """Atendente of the root unit of X: covers units A and B below it."""
+    return make_staff("atendente_x_gab", town_x, Role.ATTENDANT, unit_x_root)
+
+
+@pytest.fixture
+def attendant_x_other(town_x: Municipality, unit_x_b: Unit) -> User:
+    """Atendente of unit B in X: may not reach unit A's cases."""
+    return make_staff("atendente_x_b", town_x, Role.ATTENDANT, unit_x_b)
+
+
+@pytest.fixture
+def ombudsman_x(town_x: Municipality) -> User:
+    """Ouvidor of X (town-wide): the only one who sees identity-preserved requesters."""
+    return make_staff("ouvidor_x", town_x, Role.OMBUDSMAN)
+
+
+@pytest.fixture
 def citizen_a(db: Any) -> User:
     return make_citizen("cidada_a", "cidada.a@exemplo.org", cpf="52998224725")
 

@@ -8,6 +8,7 @@ urlpatterns = [
     # before the admin, whose catch-all would answer every /gestao/... address
     path("", include("paco.notifications.urls")),
     path("", include("paco.citizens.staff_urls")),
+    path("", include("paco.atendimento.urls")),
     path("gestao/", backoffice.urls),
     path("conta/", include("paco.accounts.urls")),
     path("conta/", include("paco.citizens.urls")),

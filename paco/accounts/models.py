@@ -28,6 +28,10 @@ class Role(models.TextChoices):
     CATALOG_EDITOR = "catalog_editor", "Editor da Carta de Serviços"
     PLAN_EDITOR = "plan_editor", "Editor do cronograma"
     DATA_EDITOR = "data_editor", "Editor de dados abertos"
+    #: handles the Atendimento cases (service requests, e-SIC, ouvidoria) of their unit
+    ATTENDANT = "attendant", "Atendente"
+    #: ouvidoria staff: handle manifestations and alone see identity-preserved requesters
+    OMBUDSMAN = "ombudsman", "Ouvidor"
 
 
 class MembershipQuerySet(TenantQuerySet):

@@ -195,6 +195,32 @@ class Case(TenantModel):
         # the number only: the subject may carry personal data, and str() reaches the audit trail
         return self.number
 
+    @property
+    def slug(self) -> str:
+        """The number's digits, for addresses (``/`` cannot sit in a path segment)."""
+        return "".join(ch for ch in self.number if ch.isdigit())
+
+
+#: what each event code means, in pt-BR (timeline, e-mails)
+EVENT_LABELS = {
+    "received": "Recebido",
+    "assigned": "Atribuído",
+    "transferred": "Encaminhado a outra unidade",
+    "note": "Nota interna",
+    "info_requested": "Pedido de informações ao cidadão",
+    "citizen_answered": "Resposta do cidadão",
+    "document_added": "Documento enviado",
+    "extended": "Prazo prorrogado",
+    "concluded": "Respondido",
+    "archived": "Arquivado",
+    "forwarded": "Encaminhado a outro órgão",
+    "reopened": "Reaberto",
+    "appealed": "Recurso apresentado",
+    "complaint": "Reclamação por falta de resposta",
+    "appeal_decided": "Recurso decidido",
+    "deadline_changed": "Prazo recalculado",
+}
+
 
 class CaseEvent(TenantModel):
     """One step in a case's history; ``public`` events are the citizen's timeline."""
@@ -220,6 +246,9 @@ class CaseEvent(TenantModel):
         ordering = ["at", "pk"]
         indexes = [models.Index(fields=["case", "at"])]
 
+    def get_label(self) -> str:
+        return EVENT_LABELS.get(self.code, self.code)
+
 
 class CasePause(TenantModel):
     """The clock stopped while the town waits for the citizen (a request for information)."""
@@ -237,7 +266,11 @@ class CasePause(TenantModel):
 
 
 class Appeal(TenantModel):
-    """An appeal against an e-SIC answer, at one of the levels the town's decree sets."""
+    """An appeal against an e-SIC answer, at one of the levels the town's decree sets.
+
+    Level 0 is the complaint for no answer (LAI art. 22 of Decreto 7.724: "reclamação"),
+    filed when the request went unanswered; levels 1, 2 … are the appeal instances.
+    """
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="appeals")
     level = models.PositiveSmallIntegerField("instância")
@@ -321,3 +354,54 @@ class Rating(TenantModel):
     created_at = models.DateTimeField("avaliado em", auto_now_add=True)
 
     objects = TenantQuerySet.as_manager()
+
+
+class TownRules(TenantModel):
+    """Per-municipality rules of Atendimento (the town's own decree; federal defaults)."""
+
+    #: appeal instances after the first answer (LAI art. 15 and the town's decree, art. 45)
+    appeal_levels = models.PositiveSmallIntegerField(
+        "instâncias de recurso (e-SIC)",
+        default=2,
+        validators=[MinValueValidator(1), MaxValueValidator(4)],
+    )
+    #: days after conclusion in which the citizen may reopen a service request
+    reopen_days_service = models.PositiveSmallIntegerField(
+        "dias para reabrir uma solicitação de serviço", default=30
+    )
+    #: days after conclusion in which the citizen may reopen an ouvidoria manifestation
+    reopen_days_ombudsman = models.PositiveSmallIntegerField(
+        "dias para reabrir uma manifestação de ouvidoria", default=30
+    )
+
+    objects = TenantQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "regras do atendimento"
+        verbose_name_plural = "regras do atendimento"
+        constraints = [
+            models.UniqueConstraint(fields=["municipality"], name="townrules_unique_town"),
+        ]
+
+    def __str__(self) -> str:
+        return "Regras do atendimento"
+
+
+class Outgoing(TenantModel):
+    """An e-mail to a requester about a public event, kept until sent (retried with backoff)."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="outgoing")
+    event = models.ForeignKey(CaseEvent, null=True, on_delete=models.CASCADE, related_name="+")
+    to = models.EmailField("para")
+    subject = models.CharField("assunto", max_length=200)
+    body = models.TextField("texto")
+    sent_at = models.DateTimeField("enviado em", null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField("tentativas", default=0)
+    next_at = models.DateTimeField("próxima tentativa", null=True, blank=True)
+    last_error = models.CharField("último erro", max_length=300, blank=True)
+    created_at = models.DateTimeField("criado em", auto_now_add=True)
+
+    objects = TenantQuerySet.as_manager()
+
+    class Meta:
+        indexes = [models.Index(fields=["sent_at", "next_at"])]

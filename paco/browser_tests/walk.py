@@ -49,12 +49,15 @@ NOT_PAGES = re.compile(
     r"|gestao/(r/|jsi18n/|autocomplete/|logout/|\(\?P<url>|\w+/\w+/<path:object_id>/))"
     r"|\.(json|csv|ics|atom|gif|pdf)$|\.<[^>]+>$|/original$"
     r"|/(tentar-novamente|revogar|lgpd|publicar|recusar)/$"
+    r"|/arquivos/<int:pk>/$"
 )
 #: concrete paths for patterns that no page links to
 EXTRA = [  # expired links: the pages that say so
     "/conta/senha/redefinir/x/x/",
     "/conta/recuperar/x/x/",
     "/conta/confirmar/x/",
+    "/atendimento/",  # linked from the citizen pages of later issues (Carta, account)
+    "/protocolo/",
 ]
 #: a CSV whose CPF column sends its version to the LGPD review (the personal-data table)
 CPF_CSV = "programa;cpf\nBolsa atleta;529.982.247-25\nAuxílio transporte;111.444.777-35\n"
@@ -342,6 +345,8 @@ def walk_data(django_db_blocker: Any) -> Iterator[list[str]]:
 
     from paco.accounts.actions import create_staff_user, grant_role
     from paco.accounts.models import Role
+    from paco.atendimento import notify as atendimento_notify
+    from paco.atendimento.actions import Requester, open_case
     from paco.datarequests import actions as request_actions
     from paco.datarequests import notify
     from paco.opendata import actions
@@ -368,6 +373,12 @@ def walk_data(django_db_blocker: Any) -> Iterator[list[str]]:
             dataset__municipality=town, current_version__parquet__gt=""
         ).first()
         assert table is not None, "a demonstração deveria ter um recurso publicado"
+        with atendimento_notify.muted():
+            case = open_case(
+                town, kind="esic", subject="Contratos da caminhada", unit=unit,
+                description="Quero os contratos de limpeza.",
+                requester=Requester(name="Equipe do Navegador", document="RG 1", citizen=user),
+            ).case  # fmt: skip
         with notify.muted():
             data_request, token = request_actions.submit_request(
                 town, title="Podas de árvores da caminhada", description="Por bairro.",
@@ -384,6 +395,7 @@ def walk_data(django_db_blocker: Any) -> Iterator[list[str]]:
             f"/dados/embed/{table.pk}/",
             f"/dados/pedidos/acompanhar/{token}/",
             receipt.verification_path,  # nothing links to a code: it is typed or scanned
+            f"/atendimento/{case.slug}/",
         ]
     finally:
         with django_db_blocker.unblock():

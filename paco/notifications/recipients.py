@@ -15,6 +15,7 @@ from paco.tenancy.models import Municipality, Unit
 
 #: the role whose holders handle each kind of work item (``WorkItem.kind``)
 QUEUE_ROLES: dict[str, Role] = {
+    "case": Role.ATTENDANT,
     "data_request": Role.DATA_EDITOR,
     "version_review": Role.DATA_EDITOR,
     "dataset_update": Role.DATA_EDITOR,
@@ -23,6 +24,8 @@ QUEUE_ROLES: dict[str, Role] = {
 
 #: the queues a unit may have, in pt-BR, for the administrator's overview
 QUEUE_LABELS: dict[Role, str] = {
+    Role.ATTENDANT: "Atendimento (serviços, e-SIC e ouvidoria da unidade)",
+    Role.OMBUDSMAN: "Ouvidoria (todas as manifestações)",
     Role.DATA_EDITOR: "Dados abertos (pedidos de abertura, versões, atualizações)",
     Role.PLAN_EDITOR: "Cronograma (etapas do plano)",
 }

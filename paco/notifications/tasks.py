@@ -276,4 +276,13 @@ def tick(now: datetime.datetime | None = None, *, force_scan: bool = False) -> d
     retried = send_pending(now=now)
     scanned = scan_deadlines(now, force=force_scan)
     digests = send_digests(now)
-    return {"released": released, "retried": retried, "scanned": scanned, "digests": digests}
+    from paco.atendimento.tasks import retry_due  # the requesters' e-mails (Atendimento)
+
+    citizen_mail = retry_due(now)
+    return {
+        "released": released,
+        "retried": retried,
+        "scanned": scanned,
+        "digests": digests,
+        "citizen_mail": citizen_mail,
+    }

@@ -43,6 +43,7 @@ class Kind:
 
 #: the kinds of work, in the order of the counters
 KINDS = (
+    Kind("case", "Atendimentos", Role.ATTENDANT, "atendimento:inbox"),
     Kind(
         "data_request", "Pedidos de abertura de dados", Role.DATA_EDITOR, "datarequests:staff_list"
     ),

@@ -34,6 +34,15 @@ def areas(reach: Reach) -> list[Area]:
     if not reach.is_staff:
         return []
     found = [Area("Minha mesa", reverse("admin:index"), "/gestao/", "")]
+    if reach.has(Role.ATTENDANT) or reach.has(Role.OMBUDSMAN):
+        found.append(
+            Area(
+                "Atendimento",
+                reverse("atendimento:inbox"),
+                "/gestao/atendimento/",
+                "Pedidos de serviço, e-SIC e ouvidoria das suas unidades: prazos e respostas.",
+            )
+        )
     if reach.has(Role.DATA_EDITOR):
         found += [
             Area(

@@ -20,6 +20,7 @@ from paco.workspace.reach import Reach
 
 #: ``module:function`` of every source of work items, in the order of the counters
 SOURCES = (
+    "paco.atendimento.work:open_items",
     "paco.datarequests.work:open_items",
     "paco.opendata.work:open_items",
     "paco.plans.work:open_items",

@@ -163,10 +163,12 @@ class Endpoint:
     tags: tuple[str, ...] = ("dados",)
     request_body: dict[str, Any] | None = None
     security: bool = False
+    #: when two methods share one URL name (GET and POST of a collection)
+    operation_id: str = ""
 
     def operation(self) -> dict[str, Any]:
         op: dict[str, Any] = {
-            "operationId": self.url_name.replace(":", "_").replace("-", "_"),
+            "operationId": self.operation_id or self.url_name.replace(":", "_").replace("-", "_"),
             "summary": self.summary,
             "tags": list(self.tags),
             "parameters": self.parameters,
@@ -276,6 +278,16 @@ ENDPOINTS: list[Endpoint] = [
         ("meta",),
     ),
 ]
+
+
+def _joined() -> None:
+    """Other apps' ``/api/v1/`` endpoints join the one list (Atendimento)."""
+    from paco.atendimento.openapi import endpoints
+
+    ENDPOINTS.extend(endpoints(Endpoint))
+
+
+_joined()
 
 
 def spec(server_url: str = "") -> dict[str, Any]:

@@ -55,6 +55,8 @@ NOT_INSTANTIATED = {
 ANSWER_ALIKE = {
     # the visit-counting pixel: a GIF for any id, counting only X's published datasets
     "dados/visita/<uuid:dataset_id>.gif",
+    # the form of a kind of request (ouvidoria, e-SIC): the same in every town, no record
+    "atendimento/novo/<slug:kind_slug>/",
 }
 
 
@@ -92,6 +94,24 @@ def _values(route: str, y: World) -> list[dict[str, Any]] | None:
             for o in (y.category, y.service, y.dataset, y.unit, y.plan)
         ],
         "gestao/^(?P<app_label>tenancy|accounts|audit|catalog|plans|opendata)/$": [],
+    }
+    case = y.extra["case"]
+    file_pk = case.attachments.get().pk
+    by_route |= {
+        "atendimento/novo/<slug:kind_slug>/": [{"kind_slug": "ouvidoria"}],
+        "atendimento/<str:number>/": [{"number": case.slug}],
+        "atendimento/<str:number>/arquivos/<int:pk>/": [{"number": case.slug, "pk": file_pk}],
+        "gestao/atendimento/<str:number>/": [{"number": case.slug}],
+        "gestao/atendimento/<str:number>/arquivos/<int:pk>/": [
+            {"number": case.slug, "pk": file_pk}
+        ],
+        "api/v1/atendimento/casos/<str:number>": [{"number": case.slug}],
+        "api/v1/atendimento/casos/<str:number>/documentos": [{"number": case.slug}],
+        "api/v1/atendimento/casos/<str:number>/avaliacao": [{"number": case.slug}],
+        "api/v1/atendimento/caixa/<str:number>": [{"number": case.slug}],
+        "api/v1/atendimento/caixa/<str:number>/<slug:action>": [
+            {"number": case.slug, "action": "note"}
+        ],
     }
     if route in by_route:
         return by_route[route]

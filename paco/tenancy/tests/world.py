@@ -152,7 +152,26 @@ def build_world(town: Municipality, marker: str, *, requests: int = 1) -> World:
     )
     grant_role(None, town, admin, Role.ADMIN)
     token, secret = create_token(None, town, admin, f"Token {marker}")
-    return World(
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from paco.atendimento.actions import Requester, open_case
+    from paco.protocol.models import ProtocolOffice
+
+    # each town its own protocol code, so a number names one town's case only
+    ProtocolOffice.objects.create(
+        municipality=town, code=f"{sum(map(ord, marker)) % 90000 + 10000}"
+    )
+
+    case = open_case(
+        town,
+        kind="esic",
+        subject=f"Atendimento {marker} {SHARED_WORD}",
+        description=f"Pedido da {marker}.",
+        requester=Requester(name=f"Requerente {marker}", document="RG 1"),
+        unit=unit,
+        files=[SimpleUploadedFile("a.pdf", b"%PDF-1.4\n%%EOF\n")],
+    ).case
+    world = World(
         town=town,
         marker=marker,
         unit=unit,
@@ -174,6 +193,8 @@ def build_world(town: Municipality, marker: str, *, requests: int = 1) -> World:
         token=token,
         token_secret=secret,
     )
+    world.extra["case"] = case
+    return world
 
 
 def fingerprint(town: Municipality) -> dict[str, list[tuple[Any, ...]]]:
