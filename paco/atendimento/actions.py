@@ -42,6 +42,7 @@ from paco.catalog.models import Service
 from paco.deadlines import clock
 from paco.plans.dates import PLAN_TIME_ZONE, today_local
 from paco.protocol.numbering import allocate
+from paco.receipts.actions import issue_receipt
 from paco.tenancy.models import Municipality, Unit
 from paco.workspace.reach import Reach
 
@@ -178,8 +179,47 @@ def open_case(
         # no personal data in the trail: the number, kind and channel only
         record(actor, "case.open", case, changes={"kind": [None, kind], "channel": [None, channel]})
         _attach(case, first, checked, actor or requester.citizen, public=True)
+        _issue_receipt(case, deadline, actor)
         _after_open(case, actor)
     return Opened(case, code)
+
+
+#: what a receipt repeats of the description (the whole text stays in the case)
+RECEIPT_EXCERPT = 1500
+
+
+def _issue_receipt(case: Case, deadline: clock.Deadline | None, actor: User | None) -> None:
+    """The electronic receipt of the submission (Lei 14.129 art. 8), verifiable at /verificar/."""
+    local = timezone.localtime(case.submitted_at, PLAN_TIME_ZONE)
+    description = case.description
+    if len(description) > RECEIPT_EXCERPT:
+        description = description[:RECEIPT_EXCERPT].rstrip() + "… (texto completo no atendimento)"
+    kind = case.get_kind_display()
+    if case.ombudsman_type:
+        kind += f" ({case.get_ombudsman_type_display()})"
+    lines = [
+        ("Tipo", kind),
+        ("Assunto", case.subject),
+        ("Descrição", description),
+        ("Canal", case.get_channel_display()),
+        ("Recebido para contagem do prazo em", f"{case.received_on:%d/%m/%Y}"),
+        ("Prazo", f"{case.due_on:%d/%m/%Y}" if case.due_on else "sem prazo definido"),
+    ]
+    if case.unit_id:
+        lines.insert(4, ("Unidade", str(case.unit)))
+    issue_receipt(
+        case.municipality,
+        kind="atendimento.caso",
+        subject=case,
+        number=case.number,
+        title=f"Comprovante de {case.get_kind_display().lower()}",
+        issued_at=case.submitted_at,
+        lines=lines,
+        explanation=deadline.steps if deadline else (),
+        # no personal data, and not the subject either: it may name people
+        public_summary=f"{kind} nº {case.number}, enviado em {local:%d/%m/%Y às %H:%M}.",
+        actor=actor,
+    )
 
 
 # -- shared steps of every transition -------------------------------------------------------

@@ -24,6 +24,8 @@ from django.utils import timezone
 from paco.accounts.models import Role, User
 from paco.atendimento.models import Case, CaseEvent, IdentityMode, Kind, Outgoing
 from paco.atendimento.work import item_for
+from paco.citizens.actions import profile_of
+from paco.citizens.models import Channel
 from paco.notifications.actions import notify, notify_assigned, notify_new_item
 from paco.notifications.models import Kind as NoticeKind
 from paco.notifications.recipients import Coverage
@@ -77,9 +79,9 @@ def address_of(case: Case) -> str:
         return ""
     citizen = case.citizen
     if citizen is not None:
-        channel = getattr(citizen, "preferred_channel", "email") or "email"
-        if channel != "email":
-            return ""
+        profile = profile_of(citizen)
+        if profile is not None and profile.preferred_channel != Channel.EMAIL:
+            return ""  # the citizen chose to be told in the app only
     return case.requester_email or (citizen.email if citizen is not None else "")
 
 

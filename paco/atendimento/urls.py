@@ -12,6 +12,7 @@ urlpatterns = [
     path("atendimento/meus-pedidos/", views.my_cases, name="mine"),
     path("atendimento/<str:number>/", views.case_page, name="case"),
     path("atendimento/<str:number>/arquivos/<int:pk>/", views.attachment, name="attachment"),
+    path("atendimento/<str:number>/comprovante.pdf", views.receipt_pdf, name="receipt_pdf"),
     path("protocolo/", views.lookup, name="lookup"),
     path("api/v1/atendimento/casos", api.cases, name="api-cases"),
     path("api/v1/atendimento/casos/<str:number>", api.case_detail, name="api-case"),

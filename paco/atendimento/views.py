@@ -17,7 +17,7 @@ from django.forms import Form
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods
 
 from paco.accounts.models import User
 from paco.atendimento import actions
@@ -46,6 +46,8 @@ from paco.core import ratelimit
 from paco.core.clientip import client_ip
 from paco.deadlines.clock import Deadline
 from paco.protocol.nup import NupError, parse_nup
+from paco.receipts.models import Receipt
+from paco.receipts.pdf import pdf_response
 from paco.tenancy.access import current_municipality
 
 #: /protocolo/ look-ups and new submissions per address and town, per hour
@@ -135,6 +137,7 @@ def new(request: HttpRequest, kind_slug: str) -> HttpResponse:
                         "case": opened.case,
                         "code": opened.access_code,
                         "deadline": actions.deadline_of(opened.case),
+                        "receipt": _receipt_of(opened.case),
                     },
                     status=201,
                 )
@@ -314,3 +317,26 @@ def attachment(request: HttpRequest, number: str, pk: int) -> FileResponse:
     if found is None:
         raise Http404(NOT_FOUND)
     return _serve(found)
+
+
+def _receipt_of(case: Case) -> Receipt | None:
+    receipt = (
+        Receipt.objects.for_municipality(case.municipality)
+        .for_subject(case)
+        .order_by("-pk")
+        .first()
+    )
+    if receipt is not None:
+        receipt.municipality = case.municipality
+    return receipt
+
+
+@never_cache
+@require_GET
+def receipt_pdf(request: HttpRequest, number: str) -> HttpResponse:
+    """The PDF receipt, for whoever may follow the case (another citizen's: 404)."""
+    case = citizen_case(request, number)
+    receipt = _receipt_of(case)
+    if receipt is None:
+        raise Http404()
+    return pdf_response(receipt, f"comprovante-{case.slug}.pdf")

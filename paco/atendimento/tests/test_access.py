@@ -8,6 +8,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from paco.atendimento.actions import Requester
 from paco.atendimento.models import IdentityMode, Kind
 from paco.audit.models import AuditEntry
+from paco.citizens.models import PersonalDataView
 from paco.notifications.models import Notification
 
 pytestmark = pytest.mark.django_db
@@ -124,11 +125,25 @@ def test_a_preserved_identity_shows_only_to_the_ouvidoria(
     assert list(logged.values_list("actor__username", flat=True)) == ["ouvidor_x"]
 
 
-def test_every_staff_view_of_an_identity_is_logged(case_a, client_for, town_x, attendant_x):
+def test_a_staff_view_of_an_account_holders_case_shows_in_their_meus_dados(
+    case_a, client_for, town_x, attendant_x, citizen_a
+):
     client_for(attendant_x, town_x).get(_staff(case_a))
+    view = PersonalDataView.objects.get()
+    assert (view.viewer, view.citizen, view.municipality) == (attendant_x, citizen_a, town_x)
+    assert case_a.number in view.context and "Cidadã" not in view.context
+    page = client_for(citizen_a, town_x).get("/conta/meus-dados/").content.decode()
+    assert case_a.number in page
+
+
+def test_a_staff_view_of_a_requester_without_account_is_in_the_audit_trail(
+    town_x, unit_x_a, open_for, client_for, attendant_x
+):
+    case = open_for(town_x, unit_x_a, requester=Requester(name="Sem Conta", email="s@e.org")).case
+    client_for(attendant_x, town_x).get(_staff(case))
     entry = AuditEntry.objects.get(action="case.view_personal_data")
-    assert entry.actor == attendant_x and entry.object_repr == case_a.number
-    assert "Cidadã" not in str(entry.changes)
+    assert entry.actor == attendant_x and entry.object_repr == case.number
+    assert "Sem Conta" not in str(entry.changes)
 
 
 def test_an_anonymous_manifestation_is_followed_with_number_and_code(
