@@ -4,3 +4,8 @@ from django.apps import AppConfig
 class AtendimentoConfig(AppConfig):
     name = "paco.atendimento"
     verbose_name = "Atendimento"
+
+    def ready(self) -> None:
+        from paco.atendimento import mydata
+
+        mydata.register()

@@ -43,3 +43,10 @@ def test_the_pdf_receipt_is_only_for_who_may_follow_the_case(
     assert client_for(citizen_b, town_x).get(url).status_code == 404
     assert client_for(None, town_x).get(url).status_code == 404
     assert client_for(citizen_a, town_y).get(url).status_code == 404
+
+
+def test_the_citizens_cases_are_in_meus_dados_and_its_export(case_a, client_for, town_x, citizen_a):
+    page = client_for(citizen_a, town_x).get("/conta/meus-dados/").content.decode()
+    assert "Seus atendimentos" in page and case_a.number in page
+    export = client_for(citizen_a, town_x).get("/conta/meus-dados/meus-dados.json")
+    assert case_a.subject in export.content.decode()
