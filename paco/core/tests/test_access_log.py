@@ -30,7 +30,7 @@ def _line(logger_class, resp, environ, monkeypatch):
     monkeypatch.setattr(logger, "now", lambda: "[08/Dec/2026:01:02:03 +0000]")
     records: list[str] = []
     handler = logging.Handler()
-    handler.emit = lambda record: records.append(record.getMessage())  # type: ignore[method-assign]
+    handler.emit = lambda record: records.append(record.getMessage())
     logger.access_log.handlers = [handler]
     logger.access(resp, Request(), environ, dt.timedelta(microseconds=1500))
     return records
@@ -81,7 +81,7 @@ def test_another_format_is_left_to_gunicorn(monkeypatch):
     logger = server.AccessLogger(cfg)
     records: list[str] = []
     handler = logging.Handler()
-    handler.emit = lambda record: records.append(record.getMessage())  # type: ignore[method-assign]
+    handler.emit = lambda record: records.append(record.getMessage())
     logger.access_log.handlers = [handler]
     environ = {"REQUEST_METHOD": "GET", "RAW_URI": "/", "SERVER_PROTOCOL": "HTTP/1.1"}
     logger.access(Response("200 OK", 5), Request(), environ, dt.timedelta(0))
