@@ -46,6 +46,8 @@ from typing import Any
 
 from gunicorn.glogging import Logger as GunicornLogger
 
+from paco.core.clientip import PEER  # the connection's peer, as gunicorn's %(h)s
+
 logger = logging.getLogger("paco.server")
 
 TASKS_ENV = "PACO_SERVE_TASKS"
@@ -91,7 +93,7 @@ class AccessLogger(GunicornLogger):
             f"{environ['REQUEST_METHOD']} {environ['RAW_URI']} {environ['SERVER_PROTOCOL']}"
         )
         line = (
-            f"{_safe(get('REMOTE_ADDR', '-'))} - {_safe(self._get_user(environ) or '-')} "
+            f"{_safe(get(PEER, '-'))} - {_safe(self._get_user(environ) or '-')} "
             f'{self.now()} "{_safe(request_line)}" {status} '
             f'{"-" if sent is None else sent} "{_safe(get("HTTP_REFERER", "-"))}" '
             f'"{_safe(get("HTTP_USER_AGENT", "-"))}" pid=<{os.getpid()}>'
