@@ -81,11 +81,13 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # first: a cached anonymous page is answered before anything else runs, with the
+    # headers the whole chain gave it when it was stored (see paco.core.cache)
+    "paco.core.cache.PublicPageCacheMiddleware",
     "paco.core.clientip.ClientAddressMiddleware",
     "paco.core.origin.CanonicalHostMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "paco.core.cache.PublicPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",

@@ -60,7 +60,7 @@ def client_ip(request: HttpRequest) -> str:
 
 
 class ClientAddressMiddleware:
-    """Settles the client's address before anything else looks at the request."""
+    """Settles the client's address before anything that uses it looks at the request."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response

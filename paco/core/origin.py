@@ -5,7 +5,8 @@ password-reset e-mail) from the request's ``Host`` header, port included. That
 header is the client's to write: with it an attacker could get a reset link
 pointing at their own port or a page cached with their host in it for everyone.
 
-:class:`CanonicalHostMiddleware`, first in the chain, replaces the ``Host`` of
+:class:`CanonicalHostMiddleware`, first in the chain after the page cache's hit path
+(:mod:`paco.core.cache`, which computes the same host for its key), replaces the ``Host`` of
 every request that belongs to a municipality with :func:`public_host`:
 
 - the host *name* the visitor used when it is one of the municipality's
@@ -46,6 +47,17 @@ def _candidates(town: Municipality | None) -> list[str]:
     return hosts or _concrete_allowed_hosts()
 
 
+def canonical_host(request: HttpRequest, town_hosts: list[str], host: str = "") -> str:
+    """:func:`public_host` from the town's host names alone (the page cache's hit path);
+    ``host``: ``request.get_host()`` when the caller has it already."""
+    name, _ = split_domain_port(host or request.get_host())
+    candidates = town_hosts or _concrete_allowed_hosts()
+    if name not in candidates:
+        name = candidates[0] if candidates else name
+    port = _public_port(request)
+    return f"{name}:{port}" if port else name
+
+
 def _public_port(request: HttpRequest) -> str:
     if settings.PACO_BEHIND_PROXY:
         return ""
@@ -56,12 +68,7 @@ def _public_port(request: HttpRequest) -> str:
 
 def public_host(request: HttpRequest, town: Municipality | None) -> str:
     """``name[:port]`` for links to ``town`` made while answering ``request``."""
-    name, _ = split_domain_port(request.get_host())
-    candidates = _candidates(town)
-    if name not in candidates:
-        name = candidates[0] if candidates else name
-    port = _public_port(request)
-    return f"{name}:{port}" if port else name
+    return canonical_host(request, town.host_list() if town is not None else [])
 
 
 def absolute_url(request: HttpRequest, path: str) -> str:

@@ -2,6 +2,7 @@
 
 import pytest
 
+from paco.conftest import HOST_X
 from paco.plans.actions import update_stage
 from paco.plans.models import Plan, Stage
 
@@ -87,3 +88,73 @@ def test_a_hit_carries_the_same_security_headers_as_the_miss(cached, anon_x, sta
 def test_unmarked_pages_are_never_cached(cached, anon_x, stage):
     anon_x.get("/acessibilidade/")
     assert "X-Paco-Cache" not in anon_x.get("/acessibilidade/")
+
+
+# --- the hit path is first in the chain (issue 9 §4: throughput) -------------------------
+
+
+def test_a_hit_runs_no_query_and_sends_a_length(cached, anon_x, stage, django_assert_num_queries):
+    anon_x.get("/cronograma/")
+    with django_assert_num_queries(0):
+        hit = anon_x.get("/cronograma/")
+    assert hit["X-Paco-Cache"] == "hit"
+    assert hit["Content-Length"] == str(len(hit.content))
+
+
+def test_a_hit_has_every_header_of_the_miss(cached, settings, anon_x, stage):
+    settings.SECURE_HSTS_SECONDS = 3600
+    miss = anon_x.get("/cronograma/", secure=True)
+    hit = anon_x.get("/cronograma/", secure=True)
+    assert (miss["X-Paco-Cache"], hit["X-Paco-Cache"]) == ("miss", "hit")
+    own = {"date", "content-length", "x-paco-cache"}
+    assert {k: v for k, v in hit.items() if k.lower() not in own} == {
+        k: v for k, v in miss.items() if k.lower() not in own
+    }
+    assert hit["Strict-Transport-Security"].startswith("max-age=3600")
+
+
+def test_plain_http_is_still_redirected_once_the_https_page_is_cached(
+    cached, settings, anon_x, stage
+):
+    settings.SECURE_SSL_REDIRECT = True
+    anon_x.get("/cronograma/", secure=True)
+    assert anon_x.get("/cronograma/", secure=True)["X-Paco-Cache"] == "hit"
+    response = anon_x.get("/cronograma/")
+    assert response.status_code == 301
+    assert response["Location"] == f"https://{HOST_X}/cronograma/"
+
+
+def test_a_changed_security_setting_is_not_served_from_older_entries(
+    cached, settings, anon_x, stage
+):
+    anon_x.get("/cronograma/")
+    assert anon_x.get("/cronograma/")["X-Frame-Options"] == "DENY"
+    settings.X_FRAME_OPTIONS = "SAMEORIGIN"
+    response = anon_x.get("/cronograma/")
+    assert response["X-Paco-Cache"] == "miss"
+    assert response["X-Frame-Options"] == "SAMEORIGIN"
+
+
+def test_a_hit_is_keyed_on_the_canonical_host_not_the_port_asked(cached, anon_x, stage):
+    anon_x.get("/cronograma/")
+    other_port = anon_x.get("/cronograma/", HTTP_HOST=f"{HOST_X}:8443")
+    assert other_port["X-Paco-Cache"] == "hit"
+
+
+def test_a_deactivated_town_stops_answering_at_once(
+    cached, anon_x, stage, town_x, django_capture_on_commit_callbacks
+):
+    anon_x.get("/cronograma/")
+    assert anon_x.get("/cronograma/")["X-Paco-Cache"] == "hit"
+    with django_capture_on_commit_callbacks(execute=True):
+        town_x.is_active = False
+        town_x.save()
+    response = anon_x.get("/cronograma/")
+    assert response.status_code == 404
+    assert "X-Paco-Cache" not in response
+
+
+def test_static_files_skip_the_page_cache(cached, anon_x, stage):
+    response = anon_x.get("/static/paco/nao-existe.css")
+    assert response.status_code == 404
+    assert "X-Paco-Cache" not in response
