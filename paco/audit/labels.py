@@ -119,6 +119,12 @@ LABELS: dict[str, Label] = {
     "inventory.update": "Alterou «{obj}» no inventário de bases de dados",
     # Pedidos de abertura de bases
     "case.open": "Registrou o atendimento {obj}",
+    "case.deadline_moved": "Moveu o prazo do atendimento {obj} de {old} para {new} "
+    "(calendário ou regras de prazo do município)",
+    # Prazos e feriados
+    "deadlines.holiday_add": "Incluiu no calendário do município «{obj}»",
+    "deadlines.holiday_remove": "Excluiu do calendário do município «{obj}»",
+    "deadlines.settings": "Mudou as regras de prazo do município",
     "datarequest.submit": "Registrou o pedido de abertura «{obj}»",
     "datarequest.resend_link": "Reenviou ao solicitante o link do pedido «{obj}»",
     "datarequest.assign": "Encaminhou o pedido «{obj}»",
