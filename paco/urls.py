@@ -7,6 +7,7 @@ from paco.core.admin import site as backoffice
 urlpatterns = [
     # before the admin, whose catch-all would answer every /gestao/... address
     path("", include("paco.notifications.urls")),
+    path("", include("paco.deadlines.urls")),
     path("gestao/", backoffice.urls),
     path("conta/", include("paco.accounts.urls")),
     path("", include("paco.core.urls")),

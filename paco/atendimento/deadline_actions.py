@@ -36,7 +36,9 @@ def _affected(town: Municipality, dates: Sequence[datetime.date] | None) -> list
     )
     if dates:
         # a day can move a deadline only if it lies between the submission and the due day
-        after_last = datetime.datetime.combine(max(dates) + ONE_DAY, datetime.time(), PLAN_TIME_ZONE)
+        after_last = datetime.datetime.combine(
+            max(dates) + ONE_DAY, datetime.time(), PLAN_TIME_ZONE
+        )
         cases = cases.filter(due_on__gte=min(dates), submitted_at__lt=after_last)
     return list(cases.order_by("pk"))
 

@@ -51,9 +51,7 @@ def roll_to_workday(day: datetime.date, *, town: Municipality | None = None) -> 
     return _calendar(town).roll_forward(day)
 
 
-def add_days(
-    start: datetime.date, days: int, *, town: Municipality | None = None
-) -> datetime.date:
+def add_days(start: datetime.date, days: int, *, town: Municipality | None = None) -> datetime.date:
     """``days`` calendar days after ``start`` (start excluded, end included), on a workday."""
     policy = clock.Policy("dias", f"{days} dias", days)
     return _due(policy, start, town=town)

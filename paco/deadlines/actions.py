@@ -58,9 +58,7 @@ def add_holiday(
     holiday.save()
     record(actor, "deadlines.holiday_add", holiday, changes={"after": snapshot(holiday)})
     reason = _reason(holiday, "incluído")
-    transaction.on_commit(
-        lambda: send_calendar_changed(town, (date,), reason=reason, actor=actor)
-    )
+    transaction.on_commit(lambda: send_calendar_changed(town, (date,), reason=reason, actor=actor))
     return holiday
 
 
@@ -72,9 +70,7 @@ def remove_holiday(actor: User | None, holiday: Holiday) -> None:
     record(actor, "deadlines.holiday_remove", holiday, changes={"before": snapshot(holiday)})
     date, reason = holiday.date, _reason(holiday, "excluído")
     holiday.delete()
-    transaction.on_commit(
-        lambda: send_calendar_changed(town, (date,), reason=reason, actor=actor)
-    )
+    transaction.on_commit(lambda: send_calendar_changed(town, (date,), reason=reason, actor=actor))
 
 
 @transaction.atomic

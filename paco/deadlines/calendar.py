@@ -60,7 +60,7 @@ class DayOff:
 
     @property
     def label(self) -> str:
-        """"Feriado nacional", "Feriado estadual", "Ponto facultativo"…"""
+        """ "Feriado nacional", "Feriado estadual", "Ponto facultativo"…"""
         if self.source in SOURCE_LABELS:
             return SOURCE_LABELS[self.source]
         return str(HolidayKind(self.kind).label)

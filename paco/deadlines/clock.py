@@ -122,7 +122,7 @@ class Receipt:
             )
         else:
             why = "dia sem expediente: conta como recebido no próximo dia útil."
-        steps = (f"{sent}, {why}",)
+        steps: tuple[str, ...] = (f"{sent}, {why}",)
         if self.closed:
             listed = "; ".join(f"{day:%d/%m/%Y}, {reason}" for day, reason in self.closed)
             steps += (f"Sem expediente: {listed}.",)
@@ -224,9 +224,9 @@ def _count(
     return result
 
 
-def _roll(cal: Calendar, last: datetime.date, skipped: list[tuple[datetime.date, str]]) -> tuple[
-    datetime.date, list[tuple[datetime.date, str]]
-]:
+def _roll(
+    cal: Calendar, last: datetime.date, skipped: list[tuple[datetime.date, str]]
+) -> tuple[datetime.date, list[tuple[datetime.date, str]]]:
     """The due day for a count ending on ``last``, and the closed days passed on the way."""
     closed: list[tuple[datetime.date, str]] = []
     due = last
@@ -254,8 +254,10 @@ def _last_step(
         return f"O {_ordinal(n)} dia é {day_label(last)}."
     (_, why), others = closed[0], closed[1:]
     text = f"O {_ordinal(n)} dia é {day_label(last)}"
-    text += ", sem expediente" if last.weekday() >= 5 and why == WEEKDAYS[last.weekday()] else (
-        f" ({why}), sem expediente"
+    text += (
+        ", sem expediente"
+        if last.weekday() >= 5 and why == WEEKDAYS[last.weekday()]
+        else (f" ({why}), sem expediente")
     )
     if others:
         text += "; também sem expediente: " + "; ".join(
@@ -365,8 +367,9 @@ def compute(
         return stopped(main, policy.days)
     pause_steps(main)
     last = main.last
+    closed: list[tuple[datetime.date, str]] = []
     if business:
-        due, closed = last, []
+        due = last
     else:
         due, closed = _roll(cal, last, skipped)
     steps.append(_last_step(policy.days, last, due, closed))

@@ -120,4 +120,3 @@ class ClockSettings(models.Model):
         """The town's row, or an unsaved one with the defaults (reading never writes)."""
         found = cls.objects.filter(municipality=town).first()
         return found or cls(municipality=town)
-

@@ -82,6 +82,14 @@ def areas(reach: Reach) -> list[Area]:
                 "Importar um cronograma publicado (planilha ou texto).",
             )
         )
+        found.append(
+            Area(
+                "Prazos e feriados",
+                reverse("deadlines:holidays"),
+                "/gestao/prazos/",
+                "Feriados e dias sem expediente do município; regras de contagem de prazos.",
+            )
+        )
     found.append(
         Area(
             "Avisos",

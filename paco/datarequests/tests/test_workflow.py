@@ -217,9 +217,7 @@ def test_appeal_decided_by_higher_authority_not_by_answerer(
     data_request = fresh(data_request)
     assert data_request.status == Status.IN_ANALYSIS  # back to the unit with a new term
     decided_on = deadlines.local_date(data_request.appeal_decided_at)
-    assert data_request.due_date == deadlines.answer_due(
-        decided_on, town=data_request.municipality
-    )
+    assert data_request.due_date == deadlines.answer_due(decided_on, town=data_request.municipality)
     assert not data_request.can_appeal(datetime.date.today())
 
 
