@@ -135,12 +135,18 @@ class Shell:
         pages other than its index belong to "Configuração"."""
         path = self.request.path
         home = reverse("admin:index")
+        matches = [
+            a
+            for a in self.areas
+            if not a.prefix.endswith("#")
+            and path.startswith(a.prefix)
+            and (a.prefix != home or path == home)
+        ]
+        if matches:  # an area of its own under /gestao/ (Avisos, Prazos e feriados) included
+            return max(matches, key=lambda a: len(a.prefix))
         if path.startswith(home) and path != home:
             return next((a for a in self.areas if a.prefix.endswith("#")), None)
-        matches = [
-            a for a in self.areas if not a.prefix.endswith("#") and path.startswith(a.prefix)
-        ]
-        return max(matches, key=lambda a: len(a.prefix), default=None)
+        return None
 
     @cached_property
     def user_name(self) -> str:
