@@ -9,6 +9,7 @@ urlpatterns = [
     path("", include("paco.notifications.urls")),
     path("", include("paco.citizens.staff_urls")),
     path("", include("paco.atendimento.urls")),
+    path("", include("paco.deadlines.urls")),
     path("gestao/", backoffice.urls),
     path("conta/", include("paco.accounts.urls")),
     path("conta/", include("paco.citizens.urls")),

@@ -9,3 +9,4 @@ class AtendimentoConfig(AppConfig):
         from paco.atendimento import mydata
 
         mydata.register()
+        from paco.atendimento import receivers  # noqa: F401  (connects the clock's signal)

@@ -148,6 +148,12 @@ LABELS: dict[str, Label] = {
     "case.appeal_decide": "Decidiu o recurso do atendimento {obj}",
     "case.rate": "Avaliou o atendimento {obj}",
     "case.view_personal_data": "Viu os dados pessoais do solicitante do atendimento {obj}",
+    "case.deadline_moved": "Moveu o prazo do atendimento {obj} de {old} para {new} "
+    "(calendário ou regras de prazo do município)",
+    # Prazos e feriados
+    "deadlines.holiday_add": "Incluiu no calendário do município «{obj}»",
+    "deadlines.holiday_remove": "Excluiu do calendário do município «{obj}»",
+    "deadlines.settings": "Mudou as regras de prazo do município",
     "datarequest.submit": "Registrou o pedido de abertura «{obj}»",
     "datarequest.resend_link": "Reenviou ao solicitante o link do pedido «{obj}»",
     "datarequest.assign": "Encaminhou o pedido «{obj}»",

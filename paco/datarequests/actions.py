@@ -126,7 +126,7 @@ def submit_request(
         requester_phone=phone.strip(),
         hide_identity=hide_identity,
         token_hash=hash_token(token),
-        due_date=deadlines.answer_due(deadlines.local_date(now)),
+        due_date=deadlines.answer_due(deadlines.local_date(now), town=town),
     )
     data_request.full_clean()
     data_request.save()
@@ -236,7 +236,9 @@ def extend_deadline(
     data_request.extended_at = timezone.now()
     data_request.extension_reason = reason.strip()
     data_request.due_date = deadlines.answer_due(
-        deadlines.local_date(data_request.received_at), extended=True
+        deadlines.local_date(data_request.received_at),
+        extended=True,
+        town=data_request.municipality,
     )
     return _save_and_record(actor, "extend", data_request, before, notice="extended", root=root)
 
@@ -290,7 +292,9 @@ def _finish_answer(data_request: DataRequest, text: str) -> None:
     data_request.pending_answer = ""
     data_request.answered_at = now
     data_request.status = Status.ANSWERED
-    data_request.appeal_until = deadlines.appeal_deadline(deadlines.local_date(now))
+    data_request.appeal_until = deadlines.appeal_deadline(
+        deadlines.local_date(now), town=data_request.municipality
+    )
 
 
 def answer_on_publication(dataset: Dataset) -> int:
@@ -328,7 +332,9 @@ def file_appeal(data_request: DataRequest, text: str, *, root: str = "") -> Data
     now = timezone.now()
     data_request.appealed_at = now
     data_request.appeal_text = text.strip()
-    data_request.appeal_due = deadlines.appeal_answer_due(deadlines.local_date(now))
+    data_request.appeal_due = deadlines.appeal_answer_due(
+        deadlines.local_date(now), town=data_request.municipality
+    )
     data_request.status = Status.APPEALED
     _save_and_record(None, "appeal", data_request, before, notice="appealed", root=root)
     # a new task for the unit's queue: deciding the appeal
@@ -366,7 +372,9 @@ def decide_appeal(
     data_request.appeal_decision = decision.strip()
     if outcome == AppealOutcome.UPHELD:
         data_request.status = Status.IN_ANALYSIS
-        data_request.due_date = deadlines.answer_due(deadlines.local_date(now))
+        data_request.due_date = deadlines.answer_due(
+            deadlines.local_date(now), town=data_request.municipality
+        )
     else:
         data_request.status = Status.APPEAL_DECIDED
     return _save_and_record(

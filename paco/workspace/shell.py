@@ -99,6 +99,14 @@ def areas(reach: Reach) -> list[Area]:
                 "Pedidos de cidadãos para excluir os seus dados pessoais (LGPD).",
             )
         )
+        found.append(
+            Area(
+                "Prazos e feriados",
+                reverse("deadlines:holidays"),
+                "/gestao/prazos/",
+                "Feriados e dias sem expediente do município; regras de contagem de prazos.",
+            )
+        )
     found.append(
         Area(
             "Avisos",
@@ -144,19 +152,18 @@ class Shell:
         pages other than its index and the task pages under it belong to "Configuração"."""
         path = self.request.path
         home = reverse("admin:index")
-        own = [  # task pages mounted under /gestao/ (avisos, exclusão de dados) are their own
+        matches = [
             a
             for a in self.areas
-            if not a.prefix.endswith("#") and a.prefix != home and path.startswith(a.prefix)
+            if not a.prefix.endswith("#")
+            and path.startswith(a.prefix)
+            and (a.prefix != home or path == home)
         ]
-        if own:
-            return max(own, key=lambda a: len(a.prefix))
+        if matches:  # an area of its own under /gestao/ (Avisos, Prazos e feriados) included
+            return max(matches, key=lambda a: len(a.prefix))
         if path.startswith(home) and path != home:
             return next((a for a in self.areas if a.prefix.endswith("#")), None)
-        matches = [
-            a for a in self.areas if not a.prefix.endswith("#") and path.startswith(a.prefix)
-        ]
-        return max(matches, key=lambda a: len(a.prefix), default=None)
+        return None
 
     @cached_property
     def user_name(self) -> str:

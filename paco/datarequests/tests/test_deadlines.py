@@ -1,4 +1,5 @@
-"""LAI deadlines: calendar days, start excluded, weekend ends move to Monday."""
+"""LAI deadlines: calendar days, start excluded, ends without office hours (weekends, holidays)
+move to the next business day."""
 
 from __future__ import annotations
 
@@ -28,7 +29,9 @@ def test_answer_due_20_calendar_days(received: datetime.date, expected: datetime
 
 def test_extension_adds_ten_days_counted_from_receipt() -> None:
     received = D(2026, 3, 4)
-    assert deadlines.answer_due(received, extended=True) == D(2026, 4, 3)  # Fri
+    # 30 days land on Fri 2026-04-03, Good Friday (Paixão de Cristo, a national holiday since
+    # the clock is holiday-aware): the deadline moves to Monday 6
+    assert deadlines.answer_due(received, extended=True) == D(2026, 4, 6)
     # 30 days landing on Saturday 2026-04-04 move to Monday 6
     assert deadlines.answer_due(D(2026, 3, 5), extended=True) == D(2026, 4, 6)
 

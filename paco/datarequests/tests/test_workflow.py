@@ -38,7 +38,7 @@ def test_submit_stores_only_a_digest_of_the_token(submit, town_x):
     assert data_request.token_hash == hash_token(token)
     assert token not in data_request.token_hash
     received = deadlines.local_date(data_request.received_at)
-    assert data_request.due_date == deadlines.answer_due(received)
+    assert data_request.due_date == deadlines.answer_due(received, town=town_x)
     assert data_request.status == Status.RECEIVED
 
 
@@ -85,8 +85,9 @@ def test_extension_once_with_reason_before_deadline(assigned, data_editor_x):
     actions.extend_deadline(data_editor_x, data_request, "Base em sistema legado.")
     data_request = fresh(data_request)
     received = deadlines.local_date(data_request.received_at)
-    assert data_request.due_date == deadlines.answer_due(received, extended=True)
-    assert data_request.due_date > deadlines.answer_due(received)
+    town = data_request.municipality
+    assert data_request.due_date == deadlines.answer_due(received, extended=True, town=town)
+    assert data_request.due_date > deadlines.answer_due(received, town=town)
     with pytest.raises(ValidationError, match="já foi prorrogado"):
         actions.extend_deadline(data_editor_x, data_request, "De novo.")
 
@@ -116,7 +117,9 @@ def test_granted_answer_needs_a_published_dataset(assigned, data_editor_x, publi
     assert data_request.dataset == published_dataset
     assert data_request.answered_by == data_editor_x
     answered_on = deadlines.local_date(data_request.answered_at)
-    assert data_request.appeal_until == deadlines.appeal_deadline(answered_on)
+    assert data_request.appeal_until == deadlines.appeal_deadline(
+        answered_on, town=data_request.municipality
+    )
 
 
 def test_draft_dataset_answers_when_published(
@@ -177,7 +180,9 @@ def test_appeal_within_ten_days_only_once(assigned, data_editor_x):
     data_request = fresh(data_request)
     assert data_request.status == Status.APPEALED
     appealed_on = deadlines.local_date(data_request.appealed_at)
-    assert data_request.appeal_due == deadlines.appeal_answer_due(appealed_on)
+    assert data_request.appeal_due == deadlines.appeal_answer_due(
+        appealed_on, town=data_request.municipality
+    )
     with pytest.raises(ValidationError):
         actions.file_appeal(data_request, "De novo.")
 
@@ -212,7 +217,7 @@ def test_appeal_decided_by_higher_authority_not_by_answerer(
     data_request = fresh(data_request)
     assert data_request.status == Status.IN_ANALYSIS  # back to the unit with a new term
     decided_on = deadlines.local_date(data_request.appeal_decided_at)
-    assert data_request.due_date == deadlines.answer_due(decided_on)
+    assert data_request.due_date == deadlines.answer_due(decided_on, town=data_request.municipality)
     assert not data_request.can_appeal(datetime.date.today())
 
 

@@ -120,3 +120,5 @@ def test_current_area_is_marked(client_for, town_x, admin_x) -> None:
     assert marked("/gestao/plans/stage/") == ["/gestao/#configuracao"]
     assert marked("/dados/gestao/pedidos/") == ["/dados/gestao/pedidos/"]
     assert marked("/dados/gestao/tokens/") == ["/dados/gestao/"]
+    assert marked("/gestao/avisos/") == ["/gestao/avisos/"]
+    assert marked("/gestao/prazos/regras/") == ["/gestao/prazos/feriados/"]
