@@ -11,7 +11,9 @@ urlpatterns = [
     path("conta/", include("paco.accounts.urls")),
     path("", include("paco.core.urls")),
     path("", include("paco.plans.urls")),
+    path("", include("paco.requestforms.urls")),
     path("", include("paco.catalog.urls")),
+    path("open311/v2/", include("paco.open311.urls")),
     path("", include("paco.datarequests.urls")),
     path("", include("paco.opendata.urls")),
 ]
