@@ -52,8 +52,10 @@ TOWN_ISSUED_HINTS = (
 
 
 # --- staff: the form ----------------------------------------------------------------
-def _require_editor(actor: User, service: Service) -> None:
-    require_role(actor, service.municipality, Role.CATALOG_EDITOR, service.unit)
+def _require_editor(actor: User | None, service: Service) -> None:
+    """``None`` is the system itself (the demo loader, the CLI), as in the catalog's actions."""
+    if actor is not None:
+        require_role(actor, service.municipality, Role.CATALOG_EDITOR, service.unit)
 
 
 def town_issues(service: Service, name: str) -> bool:
@@ -98,7 +100,7 @@ def _sync_documents(form: ServiceForm) -> None:
         gone.delete()
 
 
-def create_form(actor: User, service: Service) -> ServiceForm:
+def create_form(actor: User | None, service: Service) -> ServiceForm:
     """Give ``service`` an online form (off until staff enable it), its documents from the Carta."""
     _require_editor(actor, service)
     with transaction.atomic():
@@ -112,7 +114,7 @@ def create_form(actor: User, service: Service) -> ServiceForm:
 
 
 def save_form(
-    actor: User,
+    actor: User | None,
     form: ServiceForm,
     *,
     questions: BaseInlineFormSet[Any, Any, Any] | None = None,
@@ -347,7 +349,7 @@ def reusable_documents(user: User | None, town: Municipality) -> dict[str, list[
 
 # --- staff: slots ---------------------------------------------------------------------------
 def create_slots(
-    actor: User,
+    actor: User | None,
     unit: Unit,
     *,
     first_day: datetime.date,
@@ -357,7 +359,8 @@ def create_slots(
     capacity: int,
 ) -> int:
     """Open a slot at each of ``times`` on each of ``weekdays`` between two days (once each)."""
-    require_role(actor, unit.municipality, Role.CATALOG_EDITOR, unit)
+    if actor is not None:
+        require_role(actor, unit.municipality, Role.CATALOG_EDITOR, unit)
     if last_day < first_day:
         raise ValidationError({"last_day": "O último dia vem antes do primeiro."})
     if (last_day - first_day).days > 92:

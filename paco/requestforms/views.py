@@ -151,7 +151,10 @@ def request_service(request: HttpRequest, slug: str) -> HttpResponse:
     user = _user(request)
     refusal = _level_refusal(form_def, user)
     posted_key = request.POST.get("rascunho", "") if request.method == "POST" else ""
-    key = _session_key(request, form_def, posted_key) if user is None else ""
+    if user is None:
+        key = _session_key(request, form_def, posted_key)
+    else:  # an anonymous draft of this browser is adopted by the account (find_draft)
+        key = request.session.get(SESSION_KEYS, {}).get(str(form_def.pk), "") or posted_key
     draft = actions.find_draft(form_def.service, user=user, key=key or None)
     kept = {f.key: f for f in draft.files.all()} if draft else {}
     if request.method == "GET" or refusal:
@@ -291,7 +294,11 @@ def _page(
         "refusal": refusal,
         "documents_by_town": [d for d in form_def.documents.all() if d.issued_by_town],
         "questions": [
-            (form[f"campo_{q.key}"], not q.required and not q.required_if_key)
+            (
+                form[f"campo_{q.key}"],
+                not q.required and not q.required_if_key,
+                form.kept.get(f"campo_{q.key}"),
+            )
             for q in form.questions
         ],
         "documents": [
