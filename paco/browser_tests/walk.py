@@ -44,7 +44,7 @@ NOT_FOUND_PATH = "/pagina-que-nao-existe/"
 #: concrete address. (One listed here that answers HTML is still checked when a link reaches
 #: it.) The admin's per-object pages are reached through the links of its change lists.
 NOT_PAGES = re.compile(
-    r"^(api/|datastore/|dados/recurso/|dados/feeds/|dados/visita/|catalog\.|healthz$"
+    r"^(api/|open311/|datastore/|dados/recurso/|dados/feeds/|dados/visita/|catalog\.|healthz$"
     r"|favicon\.ico$|sitemap\.xml$|contraste/$|conta/sair/$"
     r"|gestao/(r/|jsi18n/|autocomplete/|logout/|\(\?P<url>|\w+/\w+/<path:object_id>/))"
     r"|\.(json|csv|ics|atom|gif)$|\.<[^>]+>$|/original$"

@@ -1,4 +1,4 @@
-from django.urls import path, re_path
+from django.urls import path
 
 from paco.open311 import views
 
@@ -10,5 +10,6 @@ urlpatterns = [
     path("requests.json", views.requests, name="requests"),
     # the NUP has a slash (23037.001462/2021-65): the id is a path
     path("requests/<path:request_id>.json", views.request_detail, name="request"),
-    re_path(r"^(?P<rest>.*)$", views.not_found, name="not_found"),
+    # anything else under /open311/v2/: the spec's error array, not an HTML page
+    path("<path:rest>", views.not_found, name="not_found"),
 ]

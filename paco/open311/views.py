@@ -100,7 +100,7 @@ def _attribute(row: FormField, order: int) -> dict[str, Any]:
 def service_definition(request: HttpRequest, code: str) -> JsonResponse:
     form = _forms(request).filter(service__slug=code).first()
     if form is None:
-        return error(404, f"Serviço “{code}” não existe ou não está no Open311.")
+        return error(404, "Este serviço não existe ou não está no Open311.")
     rows = [f for f in form.fields.all() if f.kind != FieldKind.FILE]
     return public_json(
         {
@@ -205,7 +205,7 @@ def requests(request: HttpRequest) -> JsonResponse:
 def request_detail(request: HttpRequest, request_id: str) -> JsonResponse:
     case = _cases(request).filter(number=request_id).first()
     if case is None:
-        return error(404, f"Pedido “{request_id}” não encontrado.")
+        return error(404, "Pedido não encontrado.")
     return public_json([_request_json(case)])
 
 
@@ -293,5 +293,5 @@ def _param(field: str) -> str:
 
 def not_found(request: HttpRequest, rest: str = "") -> JsonResponse:
     if rest.endswith(".xml"):
-        return error(400, "Este servidor responde só em JSON: use .json.")
+        return error(404, "Este servidor responde só em JSON: use .json.")
     return error(404, "Endereço não encontrado no Open311.")

@@ -317,9 +317,10 @@ def _page(
 @never_cache
 def sent(request: HttpRequest, slug: str) -> HttpResponse:
     """The protocol number and, once, the access code (gone from the session after this page)."""
+    form_def = _form_of(request, slug)  # 404 for another town's or an unknown service
     receipt = request.session.pop(RECEIPT_KEY, None)
     if not receipt:
-        return redirect("requestforms:request", slug=slug)
+        return redirect("requestforms:request", slug=form_def.service.slug)
     try:
         case_url = reverse("atendimento:case", args=[receipt["number"]])
     except NoReverseMatch:

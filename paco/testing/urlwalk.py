@@ -26,6 +26,9 @@ ARGS = {
     "number": "1",
     "pk": "1",
     "path": "x",
+    "code": "x",  # an Open311 service code
+    "request_id": "x",  # an Open311 service request id (a NUP)
+    "rest": "x",  # the Open311 catch-all
 }
 
 

@@ -20,6 +20,7 @@ from django.db import models
 from paco.accounts.actions import grant_role
 from paco.accounts.models import ApiToken, Role, User
 from paco.accounts.tokens import create_token
+from paco.atendimento.actions import Requester, open_case
 from paco.catalog import actions as catalog
 from paco.catalog.models import Category, LifeEvent, Service, Status, Step
 from paco.datarequests import actions as datarequests
@@ -139,6 +140,14 @@ def build_world(town: Municipality, marker: str, *, requests: int = 1) -> World:
     )
     grant_role(None, town, admin, Role.ADMIN)
     token, secret = create_token(None, town, admin, f"Token {marker}")
+    case = open_case(
+        town,
+        kind="servico",
+        subject=f"Pedido {marker}",
+        description=f"Pedido de serviço {marker} {SHARED_WORD}.",
+        requester=Requester(name=f"Requerente {marker}"),
+        service=service,
+    ).case
     return World(
         town=town,
         marker=marker,
@@ -159,6 +168,7 @@ def build_world(town: Municipality, marker: str, *, requests: int = 1) -> World:
         admin=admin,
         token=token,
         token_secret=secret,
+        extra={"case_number": case.number},
     )
 
 
