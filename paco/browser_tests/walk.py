@@ -51,7 +51,12 @@ NOT_PAGES = re.compile(
     r"|/(tentar-novamente|revogar|lgpd|publicar|recusar)/$"
 )
 #: concrete paths for patterns that no page links to
-EXTRA = ["/conta/senha/redefinir/x/x/"]  # an expired link: the page that says so
+EXTRA = [
+    "/conta/senha/redefinir/x/x/",  # an expired link: the page that says so
+    # the demo's online forms: the walk reaches one service page, maybe not one with a form
+    "/servicos/conserto-de-iluminacao-publica/solicitar/",
+    "/servicos/conserto-de-iluminacao-publica/solicitar/enviado/",  # no receipt: a redirect
+]
 #: a CSV whose CPF column sends its version to the LGPD review (the personal-data table)
 CPF_CSV = "programa;cpf\nBolsa atleta;529.982.247-25\nAuxílio transporte;111.444.777-35\n"
 
@@ -372,6 +377,8 @@ def walk_data(django_db_blocker: Any) -> Iterator[list[str]]:
             f"/dados/gestao/recursos/{resource.pk}/v{review.number}/",
             f"/dados/embed/{table.pk}/",
             f"/dados/pedidos/acompanhar/{token}/",
+            # an online form with documents, a CPF question and appointment slots
+            "/servicos/castracao-gratuita-de-caes-e-gatos/solicitar/",
         ]
     finally:
         with django_db_blocker.unblock():

@@ -12,7 +12,6 @@ from django.test import Client
 from paco.atendimento.actions import Requester, open_case
 from paco.atendimento.models import Case
 from paco.conftest import HOST_X, HOST_Y
-from paco.requestforms.tests.conftest import _media, lighting  # noqa: F401 (fixtures)
 
 pytestmark = pytest.mark.django_db
 SCHEMA = json.loads(
@@ -33,19 +32,20 @@ def api(town_x):
 
 
 @pytest.fixture
-def reported(town_x, lighting):  # noqa: F811
+def reported(town_x, lighting):
     return open_case(
         town_x,
         kind="servico",
         subject=lighting.name,
-        description="Poste apagado em frente à casa de João, CPF 529.982.247-25, e-mail joao@example.org",
+        description="Poste apagado em frente à casa de João, CPF 529.982.247-25, "
+        "e-mail joao@example.org",
         requester=Requester(name="João Pereira", email="joao@example.org", phone="49 99999-0000"),
         service=lighting,
         address="Rua A, 10",
     ).case
 
 
-def test_service_list_and_definition(api, lighting):  # noqa: F811
+def test_service_list_and_definition(api, lighting):
     services = valid(api.get(BASE + "services.json").json(), "services_response")
     assert [s["service_code"] for s in services] == [lighting.slug]
     assert services[0]["metadata"] is True and services[0]["type"] == "batch"
@@ -57,7 +57,7 @@ def test_service_list_and_definition(api, lighting):  # noqa: F811
     assert attributes["problema"]["required"] is True
 
 
-def test_a_service_without_a_place_or_disabled_is_not_listed(api, lighting):  # noqa: F811
+def test_a_service_without_a_place_or_disabled_is_not_listed(api, lighting):
     form = lighting.request_form
     form.requires_location = False
     form.save()
@@ -92,7 +92,9 @@ def test_listing_filters_and_errors(api, reported, town_y):
     assert Client(HTTP_HOST=HOST_Y).get(f"{BASE}requests/{reported.number}.json").status_code == 404
 
 
-def test_the_listing_reads_a_fixed_number_of_queries(api, lighting, town_x, django_assert_num_queries):  # noqa: F811
+def test_the_listing_reads_a_fixed_number_of_queries(
+    api, lighting, town_x, django_assert_num_queries
+):
     for n in range(5):
         open_case(town_x, kind="servico", subject="x", description=f"pedido {n}",
                   requester=Requester(name="Ana"), service=lighting)  # fmt: skip
@@ -100,7 +102,7 @@ def test_the_listing_reads_a_fixed_number_of_queries(api, lighting, town_x, djan
         assert len(api.get(BASE + "requests.json").json()) == 5
 
 
-def test_post_opens_a_case_through_the_same_form(api, lighting):  # noqa: F811
+def test_post_opens_a_case_through_the_same_form(api, lighting):
     response = api.post(
         BASE + "requests.json",
         {"service_code": lighting.slug, "lat": "-26.8771", "long": "-52.4042",
@@ -120,13 +122,19 @@ def test_post_opens_a_case_through_the_same_form(api, lighting):  # noqa: F811
     [
         ({"service_code": "nao-existe"}, 404, "service_code"),
         ({"description": "x", "first_name": "A"}, 400, "lat e long"),
-        ({"lat": "-26.8", "long": "-52.4", "description": "x", "first_name": "A"}, 400,
-         "attribute[problema]: Este campo é obrigatório."),
-        ({"lat": "-26.8", "long": "-52.4", "description": "x", "attribute[problema]": "Apagada"},
-         400, "first_name: Informe seu nome."),
+        (
+            {"lat": "-26.8", "long": "-52.4", "description": "x", "first_name": "A"},
+            400,
+            "attribute[problema]: Este campo é obrigatório.",
+        ),
+        (
+            {"lat": "-26.8", "long": "-52.4", "description": "x", "attribute[problema]": "Apagada"},
+            400,
+            "first_name: Informe seu nome.",
+        ),
     ],
 )
-def test_post_errors_are_the_spec_array(api, lighting, data, status, text):  # noqa: F811
+def test_post_errors_are_the_spec_array(api, lighting, data, status, text):
     data = {"service_code": lighting.slug, **data}
     response = api.post(BASE + "requests.json", data)
     assert response.status_code == status
@@ -135,7 +143,7 @@ def test_post_errors_are_the_spec_array(api, lighting, data, status, text):  # n
     assert not Case.objects.exists()
 
 
-def test_post_is_rate_limited(api, lighting, settings):  # noqa: F811
+def test_post_is_rate_limited(api, lighting, settings):
     settings.PACO_OPEN311_POST_LIMIT = 2
     data = {"service_code": lighting.slug, "address_string": "Rua B", "description": "x",
             "first_name": "A", "attribute[problema]": "Apagada"}  # fmt: skip
@@ -145,5 +153,6 @@ def test_post_is_rate_limited(api, lighting, settings):  # noqa: F811
 
 def test_the_schema_itself_rejects_a_wrong_shape():
     with pytest.raises(jsonschema.ValidationError):
-        valid([{"service_request_id": "1", "status": "aberto", "service_code": "x",
-                "requested_datetime": "2026-01-01T00:00:00-03:00"}], "requests_response")  # fmt: skip
+        bad = {"service_request_id": "1", "status": "aberto", "service_code": "x",
+               "requested_datetime": "2026-01-01T00:00:00-03:00"}  # fmt: skip
+        valid([bad], "requests_response")

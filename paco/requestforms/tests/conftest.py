@@ -56,7 +56,11 @@ def lighting(town_x: Any, unit_x_a: Any) -> Any:
     (service,) = add(town_x, item)
     form = make_form(service, requires_location=True)
     question(
-        form, "problema", FieldKind.CHOICE, required=True, choices="Apagada\nAcesa de dia",
+        form,
+        "problema",
+        FieldKind.CHOICE,
+        required=True,
+        choices="Apagada\nAcesa de dia",
         label="Qual é o problema?",
     )
     question(form, "tem-foto", FieldKind.YES_NO)

@@ -52,7 +52,8 @@ def test_create_then_build_a_form_with_a_conditional_question(client_for, town_x
     data = {
         "config-enabled": "on", "config-requires_location": "on",
         **management("perguntas", 2, 0),
-        "perguntas-0-position": 1, "perguntas-0-key": "tem-arquiteto", "perguntas-0-label": "Tem arquiteto?",
+        "perguntas-0-position": 1, "perguntas-0-key": "tem-arquiteto",
+        "perguntas-0-label": "Tem arquiteto?",
         "perguntas-0-kind": "sim_nao", "perguntas-0-max_size_mb": 10,
         "perguntas-1-position": 2, "perguntas-1-key": "cau", "perguntas-1-label": "Registro no CAU",
         "perguntas-1-kind": "texto", "perguntas-1-required_if_key": "tem-arquiteto",
@@ -68,7 +69,8 @@ def test_create_then_build_a_form_with_a_conditional_question(client_for, town_x
     form.refresh_from_db()
     assert form.enabled and form.requires_location
     assert list(form.fields.values_list("key", "required_if_key")) == [
-        ("tem-arquiteto", ""), ("cau", "tem-arquiteto"),
+        ("tem-arquiteto", ""),
+        ("cau", "tem-arquiteto"),
     ]
     assert DocumentRequirement.objects.get(pk=docs[0].pk).required
     assert AuditEntry.objects.filter(action="requestform.update").exists()
@@ -116,5 +118,6 @@ def test_the_form_follows_the_carta_when_a_step_document_changes(service):
     step.save()
     actions.save_form(None, form)
     assert list(form.documents.values_list("name", flat=True)) == [
-        "Planta da reforma", "Memorial descritivo",
+        "Planta da reforma",
+        "Memorial descritivo",
     ]

@@ -1,4 +1,4 @@
-"""Drafts: saved on every POST, resumed on return; CSRF failure or an expired session lose nothing."""
+"""Drafts: saved on every POST, resumed; a CSRF failure or an expired session lose nothing."""
 
 from __future__ import annotations
 
@@ -22,7 +22,9 @@ def url(service):
 
 
 def _key(page: str) -> str:
-    return re.search(r'name="rascunho" value="([^"]*)"', page)[1]
+    found = re.search(r'name="rascunho" value="([^"]*)"', page)
+    assert found is not None
+    return found[1]
 
 
 def test_save_draft_then_come_back_and_find_everything(anon_x, lighting):
@@ -70,7 +72,9 @@ def test_an_expired_session_keeps_the_draft_through_the_key_in_the_form(town_x, 
     key = _key(client.get(url(lighting)).content.decode())
     client.post(url(lighting), {"acao": "rascunho", "rascunho": key, "descricao": "Antes"})
     client.cookies.clear()  # the session is gone
-    response = client.post(url(lighting), {"acao": "rascunho", "rascunho": key, "descricao": "Depois"})
+    response = client.post(
+        url(lighting), {"acao": "rascunho", "rascunho": key, "descricao": "Depois"}
+    )
     assert response.status_code == 200
     assert Draft.objects.count() == 1 and Draft.objects.get().data["descricao"] == "Depois"
 

@@ -1,4 +1,4 @@
-"""The citizen's form: built from the rows, validated in pt-BR next to each field, sent as a case."""
+"""The citizen's form: built from rows, validated in pt-BR next to each field, sent as a case."""
 
 from __future__ import annotations
 
@@ -95,14 +95,19 @@ def test_cpf_and_cnpj_check_digits(anon_x, licence):
     doc = licence.request_form.documents.get(name="Projeto em PDF")
     bad = anon_x.post(
         url(licence),
-        base(**{fields["CNPJ da empresa"]: "11.222.333/0001-82", fields["CPF do engenheiro"]: "529.982.247-24"}),
+        base(
+            **{
+                fields["CNPJ da empresa"]: "11.222.333/0001-82",
+                fields["CPF do engenheiro"]: "529.982.247-24",
+            }
+        ),
     ).content.decode()
     assert "CNPJ inválido: dígitos verificadores não conferem." in bad
     assert "CPF inválido: os dígitos verificadores não conferem." in bad
     good = anon_x.post(
         url(licence),
-        base(**{fields["CNPJ da empresa"]: "11.222.333/0001-81", fields["CPF do engenheiro"]: VALID_CPF,
-                f"doc_{doc.pk}": pdf}),
+        base(**{fields["CNPJ da empresa"]: "11.222.333/0001-81",
+                fields["CPF do engenheiro"]: VALID_CPF, f"doc_{doc.pk}": pdf}),
     )  # fmt: skip
     assert good.status_code == 302
     case = Case.objects.get()
@@ -117,6 +122,8 @@ def test_a_document_the_town_issues_is_never_asked(anon_x, licence):
     assert "não precisa enviar" in page and "Certidão negativa de débitos municipais" in page
 
 
-def test_the_form_page_reads_a_fixed_number_of_queries(anon_x, lighting, django_assert_max_num_queries):
+def test_the_form_page_reads_a_fixed_number_of_queries(
+    anon_x, lighting, django_assert_max_num_queries
+):
     with django_assert_max_num_queries(12):
         assert anon_x.get(url(lighting)).status_code == 200

@@ -19,7 +19,9 @@ def _send(client, licence, **extra):
     return client.post(reverse("requestforms:request", args=[licence.slug]), data)
 
 
-def test_an_earlier_document_is_offered_and_reused(client_for, town_x, licence, citizen_a, citizen_b):
+def test_an_earlier_document_is_offered_and_reused(
+    client_for, town_x, licence, citizen_a, citizen_b
+):
     doc = licence.request_form.documents.get(name="Projeto em PDF")
     client = client_for(citizen_a, town_x)
     pdf = SimpleUploadedFile("projeto.pdf", PDF, content_type="application/pdf")
