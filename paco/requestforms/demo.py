@@ -77,6 +77,8 @@ def load(town: Municipality, units: dict[str, Any]) -> None:
         for name, value in {"enabled": True, **settings}.items():
             setattr(form, name, value)
         actions.save_form(None, form)
+        if form.requires_location:  # the place and the photo are questions of the form
+            form.documents.update(ask_online=False)
         if form.appointments:
             today = timezone.localdate()
             actions.create_slots(

@@ -52,7 +52,7 @@ FieldFormSet = inlineformset_factory(
 class DocumentForm(forms.ModelForm):
     class Meta:
         model = DocumentRequirement
-        fields = ["issued_by_town", "required", "file_types", "max_size_mb"]
+        fields = ["issued_by_town", "ask_online", "required", "file_types", "max_size_mb"]
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -62,6 +62,8 @@ class DocumentForm(forms.ModelForm):
                 "Um documento que a própria prefeitura emite não pode ser exigido do "
                 "cidadão (Lei 13.726/2018, art. 3º).",
             )
+        if data.get("required") and not data.get("ask_online"):
+            self.add_error("required", "Para ser obrigatório, o arquivo tem de ser pedido.")
         return data
 
 

@@ -205,6 +205,12 @@ class DocumentRequirement(models.Model):
         help_text="A prefeitura consulta o documento; o cidadão nunca precisa enviá-lo "
         "(Lei 13.726/2018).",
     )
+    ask_online = models.BooleanField(
+        "pedir o arquivo no formulário",
+        default=True,
+        help_text="Desmarque o que não é um arquivo (um endereço, um número) ou que o "
+        "formulário já pergunta de outro jeito.",
+    )
     required = models.BooleanField("envio obrigatório", default=False)
     file_types = models.CharField("tipos aceitos", max_length=40, default=DEFAULT_FILE_TYPES)
     max_size_mb = models.PositiveSmallIntegerField(
@@ -231,7 +237,8 @@ class DocumentRequirement(models.Model):
 
     @property
     def asked(self) -> bool:
-        return not self.issued_by_town
+        """Whether the online form asks for the file (never for what the town issues)."""
+        return self.ask_online and not self.issued_by_town
 
     def file_type_list(self) -> list[str]:
         return [t.strip() for t in self.file_types.split(",") if t.strip()]

@@ -60,6 +60,7 @@ def test_create_then_build_a_form_with_a_conditional_question(client_for, town_x
         "perguntas-1-required_if_value": "sim", "perguntas-1-max_size_mb": 10,
         **management("documentos", 2, 2),
         "documentos-0-id": docs[0].pk, "documentos-0-required": "on",
+        "documentos-0-ask_online": "on",
         "documentos-0-file_types": "pdf", "documentos-0-max_size_mb": 5,
         "documentos-1-id": docs[1].pk, "documentos-1-issued_by_town": "on",
         "documentos-1-file_types": "pdf", "documentos-1-max_size_mb": 5,

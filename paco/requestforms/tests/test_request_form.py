@@ -127,3 +127,12 @@ def test_the_form_page_reads_a_fixed_number_of_queries(
 ):
     with django_assert_max_num_queries(12):
         assert anon_x.get(url(lighting)).status_code == 200
+
+
+def test_a_document_not_asked_online_is_not_a_file_field(anon_x, licence):
+    doc = licence.request_form.documents.get(name="Projeto em PDF")
+    assert f'name="doc_{doc.pk}"' in anon_x.get(url(licence)).content.decode()
+    doc.required = False
+    doc.ask_online = False
+    doc.save()
+    assert f'name="doc_{doc.pk}"' not in anon_x.get(url(licence)).content.decode()
