@@ -74,6 +74,7 @@ def load(town: Municipality, units: dict[str, Any]) -> None:
                 required=required, choices=choices, required_if_key=other,
                 required_if_value=value,
             )  # fmt: skip
+        form.fields.filter(kind=FieldKind.FILE).update(file_types="jpeg,png")  # photos
         for name, value in {"enabled": True, **settings}.items():
             setattr(form, name, value)
         actions.save_form(None, form)
