@@ -61,6 +61,8 @@ INSTALLED_APPS = [
     "paco.atendimento",
     "paco.panel",
     "paco.datarequests",
+    "paco.requestforms",
+    "paco.open311",
     "paco.workspace",
     "paco.notifications",
     "paco.citizens",
@@ -184,6 +186,10 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 #: largest file the open-data upload API and staff form accept (streamed to disk)
 PACO_MAX_UPLOAD_MB = env_int("PACO_MAX_UPLOAD_MB", 1024)
+#: CEP → street table of the service request forms (CSV; empty: the demo town's own)
+PACO_CEP_FILE = env_str("PACO_CEP_FILE", "")
+#: requests per client address and hour that the Open311 POST accepts
+PACO_OPEN311_POST_LIMIT = env_int("PACO_OPEN311_POST_LIMIT", 20)
 
 # --- Background tasks (Django's tasks API, django-tasks backport) ----------
 TASKS = {

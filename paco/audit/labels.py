@@ -169,6 +169,11 @@ LABELS: dict[str, Label] = {
     "datarequest.redact": "Ocultou um trecho do pedido «{obj}» antes da publicação",
     "datarequest.unredact": "Voltou a mostrar um trecho ocultado do pedido «{obj}»",
     "receipt.issue": "Emitiu o comprovante eletrônico «{obj}»",
+    # Pedidos de serviço pela internet (formulários, envio, horários)
+    "requestform.create": "Criou o {obj}",
+    "requestform.update": "Alterou o {obj}",
+    "requestform.submit": "Recebeu pelo formulário o pedido {obj} (arquivos e horário)",
+    "slot.create": "Abriu horários de atendimento presencial em «{obj}»",
 }
 
 

@@ -44,7 +44,7 @@ NOT_FOUND_PATH = "/pagina-que-nao-existe/"
 #: concrete address. (One listed here that answers HTML is still checked when a link reaches
 #: it.) The admin's per-object pages are reached through the links of its change lists.
 NOT_PAGES = re.compile(
-    r"^(api/|datastore/|dados/recurso/|dados/feeds/|dados/visita/|catalog\.|healthz$"
+    r"^(api/|open311/|datastore/|dados/recurso/|dados/feeds/|dados/visita/|catalog\.|healthz$"
     r"|favicon\.ico$|sitemap\.xml$|contraste/$|conta/sair/$"
     r"|gestao/(r/|jsi18n/|autocomplete/|logout/|\(\?P<url>|\w+/\w+/<path:object_id>/))"
     r"|\.(json|csv|ics|atom|gif|pdf)$|\.<[^>]+>$|/original$"
@@ -58,6 +58,9 @@ EXTRA = [  # expired links: the pages that say so
     "/conta/confirmar/x/",
     "/atendimento/",  # linked from the citizen pages of later issues (Carta, account)
     "/protocolo/",
+    # the demo's online forms: the walk reaches one service page, maybe not one with a form
+    "/servicos/conserto-de-iluminacao-publica/solicitar/",
+    "/servicos/conserto-de-iluminacao-publica/solicitar/enviado/",  # no receipt: a redirect
 ]
 #: a CSV whose CPF column sends its version to the LGPD review (the personal-data table)
 CPF_CSV = "programa;cpf\nBolsa atleta;529.982.247-25\nAuxílio transporte;111.444.777-35\n"
@@ -396,6 +399,8 @@ def walk_data(django_db_blocker: Any) -> Iterator[list[str]]:
             f"/dados/pedidos/acompanhar/{token}/",
             receipt.verification_path,  # nothing links to a code: it is typed or scanned
             f"/atendimento/{case.slug}/",
+            # an online form with documents, a CPF question and appointment slots
+            "/servicos/castracao-gratuita-de-caes-e-gatos/solicitar/",
         ]
     finally:
         with django_db_blocker.unblock():

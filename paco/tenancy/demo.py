@@ -23,6 +23,7 @@ from paco.tenancy.models import Municipality, Unit
 DEMO_LOADERS = [
     "paco.plans.demo.load",
     "paco.catalog.demo.load",
+    "paco.requestforms.demo.load",
     "paco.opendata.demo.load",
     "paco.datarequests.demo.load",
     "paco.panel.demo.load",

@@ -27,6 +27,8 @@ ARGS = {
     "pk": "1",
     "path": "x",
     "code": "7KQ2-M9XD-4TPB-R3H3",  # a well-formed receipt code (paco.receipts.codes.EXAMPLE)
+    "request_id": "x",  # an Open311 service request id (a NUP)
+    "rest": "x",  # the Open311 catch-all
 }
 
 

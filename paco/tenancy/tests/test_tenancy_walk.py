@@ -132,6 +132,10 @@ def _values(route: str, y: World) -> list[dict[str, Any]] | None:
         "fmt": "csv",
         "key": theme.key,
         "content_type_id": None,
+        # Open311: Y's service (a draft, never listed) and Y's case
+        "code": y.service.slug,
+        "request_id": y.extra.get("case_number"),
+        "rest": "services.xml",
     }
     slug_by_prefix = {
         "cronograma/": y.plan.slug,

@@ -20,6 +20,7 @@ from django.db import models
 from paco.accounts.actions import grant_role
 from paco.accounts.models import ApiToken, Role, User
 from paco.accounts.tokens import create_token
+from paco.atendimento.actions import Requester, open_case
 from paco.catalog import actions as catalog
 from paco.catalog.models import Category, LifeEvent, Service, Status, Step
 from paco.datarequests import actions as datarequests
@@ -171,6 +172,14 @@ def build_world(town: Municipality, marker: str, *, requests: int = 1) -> World:
         unit=unit,
         files=[SimpleUploadedFile("a.pdf", b"%PDF-1.4\n%%EOF\n")],
     ).case
+    service_case = open_case(
+        town,
+        kind="servico",
+        subject=f"Pedido {marker}",
+        description=f"Pedido de serviço {marker} {SHARED_WORD}.",
+        requester=Requester(name=f"Requerente {marker}"),
+        service=service,
+    ).case
     world = World(
         town=town,
         marker=marker,
@@ -192,6 +201,7 @@ def build_world(town: Municipality, marker: str, *, requests: int = 1) -> World:
         admin=admin,
         token=token,
         token_secret=secret,
+        extra={"case_number": service_case.number},
     )
     world.extra["case"] = case
     return world
