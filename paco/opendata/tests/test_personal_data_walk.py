@@ -203,6 +203,11 @@ def bindings(names: frozenset[str], fx: Fixture) -> list[dict[str, Any]] | None:
         frozenset({"slug", "pk"}): fx.service_steps,
         frozenset({"dataset_id"}): [{"dataset_id": d.pk} for d in fx.datasets],
         frozenset({"uidb64", "token"}): [{"uidb64": "MQ", "token": "invalido"}],
+        # Open311: service codes are slugs; a request id is a NUP (the fixture has no case:
+        # the listing and the service requests are screened in paco/open311/tests)
+        frozenset({"code"}): [{"code": s} for s in fx.slugs],
+        frozenset({"request_id"}): [{"request_id": "00000.000001/2026-00"}],
+        frozenset({"rest"}): [{"rest": "services.xml"}],
     }
     return table.get(names)
 
