@@ -51,6 +51,8 @@ NOT_PAGES = re.compile(
     r"|/(tentar-novamente|revogar|lgpd|publicar|recusar)/$"
     r"|/arquivos/<int:pk>/$"
 )
+#: pages only the requester of a case reaches (anyone else gets a 404 by design)
+OWNER_ONLY = re.compile(r"^atendimento/<str:number>/")
 #: concrete paths for patterns that no page links to
 EXTRA = [  # expired links: the pages that say so
     "/conta/senha/redefinir/x/x/",
@@ -230,6 +232,8 @@ class Walker:
         for path in self.also:
             route = route_of(path) or path
             visitor = self.staff if is_staff_route(route) else self.anonymous
+            if OWNER_ONLY.search(route):
+                visitor = self.staff  # the requester's own page: walk_data's user made the request
             if (visitor is self.staff) != (self.mode == "staff"):
                 self.report.other.add(route)
                 continue
@@ -255,6 +259,12 @@ class Walker:
         if visitor is self.anonymous and status in (301, 302) and "/conta/entrar/" in location:
             visitor = self.staff  # a page for signed-in staff outside /gestao/
             status, kind, location = self.probe(visitor, path)
+        if visitor is self.anonymous and status == 404 and OWNER_ONLY.search(route):
+            visitor = self.staff  # the requester's own page: walk_data's user made the request
+            status, kind, location = self.probe(visitor, path)
+        if status == 401:  # the API asking for credentials: not a page (pages redirect)
+            self.report.not_html.add(route)
+            return
         if status in (301, 302, 303, 307, 308):
             self.offer(urlsplit(location).path or "/")
             self.report.not_html.add(route)  # a redirect: its target is a page of its own

@@ -1,10 +1,10 @@
 """Geometry of the panel's bar charts, drawn by ``panel/_bars.html`` as inline SVG (no JS).
 
-One layout for every screen, phones first: each bar has its words on the line above it
-(label and value), so text is never squeezed beside a bar. Drawn 300 units wide and
-shown at most 34rem wide, 13-unit text never renders below 12 px on a 320 px screen
-(as the ``/cronograma/`` phone timeline). Each chart is followed in the page by a table
-holding the same numbers.
+One layout for every screen, phones first: each bar has its words on the two lines above
+it (the label, then the value), so text is never squeezed beside a bar nor cut on a phone.
+Drawn 300 units wide and shown at most 34rem wide, 13-unit text never renders below
+12 px on a 320 px screen (as the ``/cronograma/`` phone timeline). Each chart is
+followed in the page by a table holding the same numbers.
 """
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ class Bar:
     label: str
     text: str  # the value as read ("143 atendimentos", "4,2")
     text_y: int
+    value_y: int
     y: int
     width: float
 
@@ -51,9 +52,10 @@ def bar_chart(
     y = TOP
     for label, value, text in items:
         text_y = y + LINE - 4
-        bar_y = y + LINE
+        value_y = text_y + LINE
+        bar_y = y + 2 * LINE
         width = round(plot * value / top, 1) if value else 0.0
-        bars.append(Bar(label, text, text_y, bar_y, max(width, 2.0) if value else 0.0))
+        bars.append(Bar(label, text, text_y, value_y, bar_y, max(width, 2.0) if value else 0.0))
         y = bar_y + BAR + GAP
     described = summary or "; ".join(f"{label}: {text}" for label, _v, text in items)
     return BarChart(ident, title, described, bars, y)

@@ -29,6 +29,9 @@ ARGS = {
     "code": "7KQ2-M9XD-4TPB-R3H3",  # a well-formed receipt code (paco.receipts.codes.EXAMPLE)
     "request_id": "x",  # an Open311 service request id (a NUP)
     "rest": "x",  # the Open311 catch-all
+    "kind_slug": "ouvidoria",  # a kind of case (paco.atendimento)
+    "year": "2026",  # the panel's annual report
+    "action": "note",  # a staff transition of the case API
 }
 
 

@@ -17,6 +17,7 @@ from typing import Any
 import pytest
 from django.urls import reverse
 
+from paco.atendimento.actions import Requester, open_case
 from paco.catalog.models import Service
 from paco.catalog.tests.conftest import add, detail
 from paco.core.csvsafe import FORMULA_START, safe_cell
@@ -40,6 +41,15 @@ def town(town_x, unit_x_a):
     Service.objects.update(name=FORMULA, digitization_note=FORMULA)
     import_plan(None, town_x, parsed_plan(2))
     Stage.objects.update(description=FORMULA)
+    # a request for the service, so the panel's CSV names it
+    open_case(
+        town_x,
+        kind="servico",
+        service=Service.objects.get(),
+        subject="Pedido",
+        description="Texto.",
+        requester=Requester(name="Pessoa"),
+    )
     return resource
 
 

@@ -17,6 +17,7 @@ import io
 from dataclasses import dataclass
 
 from paco.accounts.models import User
+from paco.atendimento.actions import Requester, open_case
 from paco.datarequests import actions as dr_actions
 from paco.datarequests.models import DataRequest, Outcome
 from paco.opendata import actions, selfpublish
@@ -100,6 +101,7 @@ def build(town: Municipality, unit: Unit, editor: User, admin: User) -> Exposure
     v3 = _upload(editor, folha, FOLHA.replace("1.000,00", "1.100,00"))
     clean = publish_table(town, unit, dataset="despesas")
     data_request = _request(town, unit, admin, Dataset.objects.get(pk=dataset.pk))
+    _cases(town, unit)
     selfpublish.refresh_all(town)
     return ExposureTown(
         town=town,
@@ -110,6 +112,23 @@ def build(town: Municipality, unit: Unit, editor: User, admin: User) -> Exposure
         clean=clean,
         data_request=DataRequest.objects.get(pk=data_request.pk),
     )
+
+
+def _cases(town: Municipality, unit: Unit) -> None:
+    """Cases of Atendimento carrying personal data in every free text and identity field."""
+    for kind, mode in (("ouvidoria", "preservado"), ("esic", "identificado")):
+        open_case(
+            town,
+            kind=kind,
+            ombudsman_type="reclamacao" if kind == "ouvidoria" else "",
+            identity_mode=mode,
+            unit=unit,
+            subject=f"Assunto de {NAMES[1]} (CPF {CPFS[1]})",
+            description=f"{NAMES[2]}, CPF {CPFS[2]}, e-mail {EMAILS[2]}.",
+            requester=Requester(
+                name=NAMES[3], document=f"CPF {CPFS[3]}", email=EMAILS[3], phone="(49) 97777-6666"
+            ),
+        )
 
 
 def _request(town: Municipality, unit: Unit, admin: User, dataset: Dataset) -> DataRequest:

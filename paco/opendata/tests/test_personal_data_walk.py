@@ -21,6 +21,7 @@ forgotten: give it parameters in :func:`bindings`, or put it in
 
 from __future__ import annotations
 
+import datetime
 import html
 import re
 import tempfile
@@ -35,6 +36,7 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, resolve
 from django.urls.exceptions import Resolver404
 
+from paco.atendimento.models import Case
 from paco.catalog.models import Step
 from paco.conftest import HOST_X
 from paco.datarequests.models import DataRequest
@@ -139,6 +141,7 @@ class Fixture:
     pks: list[int]
     service_steps: list[dict[str, Any]] = field(default_factory=list)
     codes: list[str] = field(default_factory=list)
+    cases: list[tuple[str, str]] = field(default_factory=list)  # (number, slug)
 
 
 def fixture_values(exposed: ExposureTown) -> Fixture:
@@ -157,6 +160,7 @@ def fixture_values(exposed: ExposureTown) -> Fixture:
         keys=list(Theme.objects.values_list("key", flat=True)),
         protocols=[r.protocol for r in DataRequest.objects.for_municipality(town)],
         codes=[r.display_code for r in Receipt.objects.for_municipality(town)],
+        cases=[(c.number, c.slug) for c in Case.objects.for_municipality(town)],
         pks=[s.pk for s in Stage.objects.for_municipality(town)] + [1],
         service_steps=[
             {"slug": slug, "pk": pk}
@@ -198,15 +202,25 @@ def bindings(names: frozenset[str], fx: Fixture) -> list[dict[str, Any]] | None:
         frozenset({"slug"}): [{"slug": s} for s in fx.slugs],
         frozenset({"key"}): [{"key": k} for k in fx.keys],
         frozenset({"protocol"}): [{"protocol": p} for p in fx.protocols],
-        frozenset({"code"}): [{"code": c} for c in fx.codes],
+        # receipts' verification codes; Open311's service codes are slugs
+        frozenset({"code"}): [{"code": c} for c in fx.codes] + [{"code": s} for s in fx.slugs],
+        # Atendimento: the town's cases (by their address form), kinds, transitions
+        frozenset({"number"}): [{"number": slug} for _, slug in fx.cases],
+        frozenset({"number", "pk"}): [{"number": slug, "pk": 1} for _, slug in fx.cases],
+        frozenset({"number", "action"}): [
+            {"number": slug, "action": "note"} for _, slug in fx.cases
+        ],
+        frozenset({"kind_slug"}): [{"kind_slug": k} for k in ("servico", "ouvidoria", "esic")],
+        frozenset({"token"}): [{"token": "invalido"}],  # the citizens' e-mail confirmation
+        frozenset({"year"}): [{"year": datetime.date.today().year}],  # the panel's report
         frozenset({"pk"}): [{"pk": pk} for pk in fx.pks],
         frozenset({"slug", "pk"}): fx.service_steps,
         frozenset({"dataset_id"}): [{"dataset_id": d.pk} for d in fx.datasets],
         frozenset({"uidb64", "token"}): [{"uidb64": "MQ", "token": "invalido"}],
         # Open311: service codes are slugs; a request id is a NUP (the fixture has no case:
         # the listing and the service requests are screened in paco/open311/tests)
-        frozenset({"code"}): [{"code": s} for s in fx.slugs],
-        frozenset({"request_id"}): [{"request_id": "00000.000001/2026-00"}],
+        frozenset({"request_id"}): [{"request_id": "00000.000001/2026-00"}]
+        + [{"request_id": n} for n, _ in fx.cases],
         frozenset({"rest"}): [{"rest": "services.xml"}],
     }
     return table.get(names)

@@ -48,6 +48,7 @@ NOT_INSTANTIATED = {
     # a secret sent by e-mail to the account's address; knowing it is owning the account,
     # whatever the host, and the page names nobody (password reset tests cover it)
     "conta/senha/redefinir/<uidb64>/<token>/",
+    "conta/recuperar/<uidb64>/<token>/",  # the citizens' password reset: the same reason
 }
 
 #: URLs that answer alike whatever the id, by design, and change nothing of Y (the
@@ -57,6 +58,12 @@ ANSWER_ALIKE = {
     "dados/visita/<uuid:dataset_id>.gif",
     # the form of a kind of request (ouvidoria, e-SIC): the same in every town, no record
     "atendimento/novo/<slug:kind_slug>/",
+    # an e-mail confirmation link: the account is a person's, not a town's; a link that
+    # does not confirm anything says so in every town
+    "conta/confirmar/<str:token>/",
+    # town X's own annual report of that year (Y's marker never appears: FORBIDDEN)
+    "painel/relatorio/<int:year>/",
+    "painel/relatorio/<int:year>/relatorio.pdf",
 }
 
 
@@ -101,6 +108,9 @@ def _values(route: str, y: World) -> list[dict[str, Any]] | None:
         "atendimento/novo/<slug:kind_slug>/": [{"kind_slug": "ouvidoria"}],
         "atendimento/<str:number>/": [{"number": case.slug}],
         "atendimento/<str:number>/arquivos/<int:pk>/": [{"number": case.slug, "pk": file_pk}],
+        "atendimento/<str:number>/comprovante.pdf": [{"number": case.slug}],
+        # Open311: Y's service (a draft, never listed)
+        "open311/v2/services/<str:code>.json": [{"code": y.service.slug}],
         "gestao/atendimento/<str:number>/": [{"number": case.slug}],
         "gestao/atendimento/<str:number>/arquivos/<int:pk>/": [
             {"number": case.slug, "pk": file_pk}
@@ -132,8 +142,8 @@ def _values(route: str, y: World) -> list[dict[str, Any]] | None:
         "fmt": "csv",
         "key": theme.key,
         "content_type_id": None,
-        # Open311: Y's service (a draft, never listed) and Y's case
-        "code": y.service.slug,
+        "year": y.service.created_at.year,  # the annual report of the year Y has cases in
+        # Open311: Y's case
         "request_id": y.extra.get("case_number"),
         "rest": "services.xml",
     }

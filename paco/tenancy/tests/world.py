@@ -155,7 +155,6 @@ def build_world(town: Municipality, marker: str, *, requests: int = 1) -> World:
     token, secret = create_token(None, town, admin, f"Token {marker}")
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    from paco.atendimento.actions import Requester, open_case
     from paco.protocol.models import ProtocolOffice
 
     # each town its own protocol code, so a number names one town's case only
