@@ -21,6 +21,7 @@ from django.utils import timezone
 
 from paco.accounts.models import Role, User
 from paco.atendimento.access import RequesterProof
+from paco.atendimento.deadline import deadline_of
 from paco.atendimento.models import (
     Appeal,
     Attachment,
@@ -294,23 +295,6 @@ def _event(
 
 def policy_of(case: Case) -> clock.Policy | None:
     return policy_for(case.kind, case.service)
-
-
-def deadline_of(case: Case) -> clock.Deadline | None:
-    """The case's deadline recomputed from its policy, pauses and extension."""
-    policy = policy_of(case)
-    if policy is None:
-        return None
-    pauses: list[clock.Pause] = []
-    if policy.pauses_on_request_for_information:
-        pauses = [clock.Pause(p.started_on, p.ended_on) for p in case.pauses.all()]
-    return clock.compute(
-        case.municipality,
-        policy,
-        case.received_on,
-        pauses=pauses,
-        extended=case.extended_at is not None,
-    )
 
 
 def _recompute(case: Case) -> clock.Deadline | None:

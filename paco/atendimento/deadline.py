@@ -14,7 +14,10 @@ from paco.deadlines import clock
 from paco.deadlines.calendar import Calendar
 
 
-def pauses_of(case: Case) -> list[clock.Pause]:
+def pauses_of(case: Case, policy: clock.Policy) -> list[clock.Pause]:
+    """The clock's stops, when ``policy`` lets a request for information stop it."""
+    if not policy.pauses_on_request_for_information:
+        return []
     return [clock.Pause(p.started_on, p.ended_on) for p in case.pauses.all()]
 
 
@@ -27,7 +30,7 @@ def deadline_of(case: Case, *, calendar: Calendar | None = None) -> clock.Deadli
         case.municipality,
         policy,
         case.received_on,
-        pauses=pauses_of(case),
+        pauses=pauses_of(case, policy),
         extended=case.extended_at is not None,
         calendar=calendar,
         submitted_at=case.submitted_at,

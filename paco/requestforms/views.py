@@ -25,6 +25,7 @@ from django.views.decorators.http import require_http_methods
 from paco.accounts.models import User
 from paco.atendimento.actions import Requester
 from paco.atendimento.models import Attachment
+from paco.citizens.access import has_level
 from paco.core.clientip import client_ip
 from paco.core.ratelimit import hit
 from paco.requestforms import actions, cep
@@ -42,12 +43,6 @@ SESSION_KEYS = "paco_request_drafts"
 RECEIPT_KEY = "paco_request_receipt"
 #: submissions per client address and hour (the law: no limit a person would meet)
 SUBMIT_LIMIT = 30
-LEVELS = [GovBrLevel.BRONZE, GovBrLevel.SILVER, GovBrLevel.GOLD]
-
-
-def govbr_level(user: User | None) -> str:
-    """The gov.br reliability level of the account ("" without gov.br login)."""
-    return str(getattr(user, "govbr_level", "") or "")
 
 
 def _form_of(request: HttpRequest, slug: str) -> ServiceForm:
@@ -124,8 +119,7 @@ def _level_refusal(form: ServiceForm, user: User | None) -> str:
     if not form.min_govbr_level:
         return ""
     needed = GovBrLevel(form.min_govbr_level)
-    have = govbr_level(user)
-    if have in LEVELS and LEVELS.index(GovBrLevel(have)) >= LEVELS.index(needed):
+    if has_level(user, needed):  # the citizens' one rule (the profile's gov.br level)
         return ""
     return (
         f"Este serviço pede uma conta gov.br nível {needed.label} ou mais alto. "

@@ -136,3 +136,13 @@ def test_a_document_not_asked_online_is_not_a_file_field(anon_x, licence):
     doc.ask_online = False
     doc.save()
     assert f'name="doc_{doc.pk}"' not in anon_x.get(url(licence)).content.decode()
+
+
+def test_a_minimum_gov_br_level_reads_the_citizens_profile(client_for, town_x, lighting, citizen_a):
+    lighting.request_form.min_govbr_level = "prata"
+    lighting.request_form.save()
+    client = client_for(citizen_a, town_x)
+    assert "nível Prata" in client.get(url(lighting)).content.decode()  # no gov.br login yet
+    citizen_a.citizen_profile.govbr_level = "ouro"
+    citizen_a.citizen_profile.save()
+    assert "nível Prata" not in client.get(url(lighting)).content.decode()
